@@ -1,0 +1,55 @@
+# The two commands: `make run` (set up and serve the demo) and `make test` (the whole suite).
+VENV ?= .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask
+PYTHON ?= python3
+export FLASK_APP := coop_app
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test bench install install-test translations messages clean
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip setuptools wheel
+
+$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(PY) -m pip install -q -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+# Compile the Indonesian and English catalogues (the .mo files are build output).
+translations: $(VENV)/.installed
+	$(VENV)/bin/pybabel compile -d coop_app/translations 2>&1 | grep -v "^compiling catalog" || true
+
+# Re-extract the messages after changing user-facing text, then translate the new ones.
+messages: $(VENV)/.installed
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o coop_app/translations/messages.pot .
+	$(VENV)/bin/pybabel update -i coop_app/translations/messages.pot -d coop_app/translations
+
+run: install translations
+	mkdir -p instance
+	$(FLASK) db upgrade
+	$(FLASK) coop demo
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+# SQLite runs in two workers (each test copies a migrated database file); PostgreSQL
+# runs in one, on the single database it is given.
+test: install-test translations
+	@if [ -n "$$COOP_TEST_DATABASE_URL" ]; then \
+		$(PY) -m pytest; \
+	else \
+		$(PY) -m pytest -n 2 --dist loadfile; \
+	fi
+
+bench: install-test translations
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) instance/*.db* coop_app/translations/*/LC_MESSAGES/*.mo

@@ -1,0 +1,122 @@
+"""coop_app: books, savings, loans and indicators for Desmigratif village cooperatives."""
+from pathlib import Path
+
+from flask import Flask, g, render_template, request, session
+from flask_babel import format_date, get_locale
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+
+from . import database  # noqa: F401  (registers the connection events)
+from .config import BASE_DIR, DEFAULT_SECRET, config_from_env
+from .extensions import babel, csrf, db, limiter, login_manager, migrate
+from .money import format_money
+
+
+def select_locale():
+    lang = session.get("lang")
+    if lang in ("id", "en"):
+        return lang
+    if current_user and current_user.is_authenticated and current_user.locale in ("id", "en"):
+        return current_user.locale
+    return "id"
+
+
+def create_app(config=None):
+    app = Flask(__name__, template_folder=str(BASE_DIR / "templates"),
+                instance_path=str(BASE_DIR / "instance"))
+    app.config.from_object(config or config_from_env())
+    if app.config.get("PRODUCTION") and app.config.get("SECRET_KEY") in (None, "", DEFAULT_SECRET):
+        raise RuntimeError("COOP_SECRET_KEY must be set to a secret value in production")
+    Path(app.instance_path).mkdir(exist_ok=True)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+
+    from .audit import hooks
+    hooks.register(db.session)
+    _register_models()
+    _register_blueprints(app)
+    _register_template_helpers(app)
+    _register_errors(app)
+    _register_security(app)
+
+    from .cli import coop
+    app.cli.add_command(coop)
+    return app
+
+
+def _register_models():
+    # Import every model so that Alembic and relationships see the whole schema.
+    from .audit import models as _audit  # noqa: F401
+    from .auth import models as _auth  # noqa: F401
+    from .cooperatives import models as _coops  # noqa: F401
+    from .ledger import models as _ledger  # noqa: F401
+
+
+def _register_blueprints(app):
+    from .admin.views import bp as admin_bp
+    from .audit.views import bp as audit_bp
+    from .auth.views import bp as auth_bp
+    from .ledger.views import bp as ledger_bp
+    from .main.views import bp as main_bp, coop_bp
+
+    for blueprint in (auth_bp, main_bp, coop_bp, admin_bp, ledger_bp, audit_bp):
+        app.register_blueprint(blueprint)
+
+
+def _register_template_helpers(app):
+    @app.template_filter("money")
+    def money_filter(amount):
+        return format_money(amount, str(get_locale()))
+
+    @app.template_filter("date")
+    def date_filter(value, fmt="medium"):
+        return format_date(value, fmt) if value else ""
+
+    @app.context_processor
+    def inject():
+        from .auth.access import has_role
+        return {"current_locale": str(get_locale()), "has_role": has_role,
+                "coop": g.get("coop")}
+
+
+def _register_errors(app):
+    def page(status, template):
+        def handler(error):
+            db.session.rollback()
+            return render_template(template, error=error), status
+        return handler
+
+    app.register_error_handler(403, page(403, "errors/403.html"))
+    app.register_error_handler(404, page(404, "errors/404.html"))
+    app.register_error_handler(405, page(405, "errors/405.html"))
+    app.register_error_handler(413, page(413, "errors/413.html"))
+    app.register_error_handler(429, page(429, "errors/429.html"))
+    app.register_error_handler(CSRFError, page(400, "errors/csrf.html"))
+    app.register_error_handler(500, page(500, "errors/500.html"))
+
+
+def _register_security(app):
+    @app.before_request
+    def remember_actor():
+        g.actor_id = current_user.id if current_user.is_authenticated else None
+
+    @app.after_request
+    def security_headers(response):
+        headers = response.headers
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+        if app.config.get("PRODUCTION"):
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        if request.endpoint and request.endpoint != "static" and current_user.is_authenticated:
+            headers.setdefault("Cache-Control", "no-store")
+        return response

@@ -1,0 +1,1 @@
+"""The audit trail: who changed which business row, when, from what to what."""

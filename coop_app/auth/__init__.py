@@ -1,0 +1,1 @@
+"""Users, roles per cooperative, login and the one access check."""

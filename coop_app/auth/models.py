@@ -1,0 +1,92 @@
+"""Users and the roles they hold, each role in one cooperative (or a region, for auditors)."""
+from flask import current_app
+from flask_login import UserMixin
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..cooperatives.models import utcnow
+from ..extensions import db
+
+TREASURER = "treasurer"
+MANAGER = "manager"
+MEMBER = "member"
+AUDITOR = "auditor"
+ADMIN = "admin"
+ROLES = (TREASURER, MANAGER, MEMBER, AUDITOR, ADMIN)
+# Roles bound to one cooperative; auditors are bound to a region, admins to nothing.
+COOPERATIVE_ROLES = (TREASURER, MANAGER, MEMBER)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id = db.Column(db.Integer, primary_key=True)
+    username = db.Column(db.String(64), nullable=False, unique=True)
+    full_name = db.Column(db.String(200), nullable=False)
+    password_hash = db.Column(db.String(256), nullable=False)
+    active = db.Column(db.Boolean, nullable=False, default=True)
+    locale = db.Column(db.String(5))
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+
+    grants = db.relationship("RoleGrant", back_populates="user", cascade="all, delete-orphan",
+                             lazy="selectin")
+
+    @property
+    def is_active(self):
+        return self.active
+
+    def set_password(self, password):
+        method = current_app.config["PASSWORD_HASH_METHOD"]
+        self.password_hash = generate_password_hash(password, method=method)
+
+    def check_password(self, password):
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_admin(self):
+        return any(g.role == ADMIN for g in self.grants)
+
+    def __repr__(self):
+        return f"<User {self.username}>"
+
+
+class RoleGrant(db.Model):
+    """One role of one user: in a cooperative, or over a region (auditor), or global (admin).
+
+    An auditor's region is a province, a kabupaten within it, or everything (both empty).
+    """
+
+    __tablename__ = "role_grants"
+
+    id = db.Column(db.Integer, primary_key=True)
+    user_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False, index=True)
+    role = db.Column(db.String(20), nullable=False)
+    cooperative_id = db.Column(db.Integer, db.ForeignKey("cooperatives.id"), index=True)
+    scope_province = db.Column(db.String(100))
+    scope_kabupaten = db.Column(db.String(100))
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+
+    user = db.relationship("User", back_populates="grants")
+    cooperative = db.relationship("Cooperative", lazy="joined")
+
+    __table_args__ = (
+        db.CheckConstraint(
+            "role in ('treasurer', 'manager', 'member', 'auditor', 'admin')", name="role"),
+        db.CheckConstraint(
+            "(role in ('treasurer', 'manager', 'member') and cooperative_id is not null)"
+            " or (role in ('auditor', 'admin') and cooperative_id is null)",
+            name="scope"),
+        db.UniqueConstraint("user_id", "role", "cooperative_id", "scope_province",
+                            "scope_kabupaten", name="uq_role_grants_unique"),
+    )
+
+    def covers(self, cooperative):
+        """Whether this grant gives its role in `cooperative`."""
+        if self.role in COOPERATIVE_ROLES:
+            return self.cooperative_id == cooperative.id
+        if self.role == AUDITOR:
+            if self.scope_province and self.scope_province != cooperative.province:
+                return False
+            if self.scope_kabupaten and self.scope_kabupaten != cooperative.kabupaten:
+                return False
+            return True
+        return False

@@ -1,0 +1,115 @@
+"""Users and role grants, as the admin manages them."""
+import re
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from ..errors import DomainError, NotFound
+from ..extensions import db
+from .models import ADMIN, COOPERATIVE_ROLES, ROLES, RoleGrant, User
+
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9._\-]{2,63}$")
+MIN_PASSWORD = 8
+
+
+def _check_password(password):
+    if not password or len(password) < MIN_PASSWORD:
+        raise DomainError(_l("A password has at least 8 characters."))
+    if len(password) > 200:
+        raise DomainError(_l("The password is too long."))
+
+
+def create_user(username, full_name, password):
+    username = (username or "").strip().lower()
+    full_name = (full_name or "").strip()
+    if not USERNAME.match(username):
+        raise DomainError(_l("A username is 3 to 64 lowercase letters, digits, dots, dashes "
+                             "or underscores."))
+    if not full_name or len(full_name) > 200:
+        raise DomainError(_l("Fill in the full name (at most 200 characters)."))
+    _check_password(password)
+    if db.session.execute(select(User.id).where(User.username == username)).first():
+        raise DomainError(_l("Username %(name)s is already taken.", name=username))
+    user = User(username=username, full_name=full_name)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def get_user(user_id):
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound(_l("User not found."))
+    return user
+
+
+def update_user(user_id, full_name, active, new_password=None, acting_user_id=None):
+    user = get_user(user_id)
+    full_name = (full_name or "").strip()
+    if not full_name or len(full_name) > 200:
+        raise DomainError(_l("Fill in the full name (at most 200 characters)."))
+    if not active and user.id == acting_user_id:
+        raise DomainError(_l("You cannot deactivate your own account."))
+    user.full_name = full_name
+    user.active = bool(active)
+    if new_password:
+        _check_password(new_password)
+        user.set_password(new_password)
+    db.session.flush()
+    return user
+
+
+def change_own_password(user, current_password, new_password):
+    if not user.check_password(current_password or ""):
+        raise DomainError(_l("The current password is not correct."))
+    _check_password(new_password)
+    user.set_password(new_password)
+    db.session.flush()
+
+
+def grant_role(user_id, role, cooperative_id=None, scope_province=None, scope_kabupaten=None):
+    user = get_user(user_id)
+    if role not in ROLES:
+        raise DomainError(_l("Unknown role."))
+    scope_province = (scope_province or "").strip() or None
+    scope_kabupaten = (scope_kabupaten or "").strip() or None
+    if role in COOPERATIVE_ROLES:
+        if cooperative_id is None:
+            raise DomainError(_l("Choose the cooperative for this role."))
+        scope_province = scope_kabupaten = None
+    else:
+        cooperative_id = None
+        if role == ADMIN:
+            scope_province = scope_kabupaten = None
+        elif scope_kabupaten and not scope_province:
+            raise DomainError(_l("A kabupaten scope also names its province."))
+    for grant in user.grants:
+        if (grant.role, grant.cooperative_id, grant.scope_province, grant.scope_kabupaten) == (
+                role, cooperative_id, scope_province, scope_kabupaten):
+            raise DomainError(_l("The user already holds this role."))
+    grant = RoleGrant(user=user, role=role, cooperative_id=cooperative_id,
+                      scope_province=scope_province, scope_kabupaten=scope_kabupaten)
+    db.session.add(grant)
+    db.session.flush()
+    return grant
+
+
+def revoke_role(grant_id, acting_user_id=None):
+    grant = db.session.get(RoleGrant, grant_id)
+    if grant is None:
+        raise NotFound(_l("Role not found."))
+    if grant.role == ADMIN and grant.user_id == acting_user_id:
+        raise DomainError(_l("You cannot remove your own admin role."))
+    db.session.delete(grant)
+    db.session.flush()
+
+
+def authenticate(username, password):
+    user = db.session.execute(
+        select(User).where(User.username == (username or "").strip().lower())).scalar_one_or_none()
+    if user is None or not user.active or not user.check_password(password or ""):
+        return None
+    return user
+
+

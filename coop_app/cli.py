@@ -1,0 +1,67 @@
+"""flask coop ...: batch jobs, checks and demo data."""
+import sys
+import time
+
+import click
+from flask.cli import AppGroup
+
+from .extensions import db
+
+coop = AppGroup("coop", help="Cooperative operations: demo data, checks, batch jobs.")
+
+
+@coop.command("check-ledger")
+@click.option("--cooperative", "code", help="Check one cooperative (its code); default all.")
+def check_ledger_command(code):
+    """Verify every entry balances, the trial balance is zero and sub-ledgers match."""
+    from .cooperatives.service import by_code
+    from .ledger.check import check_ledger
+
+    cooperative_id = None
+    if code:
+        cooperative = by_code(code.upper())
+        if cooperative is None:
+            click.echo(f"No cooperative with code {code}.", err=True)
+            sys.exit(2)
+        cooperative_id = cooperative.id
+    started = time.perf_counter()
+    facts, problems = check_ledger(cooperative_id)
+    elapsed = time.perf_counter() - started
+    click.echo(f"Checked {facts['entries']} entries and {facts['lines']} lines of "
+               f"{facts['cooperatives']} cooperative(s) in {elapsed:.2f} s.")
+    if problems:
+        click.echo(f"{len(problems)} problem(s):")
+        for problem in problems:
+            click.echo(f"  - {problem}")
+        sys.exit(1)
+    click.echo("OK: every entry balances, the trial balance is zero, sub-ledgers match.")
+
+
+@coop.command("demo")
+def demo_command():
+    """Load the demo cooperatives, users and transactions (does nothing if already there)."""
+    from .demo import load_demo
+
+    created = load_demo()
+    db.session.commit()
+    click.echo("Demo data loaded." if created else "Demo data already present; nothing changed.")
+
+
+@coop.command("create-admin")
+@click.option("--username", required=True)
+@click.option("--full-name", required=True)
+@click.password_option()
+def create_admin_command(username, full_name, password):
+    """Create an admin user (the first user of a new deployment)."""
+    from .auth.service import create_user, grant_role
+    from .errors import DomainError
+
+    try:
+        user = create_user(username, full_name, password)
+        grant_role(user.id, "admin")
+    except DomainError as error:
+        db.session.rollback()
+        click.echo(str(error), err=True)
+        sys.exit(2)
+    db.session.commit()
+    click.echo(f"Admin {user.username} created.")

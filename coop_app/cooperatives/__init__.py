@@ -1,0 +1,1 @@
+"""Cooperatives: the tenant of every row of business data."""

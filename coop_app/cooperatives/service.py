@@ -1,0 +1,67 @@
+"""Creating and editing cooperatives; a new one gets the chart of accounts of its type."""
+import re
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from ..errors import DomainError, NotFound
+from ..extensions import db
+from ..ledger.service import install_chart
+from .models import COOPERATIVE_TYPES, Cooperative
+
+CODE = re.compile(r"^[A-Z0-9][A-Z0-9\-]{1,19}$")
+TEXT_FIELDS = ("name", "village", "kecamatan", "kabupaten", "province")
+
+
+def _clean(fields):
+    data = {k: (fields.get(k) or "").strip() for k in TEXT_FIELDS}
+    for key, value in data.items():
+        if not value:
+            raise DomainError(_l("Fill in every field of the cooperative."))
+        if len(value) > (200 if key == "name" else 100):
+            raise DomainError(_l("A field of the cooperative is too long."))
+    founded_on = fields.get("founded_on")
+    if not isinstance(founded_on, date) or founded_on > date.today() or founded_on.year < 1900:
+        raise DomainError(_l("The founding date must be a real date, not in the future."))
+    month = fields.get("fiscal_year_start_month", 1)
+    if not isinstance(month, int) or not 1 <= month <= 12:
+        raise DomainError(_l("The fiscal year starts in a month from 1 to 12."))
+    data["founded_on"] = founded_on
+    data["fiscal_year_start_month"] = month
+    return data
+
+
+def create_cooperative(code, type_, **fields):
+    code = (code or "").strip().upper()
+    if not CODE.match(code):
+        raise DomainError(_l("The code is 2 to 20 capital letters, digits or dashes."))
+    if type_ not in COOPERATIVE_TYPES:
+        raise DomainError(_l("Choose KSP or KSPPS/BMT."))
+    if db.session.execute(select(Cooperative.id).where(Cooperative.code == code)).first():
+        raise DomainError(_l("Cooperative code %(code)s is already used.", code=code))
+    coop = Cooperative(code=code, type=type_, **_clean(fields))
+    db.session.add(coop)
+    db.session.flush()
+    install_chart(coop)
+    return coop
+
+
+def update_cooperative(coop_id, **fields):
+    """Name and location may change; the code and type are fixed once books exist."""
+    coop = get_cooperative(coop_id)
+    for key, value in _clean(fields).items():
+        setattr(coop, key, value)
+    db.session.flush()
+    return coop
+
+
+def get_cooperative(coop_id):
+    coop = db.session.get(Cooperative, coop_id)
+    if coop is None:
+        raise NotFound(_l("Cooperative not found."))
+    return coop
+
+
+def by_code(code):
+    return db.session.execute(select(Cooperative).where(Cooperative.code == code)).scalar_one_or_none()

@@ -1,0 +1,39 @@
+"""Connection behaviour the ledger rules rely on.
+
+SQLite: WAL, a busy timeout, foreign keys on, and transactions we begin ourselves, so that
+a write (any request that is not GET/HEAD, every CLI command and service call outside a
+request) starts with BEGIN IMMEDIATE and holds the write lock before it reads a balance.
+PostgreSQL uses SELECT ... FOR UPDATE on the rows a service is about to change.
+"""
+import sqlite3
+
+from flask import has_request_context, request
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+READ_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def _wants_write():
+    if has_request_context():
+        return request.method not in READ_METHODS
+    return True
+
+
+@event.listens_for(Engine, "connect")
+def _on_connect(dbapi_connection, record):
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    dbapi_connection.isolation_level = None  # we issue BEGIN ourselves, below
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _on_begin(connection):
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _wants_write() else "BEGIN")

@@ -1,0 +1,1 @@
+"""The books: chart of accounts, journal posting, reversal, reports, period close."""

@@ -1,0 +1,233 @@
+"""The one posting service: every money movement in coop_app goes through here.
+
+post_entry() validates a balanced entry and adds it to the caller's transaction; it never
+commits, so a domain service posts its entry and its sub-ledger change together.
+"""
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from ..errors import DomainError
+from ..extensions import db
+from ..money import MoneyError, to_money, to_sen
+from ..cooperatives.models import utcnow
+from .models import GLAccount, JournalEntry, JournalLine, LedgerPeriod
+
+MAX_KEY_LENGTH = 100
+
+
+class PostingError(DomainError):
+    """The entry was refused; nothing was written."""
+
+
+class ClosedPeriodError(PostingError):
+    pass
+
+
+class IdempotencyConflict(PostingError):
+    """The key was used before for a different entry."""
+
+
+@dataclass(frozen=True)
+class Line:
+    account_id: int
+    amount: Decimal  # signed rupiah: debit positive, credit negative
+    memo: str | None = None
+    member_id: int | None = None
+    savings_account_id: int | None = None
+    loan_id: int | None = None
+
+    def signature(self):
+        return (self.account_id, to_sen(self.amount), self.member_id, self.savings_account_id,
+                self.loan_id)
+
+
+@dataclass
+class EntrySpec:
+    """One entry for the batch path (the same rules as post_entry)."""
+    entry_date: date
+    kind: str
+    memo: str
+    lines: list
+    idempotency_key: str
+    created_by: int | None = None
+    reverses_id: int | None = None
+    sen: list = field(default_factory=list, repr=False)
+
+
+def closed_through(cooperative_id):
+    """The last date of the latest closed period, or None."""
+    return db.session.execute(
+        select(func.max(LedgerPeriod.period_end)).where(LedgerPeriod.cooperative_id == cooperative_id)
+    ).scalar()
+
+
+def check_open(cooperative_id, entry_date, closed=None):
+    closed = closed_through(cooperative_id) if closed is None else closed
+    if closed is not None and entry_date <= closed:
+        raise ClosedPeriodError(_l(
+            "The books are closed up to %(date)s; choose a later date.", date=closed.isoformat()))
+
+
+def _validate_shape(spec_lines, idempotency_key, kind, memo):
+    if not idempotency_key or len(idempotency_key) > MAX_KEY_LENGTH:
+        raise PostingError(_l("An entry needs an idempotency key of at most 100 characters."))
+    if not kind:
+        raise PostingError(_l("An entry needs a kind."))
+    if memo is not None and len(memo) > 500:
+        raise PostingError(_l("The description is too long (at most 500 characters)."))
+    if len(spec_lines) < 2:
+        raise PostingError(_l("An entry needs at least two lines."))
+    sens = []
+    for line in spec_lines:
+        try:
+            sen = to_sen(line.amount)
+        except (MoneyError, TypeError):
+            raise PostingError(_l("Every amount must be exact to the sen.")) from None
+        if sen == 0:
+            raise PostingError(_l("A line cannot have a zero amount."))
+        sens.append(sen)
+    if sum(sens) != 0:
+        raise PostingError(_l("The entry does not balance: debits and credits differ by %(diff)s.",
+                              diff=str(abs(to_money(Decimal(sum(sens)) / 100)))))
+    return sens
+
+
+def _postable_accounts(cooperative_id, account_ids):
+    rows = db.session.execute(
+        select(GLAccount.id, GLAccount.is_group, GLAccount.active)
+        .where(GLAccount.cooperative_id == cooperative_id, GLAccount.id.in_(set(account_ids)))
+    ).all()
+    found = {r.id: r for r in rows}
+    for account_id in set(account_ids):
+        row = found.get(account_id)
+        if row is None:
+            raise PostingError(_l("An account in this entry does not belong to this cooperative."))
+        if row.is_group:
+            raise PostingError(_l("A group account only sums its children; post to a detail account."))
+        if not row.active:
+            raise PostingError(_l("An account in this entry is inactive."))
+
+
+def _same_entry(existing, entry_date, kind, lines):
+    mine = sorted(line.signature() for line in lines)
+    theirs = sorted(
+        (ln.account_id, to_sen(ln.amount), ln.member_id, ln.savings_account_id, ln.loan_id)
+        for ln in existing.lines)
+    return existing.entry_date == entry_date and existing.kind == kind and mine == theirs
+
+
+def find_by_key(cooperative_id, idempotency_key):
+    return db.session.execute(
+        select(JournalEntry).where(JournalEntry.cooperative_id == cooperative_id,
+                                   JournalEntry.idempotency_key == idempotency_key)
+    ).scalar_one_or_none()
+
+
+def _replay(existing, entry_date, kind, lines):
+    if not _same_entry(existing, entry_date, kind, lines):
+        raise IdempotencyConflict(_l(
+            "This submission key was already used for a different entry (#%(id)s).", id=existing.id))
+    existing.replayed = True
+    return existing
+
+
+def post_entry(cooperative_id, entry_date, kind, memo, lines, idempotency_key,
+               created_by=None, reverses_id=None):
+    """Validate and add one balanced entry to the current transaction.
+
+    Returns the entry. If the key was posted before with the same content, returns that
+    entry with `replayed` set and posts nothing; with other content, raises IdempotencyConflict.
+    """
+    lines = list(lines)
+    sens = _validate_shape(lines, idempotency_key, kind, memo)
+    existing = find_by_key(cooperative_id, idempotency_key)
+    if existing is not None:
+        return _replay(existing, entry_date, kind, lines)
+    check_open(cooperative_id, entry_date)
+    _postable_accounts(cooperative_id, [line.account_id for line in lines])
+
+    entry = JournalEntry(
+        cooperative_id=cooperative_id, entry_date=entry_date, kind=kind, memo=memo or "",
+        created_by=created_by, idempotency_key=idempotency_key, reverses_id=reverses_id,
+        posted_at=utcnow())
+    entry.lines = [
+        JournalLine(cooperative_id=cooperative_id, account_id=line.account_id,
+                    amount=to_money(Decimal(sen) / 100), memo=line.memo, member_id=line.member_id,
+                    savings_account_id=line.savings_account_id, loan_id=line.loan_id)
+        for line, sen in zip(lines, sens)
+    ]
+    try:
+        # A savepoint: a concurrent post of the same key loses here without spoiling
+        # the caller's transaction, and then returns the winner's entry.
+        with db.session.begin_nested():
+            db.session.add(entry)
+    except IntegrityError:
+        existing = find_by_key(cooperative_id, idempotency_key)
+        if existing is None:
+            raise
+        return _replay(existing, entry_date, kind, lines)
+    entry.replayed = False
+    return entry
+
+
+def post_entries_batch(cooperative_id, specs, chunk=2000):
+    """Post many entries in the caller's transaction, set-based (month-end jobs, imports).
+
+    The same rules as post_entry: each entry balanced, accounts postable, period open;
+    keys already posted are skipped. Returns the number of entries posted.
+    """
+    if not specs:
+        return 0
+    account_ids = set()
+    for spec in specs:
+        spec.sen = _validate_shape(spec.lines, spec.idempotency_key, spec.kind, spec.memo)
+        account_ids.update(line.account_id for line in spec.lines)
+    closed = closed_through(cooperative_id)
+    for spec in specs:
+        check_open(cooperative_id, spec.entry_date, closed)
+    _postable_accounts(cooperative_id, account_ids)
+    keys = [spec.idempotency_key for spec in specs]
+    if len(set(keys)) != len(keys):
+        raise PostingError(_l("The same idempotency key appears twice in one batch."))
+
+    conn = db.session.connection()
+    posted = 0
+    entries_table = JournalEntry.__table__
+    lines_table = JournalLine.__table__
+    for start in range(0, len(specs), chunk):
+        part = specs[start:start + chunk]
+        taken = set(conn.execute(
+            select(entries_table.c.idempotency_key).where(
+                entries_table.c.cooperative_id == cooperative_id,
+                entries_table.c.idempotency_key.in_([s.idempotency_key for s in part]))
+        ).scalars())
+        part = [s for s in part if s.idempotency_key not in taken]
+        if not part:
+            continue
+        now = utcnow()
+        ids = conn.execute(
+            entries_table.insert().returning(entries_table.c.id, sort_by_parameter_order=True),
+            [{"cooperative_id": cooperative_id, "entry_date": s.entry_date, "posted_at": now,
+              "kind": s.kind, "memo": s.memo or "", "created_by": s.created_by,
+              "idempotency_key": s.idempotency_key, "reverses_id": s.reverses_id} for s in part],
+        ).scalars().all()
+        rows = []
+        for entry_id, spec in zip(ids, part):
+            for line, sen in zip(spec.lines, spec.sen):
+                rows.append((entry_id, cooperative_id, line.account_id, sen, line.memo,
+                             line.member_id, line.savings_account_id, line.loan_id))
+        # Straight to the driver: the amounts are already validated integer sen.
+        conn.exec_driver_sql(
+            "INSERT INTO journal_lines (entry_id, cooperative_id, account_id, amount, memo,"
+            " member_id, savings_account_id, loan_id) VALUES "
+            + ("(?, ?, ?, ?, ?, ?, ?, ?)" if conn.dialect.paramstyle == "qmark"
+               else "(%s, %s, %s, %s, %s, %s, %s, %s)"),
+            rows,
+        )
+        posted += len(part)
+    return posted

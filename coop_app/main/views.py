@@ -1,0 +1,29 @@
+"""Home (the user's cooperatives) and a cooperative's dashboard."""
+from flask import Blueprint, g, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from ..auth.access import READERS, accessible_cooperatives_query, coop_blueprint, require_role
+from ..auth.models import MEMBER
+from ..extensions import db
+from ..ledger import reports
+
+bp = Blueprint("main", __name__)
+coop_bp = coop_blueprint("coop", __name__)
+
+
+@bp.route("/")
+@login_required
+def home():
+    cooperatives = db.session.execute(accessible_cooperatives_query(current_user)).scalars().all()
+    if len(cooperatives) == 1 and not current_user.is_admin:
+        return redirect(url_for("coop.dashboard", coop_code=cooperatives[0].code))
+    return render_template("main/home.html", cooperatives=cooperatives)
+
+
+@coop_bp.route("/")
+@require_role(*READERS, MEMBER)
+def dashboard():
+    if not set(g.roles) & set(READERS):
+        return render_template("main/member_home.html")
+    summary = reports.dashboard_summary(g.coop)
+    return render_template("main/dashboard.html", summary=summary)

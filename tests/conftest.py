@@ -1,0 +1,179 @@
+"""Fixtures: an app on a freshly migrated database (SQLite file, or PostgreSQL when
+COOP_TEST_DATABASE_URL is set), a client, a service-layer context, and a small world of
+two cooperatives in two regions with a user for every role."""
+import os
+import shutil
+from dataclasses import dataclass
+from datetime import date
+
+import pytest
+from flask import g
+from sqlalchemy import create_engine, text
+
+from coop_app import create_app
+from coop_app.config import TestConfig
+from coop_app.extensions import db
+
+PG_URL = os.environ.get("COOP_TEST_DATABASE_URL")
+PASSWORD = "rahasia-123"
+
+
+def _config(url, **extra):
+    return type("Config", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": url, **extra})
+
+
+def _migrate(url):
+    from flask_migrate import upgrade
+    app = create_app(_config(url))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_template(tmp_path_factory):
+    """Run the migrations once: the schema the tests use is the one Alembic builds."""
+    if PG_URL:
+        engine = create_engine(PG_URL)
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+        engine.dispose()
+        _migrate(PG_URL)
+        return PG_URL
+    path = tmp_path_factory.mktemp("template") / "coop.db"
+    _migrate(f"sqlite:///{path}")
+    return path
+
+
+def _truncate_postgres():
+    engine = create_engine(PG_URL)
+    with engine.begin() as conn:
+        tables = [r[0] for r in conn.execute(text(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'"))]
+        # replica role: the journal's own TRUNCATE guard stays in place for everyone else
+        conn.execute(text("SET LOCAL session_replication_role = replica"))
+        conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture
+def database_url(database_template, tmp_path):
+    if PG_URL:
+        _truncate_postgres()
+        return PG_URL
+    path = tmp_path / "coop.db"
+    shutil.copy(database_template, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def make_app(database_url):
+    apps = []
+
+    def factory(**extra):
+        app = create_app(_config(database_url, **extra))
+        apps.append(app)
+        return app
+
+    yield factory
+    for app in apps:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app()
+
+
+@pytest.fixture
+def ctx(app):
+    """An app context for service-layer tests; db.session is the session under test."""
+    with app.app_context():
+        g.actor_id = None
+        yield app
+        db.session.rollback()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@dataclass
+class World:
+    ksp_id: int
+    bmt_id: int
+    other_id: int
+    users: dict
+
+    def user_id(self, username):
+        return self.users[username]
+
+
+def build_world():
+    """Two cooperatives in Jawa Barat (KSP, another KSP) and one BMT in NTB, and users."""
+    from coop_app.auth import service as users
+    from coop_app.cooperatives.service import create_cooperative
+
+    ksp = create_cooperative("KSP-A", "ksp", name="KSP Sumber Rejeki", village="Juntinyuat",
+                             kecamatan="Juntinyuat", kabupaten="Kabupaten Indramayu",
+                             province="Jawa Barat", founded_on=date(2018, 3, 1))
+    other = create_cooperative("KSP-B", "ksp", name="KSP Maju Bersama", village="Tegalurung",
+                               kecamatan="Balongan", kabupaten="Kabupaten Cirebon",
+                               province="Jawa Barat", founded_on=date(2019, 1, 1))
+    bmt = create_cooperative("BMT-C", "kspps", name="BMT Al-Amanah", village="Suralaga",
+                             kecamatan="Suralaga", kabupaten="Kabupaten Lombok Timur",
+                             province="Nusa Tenggara Barat", founded_on=date(2019, 7, 1))
+    ids = {}
+
+    def person(username, role, cooperative=None, province=None, kabupaten=None):
+        user = users.create_user(username, username.replace(".", " ").title(), PASSWORD)
+        users.grant_role(user.id, role, cooperative_id=cooperative.id if cooperative else None,
+                         scope_province=province, scope_kabupaten=kabupaten)
+        ids[username] = user.id
+        return user
+
+    person("admin", "admin")
+    person("manager", "manager", ksp)
+    person("manager2", "manager", ksp)
+    person("treasurer", "treasurer", ksp)
+    person("member", "member", ksp)
+    person("other.manager", "manager", other)
+    person("bmt.manager", "manager", bmt)
+    person("bmt.treasurer", "treasurer", bmt)
+    person("auditor.all", "auditor")
+    person("auditor.jabar", "auditor", province="Jawa Barat")
+    person("auditor.indramayu", "auditor", province="Jawa Barat", kabupaten="Kabupaten Indramayu")
+    person("auditor.ntb", "auditor", province="Nusa Tenggara Barat")
+    db.session.commit()
+    return World(ksp_id=ksp.id, bmt_id=bmt.id, other_id=other.id, users=ids)
+
+
+@pytest.fixture
+def world(app):
+    with app.app_context():
+        return build_world()
+
+
+class Auth:
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, username, password=PASSWORD):
+        return self.client.post("/login", data={"username": username, "password": password})
+
+    def logout(self):
+        return self.client.post("/logout")
+
+
+@pytest.fixture
+def auth(client):
+    return Auth(client)
