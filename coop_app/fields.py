@@ -1,0 +1,76 @@
+"""Form fields shared by every module: amounts typed the Indonesian way, submission keys."""
+import uuid
+from decimal import Decimal
+
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from wtforms import HiddenField, StringField
+from wtforms.validators import ValidationError
+
+from .money import MAX_AMOUNT, MoneyError, format_plain, parse_amount
+
+
+class MoneyField(StringField):
+    """An amount in rupiah as people type it (`1.500.000` or `1.500.000,50` in Indonesian,
+    `1,500,000.50` in English). `.data` is a Decimal or None; bad input is a field error."""
+
+    def __init__(self, label=None, validators=None, positive=True, allow_zero=False,
+                 maximum=MAX_AMOUNT, **kwargs):
+        kwargs.setdefault("render_kw", {}).setdefault("inputmode", "decimal")
+        super().__init__(label, validators, **kwargs)
+        self.positive = positive
+        self.allow_zero = allow_zero
+        self.maximum = maximum
+        self.raw_text = ""
+
+    def process_formdata(self, valuelist):
+        self.raw_text = (valuelist[0] if valuelist else "") or ""
+        self.data = None
+        text = self.raw_text.strip()
+        if not text:
+            return
+        if len(text) > 40:
+            raise ValueError(_l("That is not an amount."))
+        try:
+            self.data = parse_amount(text, str(get_locale() or "id"))
+        except MoneyError as error:
+            self.data = None
+            if "decimals" in str(error):
+                raise ValueError(_l("Amounts are exact to the sen: at most two decimals.")) from None
+            raise ValueError(_l("That is not an amount. Write it like 1.500.000 or 1.500.000,50.")) \
+                if str(get_locale()) == "id" else \
+                ValueError(_l("That is not an amount. Write it like 1,500,000 or 1,500,000.50.")) from None
+
+    def pre_validate(self, form):
+        if self.data is None:
+            return
+        if self.data < 0 and self.positive:
+            raise ValidationError(_l("The amount must be more than zero."))
+        if self.data == 0 and not self.allow_zero:
+            raise ValidationError(_l("The amount must be more than zero."))
+        if abs(self.data) > self.maximum:
+            raise ValidationError(_l("The amount is larger than any single transaction this system accepts."))
+
+    def _value(self):
+        if self.raw_text:
+            return self.raw_text
+        if isinstance(self.data, Decimal):
+            return format_plain(self.data, str(get_locale() or "id"))
+        return ""
+
+
+class SubmissionKeyField(HiddenField):
+    """A key generated when the form is first shown and posted back with it.
+
+    It becomes the journal entry's idempotency key, so a double click, a refresh or a
+    retried submission posts once and then shows the first result.
+    """
+
+    def process(self, formdata, data=None, **kwargs):
+        super().process(formdata, data, **kwargs)
+        if not self.data and not formdata:  # first display: a fresh key
+            self.data = uuid.uuid4().hex
+
+    def pre_validate(self, form):
+        if not self.data or len(self.data) > 64 or not all(c in "0123456789abcdef-" for c in self.data):
+            raise ValidationError(_l("The form is damaged; reload the page and fill it in again."))
