@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, StringField
+from wtforms import DateField, HiddenField, SelectField, StringField
 from wtforms.validators import ValidationError
 
 from .money import MAX_AMOUNT, MoneyError, format_plain, parse_amount
@@ -74,3 +74,31 @@ class SubmissionKeyField(HiddenField):
     def pre_validate(self, form):
         if not self.data or len(self.data) > 64 or not all(c in "0123456789abcdef-" for c in self.data):
             raise ValidationError(_l("The form is damaged; reload the page and fill it in again."))
+
+
+# WTForms ships no Indonesian messages, so every message a user can see is ours.
+NOT_A_DATE = _l("That is not a date. Use the form YYYY-MM-DD.")
+NOT_A_CHOICE = _l("Choose one of the listed options.")
+
+
+class LocalDateField(DateField):
+    """An HTML5 date input whose parse error is in the user's language."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("invalid_value_message", NOT_A_DATE)
+        super().__init__(label, validators, **kwargs)
+
+
+class ChoiceField(SelectField):
+    """A select that answers a tampered or stale value in the user's language. An empty
+    value is left to the field's validators (required or optional)."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("invalid_value_message", NOT_A_CHOICE)
+        kwargs.setdefault("invalid_choice_message", NOT_A_CHOICE)
+        super().__init__(label, validators, **kwargs)
+
+    def pre_validate(self, form):
+        if not (self.raw_data and self.raw_data[0]):
+            return
+        super().pre_validate(form)

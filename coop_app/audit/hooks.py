@@ -76,20 +76,25 @@ def _audited(obj):
     return table is not None and table.name not in NOT_AUDITED
 
 
+def write_audit_rows(session, flush_context):
+    rows = []
+    for obj in session.new:
+        if _audited(obj):
+            rows.append(_row(obj, "insert", None, _snapshot(obj)))
+    for obj in session.dirty:
+        if _audited(obj) and session.is_modified(obj, include_collections=False):
+            before, after = _changed(obj)
+            if after:
+                rows.append(_row(obj, "update", before, after))
+    for obj in session.deleted:
+        if _audited(obj):
+            rows.append(_row(obj, "delete", _snapshot(obj), None))
+    if rows:
+        session.connection().execute(AuditLog.__table__.insert(), rows)
+
+
 def register(session_class):
-    @event.listens_for(session_class, "after_flush")
-    def write_audit_rows(session, flush_context):
-        rows = []
-        for obj in session.new:
-            if _audited(obj):
-                rows.append(_row(obj, "insert", None, _snapshot(obj)))
-        for obj in session.dirty:
-            if _audited(obj) and session.is_modified(obj, include_collections=False):
-                before, after = _changed(obj)
-                if after:
-                    rows.append(_row(obj, "update", before, after))
-        for obj in session.deleted:
-            if _audited(obj):
-                rows.append(_row(obj, "delete", _snapshot(obj), None))
-        if rows:
-            session.connection().execute(AuditLog.__table__.insert(), rows)
+    # create_app runs once per app, and tests build many apps in one process: one listener,
+    # or every change would be audited once per app ever created.
+    if not event.contains(session_class, "after_flush", write_audit_rows):
+        event.listen(session_class, "after_flush", write_audit_rows)

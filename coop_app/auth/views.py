@@ -2,6 +2,7 @@
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -47,7 +48,7 @@ def login():
     if form.validate_on_submit():
         user = service.authenticate(form.username.data, form.password.data)
         if user is None:
-            flash(_l("Wrong username or password."), "danger")
+            flash(_("Wrong username or password."), "danger")
         else:
             session.clear()
             login_user(user)
@@ -64,7 +65,7 @@ def logout():
     session.clear()
     if lang:
         session["lang"] = lang
-    flash(_l("You have logged out."), "info")
+    flash(_("You have logged out."), "info")
     return redirect(url_for("auth.login"))
 
 
@@ -91,6 +92,6 @@ def change_password():
             flash(str(error), "danger")
         else:
             db.session.commit()
-            flash(_l("Your password has been changed."), "success")
+            flash(_("Your password has been changed."), "success")
             return redirect(url_for("main.home"))
     return render_template("auth/password.html", form=form)

@@ -210,14 +210,17 @@ def post_entries_batch(cooperative_id, specs, chunk=2000):
         if not part:
             continue
         now = utcnow()
-        ids = conn.execute(
-            entries_table.insert().returning(entries_table.c.id, sort_by_parameter_order=True),
+        # RETURNING the key with the id, so the rows may come back in any order: asking
+        # SQLAlchemy to keep the parameter order makes it insert one row per statement.
+        ids = dict(conn.execute(
+            entries_table.insert().returning(entries_table.c.idempotency_key, entries_table.c.id),
             [{"cooperative_id": cooperative_id, "entry_date": s.entry_date, "posted_at": now,
               "kind": s.kind, "memo": s.memo or "", "created_by": s.created_by,
               "idempotency_key": s.idempotency_key, "reverses_id": s.reverses_id} for s in part],
-        ).scalars().all()
+        ).all())
         rows = []
-        for entry_id, spec in zip(ids, part):
+        for spec in part:
+            entry_id = ids[spec.idempotency_key]
             for line, sen in zip(spec.lines, spec.sen):
                 rows.append((entry_id, cooperative_id, line.account_id, sen, line.memo,
                              line.member_id, line.savings_account_id, line.loan_id))

@@ -62,6 +62,23 @@ def journal_query(cooperative_id, date_from=None, date_to=None, account_id=None,
     return query.order_by(JournalEntry.entry_date.desc(), JournalEntry.id.desc())
 
 
+def journal_kinds(cooperative_id):
+    """The kinds of entry this cooperative's journal holds (for the journal's filter)."""
+    return db.session.execute(
+        select(JournalEntry.kind).where(JournalEntry.cooperative_id == cooperative_id)
+        .distinct()).scalars().all()
+
+
+def reversals_of(cooperative_id, entry_ids):
+    """{entry id: id of the entry reversing it} for a page of entries, in one query."""
+    if not entry_ids:
+        return {}
+    return dict(db.session.execute(
+        select(JournalEntry.reverses_id, JournalEntry.id)
+        .where(JournalEntry.cooperative_id == cooperative_id,
+               JournalEntry.reverses_id.in_(entry_ids))).all())
+
+
 def opening_balance(cooperative_id, account_id, before):
     total = db.session.execute(
         select(func.coalesce(func.sum(JournalLine.amount), 0))

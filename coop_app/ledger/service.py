@@ -227,12 +227,19 @@ def reverse_entry(cooperative_id, entry_id, reason, idempotency_key, created_by=
     if not reason:
         raise DomainError(_l("Give the reason for the reversal."))
     entry = get_entry(cooperative_id, entry_id)
-    if entry.reversed_by is not None:
-        if entry.reversed_by.idempotency_key == idempotency_key:
-            entry.reversed_by.replayed = True
-            return entry.reversed_by
+    # Two managers reversing the same entry at once queue here (FOR UPDATE on PostgreSQL;
+    # SQLite's write transaction already holds the database), and the second sees the first.
+    db.session.execute(select(JournalEntry.id).where(JournalEntry.id == entry.id).with_for_update())
+    # A query, not entry.reversed_by: that backref is not refreshed by a reversal posted
+    # earlier in this same transaction.
+    reversed_by = db.session.execute(
+        select(JournalEntry).where(JournalEntry.reverses_id == entry.id)).scalar_one_or_none()
+    if reversed_by is not None:
+        if reversed_by.idempotency_key == idempotency_key:
+            reversed_by.replayed = True
+            return reversed_by
         raise DomainError(_l("This entry was already reversed by entry #%(id)s.",
-                             id=entry.reversed_by.id))
+                             id=reversed_by.id))
     if entry.reverses_id is not None:
         raise DomainError(_l("A reversal cannot itself be reversed; post a new entry instead."))
     if entry.kind == CLOSING:

@@ -1,3 +1,366 @@
-from ..auth.access import coop_blueprint
+"""The ledger's pages: chart of accounts, journal, entries and reversal, account ledgers,
+trial balance, vouchers, manual entries and period close.
+
+Each view parses its form, calls one service function, then commits and redirects, or
+rolls back and shows the service's message. Nothing here decides a business rule.
+"""
+from datetime import date, timedelta
+
+from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..auth.access import READERS, STAFF, coop_blueprint, has_role, require_role
+from ..auth.models import MANAGER
+from ..errors import DomainError, NotFound
+from ..extensions import db
+from . import reports, service
+from .forms import (AccountActiveForm, AccountForm, AsOfForm, ClosePeriodForm, JournalFilterForm,
+                    ManualEntryForm, PeriodFilterForm, ReverseForm, VoucherForm, choices,
+                    kind_label, type_label)
+from .models import ACCOUNT_TYPES, EXPENSE, INCOME
+from .posting import closed_through
 
 bp = coop_blueprint("ledger", __name__, "/ledger")
+
+VOUCHER_KINDS = {"expense": service.EXPENSE_VOUCHER, "income": service.INCOME_VOUCHER}
+
+
+@bp.context_processor
+def ledger_helpers():
+    return {"kind_label": kind_label, "type_label": type_label, "format_datetime": format_datetime}
+
+
+# -- helpers -----------------------------------------------------------------------------
+
+def _locale():
+    return str(get_locale())
+
+
+def _account_choices(accounts, blank=None):
+    locale = _locale()
+    options = [(a.id, f"{a.code} · {a.display_name(locale)}") for a in accounts]
+    return choices(([("", blank)] if blank is not None else []) + options)
+
+
+def _or_404(function, *args):
+    try:
+        return function(*args)
+    except NotFound:
+        abort(404)
+
+
+def _refused(error):
+    """A service said no: undo whatever was flushed and tell the user why."""
+    db.session.rollback()
+    flash(str(error), "danger")
+
+
+def _posted(entry, message):
+    """Commit a posted entry and show it; a replayed submission posted nothing new."""
+    entry_id = entry.id
+    if entry.replayed:
+        db.session.rollback()
+        flash(_("This was already recorded as entry #%(id)s; nothing new was posted.", id=entry_id),
+              "info")
+    else:
+        db.session.commit()
+        flash(message, "success")
+    return redirect(url_for("ledger.entry", entry_id=entry_id))
+
+
+def _filter_values(form):
+    """Values of a GET filter form; a value that does not parse is flashed and ignored."""
+    form.validate()
+    values = {}
+    for field in form:
+        if field.errors:
+            flash(_("%(label)s: %(error)s The filter was ignored.", label=field.label.text,
+                    error=field.errors[0]), "warning")
+            values[field.name] = None
+        else:
+            values[field.name] = field.data
+    return values
+
+
+class Pages:
+    """What macros/tables.html's pager needs, for reports that count their own rows."""
+
+    def __init__(self, page, per_page, total):
+        self.page = page
+        self.total = total
+        self.pages = max(1, -(-total // per_page))
+        self.has_prev, self.prev_num = page > 1, page - 1
+        self.has_next, self.next_num = page < self.pages, page + 1
+
+
+def _page_arg():
+    return max(request.args.get("page", 1, type=int), 1)
+
+
+# -- chart of accounts -------------------------------------------------------------------
+
+def _tree(accounts, balances):
+    """(account, depth, natural balance) in tree order; a group's balance sums its children."""
+    children = {}
+    for account in accounts:
+        children.setdefault(account.parent_id, []).append(account)
+    rows = []
+
+    def walk(parent_id, depth):
+        subtotal = 0
+        for account in sorted(children.get(parent_id, ()), key=lambda a: a.code):
+            row = [account, depth, None]
+            rows.append(row)
+            signed = balances.get(account.id, 0) + walk(account.id, depth + 1)
+            row[2] = reports.natural(account, signed)
+            subtotal += signed
+        return subtotal
+
+    walk(None, 0)
+    return rows
+
+
+@bp.route("/accounts")
+@require_role(*READERS)
+def chart():
+    accounts = service.accounts(g.coop.id, active=None)
+    balances = reports.balances_by_account(g.coop.id, date.today())
+    return render_template("ledger/chart.html", rows=_tree(accounts, balances), today=date.today())
+
+
+@bp.route("/accounts/new", methods=["GET", "POST"])
+@require_role(MANAGER)
+def add_account():
+    form = AccountForm()
+    form.parent.choices = _account_choices(service.accounts(g.coop.id, postable=False))
+    if form.validate_on_submit():
+        try:
+            account = service.add_account(g.coop.id, form.code.data, form.name.data, form.type.data,
+                                          form.parent.data, name_en=form.name_en.data,
+                                          is_group=form.is_group.data)
+        except DomainError as error:
+            _refused(error)
+        else:
+            code = account.code
+            db.session.commit()
+            flash(_("Account %(code)s was added.", code=code), "success")
+            return redirect(url_for("ledger.chart"))
+    return render_template("ledger/account_form.html", form=form)
+
+
+@bp.route("/accounts/<int:account_id>/active", methods=["POST"])
+@require_role(MANAGER)
+def account_active(account_id):
+    form = AccountActiveForm()
+    if not form.validate_on_submit() or form.active.data not in ("0", "1"):
+        flash(_("The form is damaged; reload the page and try again."), "danger")
+        return redirect(url_for("ledger.chart"))
+    try:
+        account = service.set_account_active(g.coop.id, account_id, form.active.data == "1")
+    except NotFound:
+        abort(404)
+    except DomainError as error:
+        _refused(error)
+    else:
+        code, active = account.code, account.active
+        db.session.commit()
+        flash(_("Account %(code)s is active again.", code=code) if active
+              else _("Account %(code)s is now inactive.", code=code), "success")
+    return redirect(url_for("ledger.chart"))
+
+
+# -- journal and entries -----------------------------------------------------------------
+
+@bp.route("/journal")
+@require_role(*READERS)
+def journal():
+    coop_id = g.coop.id
+    form = JournalFilterForm(formdata=request.args)
+    form.account.choices = _account_choices(service.accounts(coop_id, postable=True, active=None),
+                                            blank=_("All accounts"))
+    kinds = list(service.LEDGER_KINDS) + sorted(
+        set(reports.journal_kinds(coop_id)) - set(service.LEDGER_KINDS))
+    form.kind.choices = choices([("", _("All kinds"))] + [(k, kind_label(k)) for k in kinds])
+    filters = _filter_values(form)
+    query = reports.journal_query(coop_id, filters["date_from"], filters["date_to"],
+                                  filters["account"], filters["kind"])
+    pagination = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    reversed_by = reports.reversals_of(coop_id, [e.id for e in pagination.items])
+    return render_template("ledger/journal.html", form=form, pagination=pagination,
+                           reversed_by=reversed_by)
+
+
+def _render_entry(entry, reverse_form=None):
+    """An entry with its lines; a manager also gets the reversal form while one is possible."""
+    reversible = (entry.reversed_by is None and entry.reverses_id is None
+                  and entry.kind != service.CLOSING)
+    if reversible and has_role(MANAGER):
+        reverse_form = reverse_form or ReverseForm()
+    else:
+        reverse_form = None
+    return render_template("ledger/entry.html", entry=entry, reverse_form=reverse_form)
+
+
+@bp.route("/entries/<int:entry_id>")
+@require_role(*READERS)
+def entry(entry_id):
+    return _render_entry(_or_404(service.get_entry, g.coop.id, entry_id))
+
+
+@bp.route("/entries/<int:entry_id>/reverse", methods=["POST"])
+@require_role(MANAGER)
+def reverse(entry_id):
+    original = _or_404(service.get_entry, g.coop.id, entry_id)
+    form = ReverseForm()
+    if form.validate_on_submit():
+        try:
+            reversal = service.reverse_entry(g.coop.id, original.id, form.reason.data, form.key.data,
+                                             created_by=current_user.id,
+                                             reversal_date=form.reversal_date.data)
+        except DomainError as error:
+            _refused(error)
+        else:
+            return _posted(reversal, _("Entry #%(original)s was reversed by entry #%(id)s.",
+                                       original=entry_id, id=reversal.id))
+    return _render_entry(original, form)
+
+
+# -- reports -----------------------------------------------------------------------------
+
+@bp.route("/accounts/<int:account_id>")
+@require_role(*READERS)
+def account_ledger(account_id):
+    account = _or_404(service.get_account, g.coop.id, account_id)
+    today = date.today()
+    form = PeriodFilterForm(formdata=request.args)
+    filters = _filter_values(form)
+    date_from = filters["date_from"] or today.replace(day=1)
+    date_to = filters["date_to"] or today
+    if date_from > date_to:
+        flash(_("The start of the period is after its end; showing this month instead."), "warning")
+        date_from, date_to = today.replace(day=1), today
+    form.date_from.data, form.date_to.data = date_from, date_to
+    per_page = current_app.config["PAGE_SIZE"]
+    page = _page_arg()
+    opening, rows, total_rows, closing = reports.general_ledger(
+        g.coop.id, account.id, date_from, date_to, page, per_page)
+    for row in rows:
+        row["balance"] = reports.natural(account, row["balance"])
+    return render_template(
+        "ledger/account_ledger.html", account=account, form=form, rows=rows,
+        opening=reports.natural(account, opening), closing=reports.natural(account, closing),
+        date_from=date_from, date_to=date_to, pagination=Pages(page, per_page, total_rows))
+
+
+@bp.route("/trial-balance")
+@require_role(*READERS)
+def trial_balance():
+    form = AsOfForm(formdata=request.args)
+    as_of = _filter_values(form)["as_of"] or date.today()
+    form.as_of.data = as_of
+    rows, total_debit, total_credit = reports.trial_balance(g.coop.id, as_of)
+    return render_template("ledger/trial_balance.html", form=form, as_of=as_of, rows=rows,
+                           total_debit=total_debit, total_credit=total_credit,
+                           balanced=total_debit == total_credit)
+
+
+# -- posting -----------------------------------------------------------------------------
+
+@bp.route("/vouchers/<direction>", methods=["GET", "POST"])
+@require_role(*STAFF)
+def voucher(direction):
+    kind = VOUCHER_KINDS.get(direction)
+    if kind is None:
+        abort(404)
+    coop_id = g.coop.id
+    form = VoucherForm()
+    form.cash_account.choices = _account_choices(service.cash_accounts(coop_id))
+    expense = kind == service.EXPENSE_VOUCHER
+    form.counter_account.choices = _account_choices(
+        service.open_accounts(coop_id, [EXPENSE if expense else INCOME]))
+    form.cash_account.label.text = _("Paid from") if expense else _("Received into")
+    form.counter_account.label.text = _("Expense account") if expense else _("Income account")
+    if form.validate_on_submit():
+        try:
+            entry = service.record_voucher(
+                coop_id, kind, form.entry_date.data, form.cash_account.data,
+                form.counter_account.data, form.amount.data, form.description.data,
+                idempotency_key=form.key.data, created_by=current_user.id)
+        except DomainError as error:
+            _refused(error)
+        else:
+            return _posted(entry, _("The voucher was recorded as entry #%(id)s.", id=entry.id))
+    return render_template("ledger/voucher.html", form=form, direction=direction, expense=expense)
+
+
+@bp.route("/manual", methods=["GET", "POST"])
+@require_role(MANAGER)
+def manual_entry():
+    coop_id = g.coop.id
+    form = ManualEntryForm()
+    form.set_account_choices(_account_choices(service.open_accounts(coop_id, ACCOUNT_TYPES),
+                                              blank="—"))
+    if form.validate_on_submit():
+        try:
+            entry = service.post_manual_entry(coop_id, form.entry_date.data, form.memo.data,
+                                              form.rows(), form.key.data, created_by=current_user.id)
+        except DomainError as error:
+            _refused(error)
+        else:
+            return _posted(entry, _("The journal entry was posted as entry #%(id)s.", id=entry.id))
+    return render_template("ledger/manual_entry.html", form=form)
+
+
+# -- periods -----------------------------------------------------------------------------
+
+def _closable_month_ends(cooperative, today):
+    """The month ends a manager may close now: the next one in order, or, before the first
+    close, any of the last 24."""
+    following = service.next_period_to_close(cooperative)
+    if following is not None:
+        return [following] if following < today else []
+    ends, day = [], today.replace(day=1) - timedelta(days=1)
+    for _month in range(24):
+        ends.append(day)
+        day = day.replace(day=1) - timedelta(days=1)
+    return ends
+
+
+def _close_form(today):
+    form = ClosePeriodForm()
+    form.period_end.choices = choices(
+        (d.isoformat(), format_date(d, "long")) for d in _closable_month_ends(g.coop, today))
+    return form
+
+
+def _render_periods(form):
+    return render_template(
+        "ledger/periods.html", periods=service.periods(g.coop.id), form=form,
+        closed_through=closed_through(g.coop.id), next_period=service.next_period_to_close(g.coop),
+        today=date.today())
+
+
+@bp.route("/periods")
+@require_role(*READERS)
+def periods():
+    return _render_periods(_close_form(date.today()) if has_role(MANAGER) else None)
+
+
+@bp.route("/periods/close", methods=["POST"])
+@require_role(MANAGER)
+def close_period():
+    form = _close_form(date.today())
+    if form.validate_on_submit():
+        try:
+            period = service.close_period(g.coop, form.period_end.data, closed_by=current_user.id)
+        except DomainError as error:
+            _refused(error)
+        else:
+            period_end = period.period_end
+            db.session.commit()
+            flash(_("The books are closed up to %(date)s.", date=format_date(period_end, "long")),
+                  "success")
+            return redirect(url_for("ledger.periods"))
+    return _render_periods(form)

@@ -70,10 +70,12 @@ POSTGRES_GUARDS = [
        FOR EACH ROW EXECUTE FUNCTION coop_check_line_cooperative()""",
     """CREATE FUNCTION coop_check_entry_balanced() RETURNS trigger LANGUAGE plpgsql AS $$
        DECLARE
-         entry integer := CASE WHEN TG_TABLE_NAME = 'journal_entries' THEN NEW.id ELSE NEW.entry_id END;
+         entry integer;
          total bigint;
          n integer;
        BEGIN
+         -- NEW has no entry_id on journal_entries, so the branches must stay apart.
+         IF TG_TABLE_NAME = 'journal_entries' THEN entry := NEW.id; ELSE entry := NEW.entry_id; END IF;
          SELECT coalesce(sum(amount), 0), count(*) INTO total, n FROM journal_lines WHERE entry_id = entry;
          IF total <> 0 OR n < 2 THEN
            RAISE EXCEPTION 'journal entry % does not balance (sum %, % lines)', entry, total, n

@@ -1,0 +1,86 @@
+"""Forms of the admin pages. They only parse and bound the input; the rules live in the services."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (BooleanField, DateField, IntegerField, PasswordField, SelectChoice, SelectField,
+                     StringField)
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional
+
+from ..auth.models import ADMIN, AUDITOR, MANAGER, MEMBER, TREASURER
+from ..cooperatives.models import KSP, KSPPS
+
+COOPERATIVE_TYPE_CHOICES = [SelectChoice(KSP, "KSP"), SelectChoice(KSPPS, "KSPPS/BMT")]
+ROLE_LABELS = {
+    TREASURER: _l("Treasurer"),
+    MANAGER: _l("Manager"),
+    MEMBER: _l("Member"),
+    AUDITOR: _l("Auditor"),
+    ADMIN: _l("Administrator"),
+}
+
+
+def _optional_int(value):
+    if value in (None, ""):
+        return None
+    return int(value)
+
+
+class CooperativeForm(FlaskForm):
+    """What may change once a cooperative exists: its name and where it is."""
+
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    village = StringField(_l("Village (desa)"), validators=[DataRequired(), Length(max=100)])
+    kecamatan = StringField(_l("Kecamatan"), validators=[DataRequired(), Length(max=100)])
+    kabupaten = StringField(_l("Kabupaten"), validators=[DataRequired(), Length(max=100)])
+    province = StringField(_l("Province"), validators=[DataRequired(), Length(max=100)])
+    founded_on = DateField(_l("Founding date"), validators=[InputRequired()])
+    fiscal_year_start_month = IntegerField(
+        _l("Fiscal year starts in month"), default=1,
+        validators=[InputRequired(), NumberRange(min=1, max=12, message=_l("A month from 1 to 12."))],
+        description=_l("1 = January, 12 = December."))
+
+    def service_fields(self):
+        """The keyword arguments of create_cooperative/update_cooperative."""
+        return {name: getattr(self, name).data for name in (
+            "name", "village", "kecamatan", "kabupaten", "province", "founded_on",
+            "fiscal_year_start_month")}
+
+
+class NewCooperativeForm(CooperativeForm):
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=20)],
+                       description=_l("2 to 20 capital letters, digits or dashes, e.g. KSP-JNT. "
+                                      "It cannot be changed later."))
+    type = SelectField(_l("Type"), choices=COOPERATIVE_TYPE_CHOICES,
+                       description=_l("It decides the chart of accounts and cannot be changed later."))
+
+
+class NewUserForm(FlaskForm):
+    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
+    full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)],
+                             description=_l("At least 8 characters."))
+    confirm = PasswordField(_l("Repeat the password"),
+                            validators=[EqualTo("password", message=_l("The passwords do not match."))])
+
+
+class EditUserForm(FlaskForm):
+    full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
+    active = BooleanField(_l("Active (may log in)"))
+    new_password = PasswordField(_l("New password"), validators=[Optional(), Length(max=200)],
+                                 description=_l("Leave empty to keep the current password."))
+    confirm = PasswordField(_l("Repeat the new password"),
+                            validators=[EqualTo("new_password", message=_l("The passwords do not match."))])
+
+
+class GrantForm(FlaskForm):
+    role = SelectField(_l("Role"), choices=[SelectChoice(role, label) for role, label in ROLE_LABELS.items()])
+    cooperative_id = SelectField(_l("Cooperative"), coerce=_optional_int,
+                                 description=_l("For a treasurer, manager or member."))
+    scope_province = StringField(_l("Province"), validators=[Length(max=100)],
+                                 description=_l("For an auditor; empty = every province."))
+    scope_kabupaten = StringField(_l("Kabupaten"), validators=[Length(max=100)],
+                                  description=_l("For an auditor; empty = the whole province."))
+
+    def __init__(self, cooperatives, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cooperative_id.choices = [SelectChoice("", "—")] + [
+            SelectChoice(str(c.id), f"{c.code} · {c.name}") for c in cooperatives]

@@ -1,0 +1,1 @@
+"""Members' productive enterprises, village products (OVOP), sales and income reports."""

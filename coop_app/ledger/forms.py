@@ -1,0 +1,153 @@
+"""Forms of the ledger pages: vouchers, manual entries, reversals, accounts, period close,
+and the GET filters of the reports. Choices of account selects are filled in by the view
+from the cooperative's own accounts, so a tampered or foreign account id is a field error.
+"""
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (BooleanField, DateField, FieldList, Form, FormField, HiddenField, SelectChoice,
+                     SelectField, StringField)
+from wtforms.validators import InputRequired, Length, Optional
+
+from ..fields import ChoiceField, LocalDateField, MoneyField, SubmissionKeyField
+from .models import ACCOUNT_TYPES, ASSET, EQUITY, EXPENSE, INCOME, LIABILITY
+from .service import CLOSING, EXPENSE_VOUCHER, INCOME_VOUCHER, MANUAL, REVERSAL
+
+MANUAL_LINES = 8
+
+ACCOUNT_TYPE_LABELS = {
+    ASSET: _l("Asset"), LIABILITY: _l("Liability"), EQUITY: _l("Equity"),
+    INCOME: _l("Income"), EXPENSE: _l("Expense"),
+}
+KIND_LABELS = {
+    EXPENSE_VOUCHER: _l("Expense voucher"), INCOME_VOUCHER: _l("Income voucher"),
+    MANUAL: _l("Manual entry"), REVERSAL: _l("Reversal"), CLOSING: _l("Year-end closing"),
+}
+
+
+def kind_label(kind):
+    """A journal kind for people; kinds of later modules show as they are stored."""
+    return KIND_LABELS.get(kind, kind)
+
+
+def type_label(account_type):
+    return ACCOUNT_TYPE_LABELS.get(account_type, account_type)
+
+
+def optional_int(value):
+    if value in (None, ""):
+        return None
+    return int(value)
+
+
+def iso_date(value):
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def choices(pairs):
+    return [SelectChoice(str(value), label) for value, label in pairs]
+
+
+def _required(message=None):
+    return InputRequired(message=message or _l("This field is required."))
+
+
+def _at_most(n):
+    return Length(max=n, message=_l("At most %(max)d characters.", max=n))
+
+
+# -- posting forms -------------------------------------------------------------------
+
+class VoucherForm(FlaskForm):
+    entry_date = LocalDateField(_l("Date"), validators=[_required()], default=date.today)
+    cash_account = ChoiceField(_l("Cash or bank account"), coerce=optional_int,
+                               validators=[_required(_l("Choose an account."))])
+    counter_account = ChoiceField(_l("Account"), coerce=optional_int,
+                                  validators=[_required(_l("Choose an account."))])
+    amount = MoneyField(_l("Amount (Rp)"), validators=[_required(_l("Enter the amount."))])
+    description = StringField(_l("Description"), validators=[
+        _required(_l("Describe what the money was for.")), _at_most(500)])
+    key = SubmissionKeyField()
+
+
+class ManualLineForm(Form):
+    account = ChoiceField(_l("Account"), coerce=optional_int, validators=[Optional()])
+    debit = MoneyField(_l("Debit"), render_kw={"data-debit": True})
+    credit = MoneyField(_l("Credit"), render_kw={"data-credit": True})
+    memo = StringField(_l("Line note"), validators=[_at_most(200)])
+
+    def has_input(self):
+        return bool(self.account.data or self.debit.raw_text or self.credit.raw_text
+                    or self.memo.data or self.errors)
+
+
+class ManualEntryForm(FlaskForm):
+    entry_date = LocalDateField(_l("Date"), validators=[_required()], default=date.today)
+    memo = StringField(_l("Description"), validators=[_required(_l("Describe the entry.")),
+                                                      _at_most(500)])
+    lines = FieldList(FormField(ManualLineForm), min_entries=MANUAL_LINES, max_entries=MANUAL_LINES)
+    key = SubmissionKeyField()
+
+    def set_account_choices(self, options):
+        for line in self.lines:
+            line.form.account.choices = options
+
+    def rows(self):
+        return [(line.account.data, line.debit.data, line.credit.data, line.memo.data)
+                for line in (entry.form for entry in self.lines)]
+
+
+class ReverseForm(FlaskForm):
+    reason = StringField(_l("Reason for the reversal"), validators=[
+        _required(_l("Give the reason for the reversal.")), _at_most(500)])
+    reversal_date = LocalDateField(_l("Reversal date"), validators=[_required()], default=date.today)
+    key = SubmissionKeyField()
+
+
+# -- chart of accounts and periods -----------------------------------------------------
+
+class AccountForm(FlaskForm):
+    code = StringField(_l("Code"), validators=[_required(), _at_most(20)])
+    name = StringField(_l("Name"), validators=[_required(), _at_most(200)])
+    name_en = StringField(_l("English name (optional)"), validators=[_at_most(200)])
+    type = ChoiceField(_l("Type"), choices=choices((t, ACCOUNT_TYPE_LABELS[t]) for t in ACCOUNT_TYPES),
+                       validators=[_required()])
+    parent = ChoiceField(_l("Group"), coerce=optional_int,
+                         validators=[_required(_l("Choose the group the account belongs to."))])
+    is_group = BooleanField(_l("This is a group that only sums its accounts"))
+
+
+class AccountActiveForm(FlaskForm):
+    active = HiddenField()
+
+
+class ClosePeriodForm(FlaskForm):
+    period_end = ChoiceField(_l("Close the books up to"), coerce=iso_date, validators=[_required()])
+
+
+# -- report filters (GET, no CSRF) ------------------------------------------------------
+
+class JournalFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    date_from = LocalDateField(_l("From"), validators=[Optional()])
+    date_to = LocalDateField(_l("To"), validators=[Optional()])
+    account = ChoiceField(_l("Account"), coerce=optional_int, validators=[Optional()])
+    kind = ChoiceField(_l("Kind"), validators=[Optional()])
+
+
+class PeriodFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    date_from = LocalDateField(_l("From"), validators=[Optional()])
+    date_to = LocalDateField(_l("To"), validators=[Optional()])
+
+
+class AsOfForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    as_of = LocalDateField(_l("As of"), validators=[Optional()])

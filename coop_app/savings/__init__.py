@@ -1,0 +1,1 @@
+"""Savings products and accounts, deposits, withdrawals, remittances, interest and profit sharing."""
