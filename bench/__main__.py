@@ -13,12 +13,16 @@ BENCHMARKS = ["ledger"]
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
-    parser.add_argument("names", nargs="*", choices=BENCHMARKS + [[]], metavar="name",
+    parser = argparse.ArgumentParser(prog="python -m bench", description=(
+        "Run the coop_app benchmarks; print a table and write bench/results/<name>.json."))
+    parser.add_argument("names", nargs="*", metavar="name",
                         help=f"benchmarks to run (default: all of {', '.join(BENCHMARKS)})")
     parser.add_argument("--quick", action="store_true",
                         help="a tenth of the size (100,000 journal lines): a smoke run")
     args = parser.parse_args(argv)
+    unknown = sorted(set(args.names) - set(BENCHMARKS))
+    if unknown:
+        parser.error(f"unknown benchmark {', '.join(unknown)}; choose from {', '.join(BENCHMARKS)}")
     failed = []
     for name in args.names or BENCHMARKS:
         module = importlib.import_module(f"{__package__}.{name}")

@@ -50,6 +50,7 @@ FLOWS = [
     (1, "manual", "Setor kas ke bank", "bank", "cash", 1_000_000, 10_000_000, None),
 ]
 WEIGHTS = [f[0] for f in FLOWS]
+CONTROL = {"simpanan_sukarela", "simpanan_wajib", "loans_receivable"}
 
 
 def generate(batch_no, start, size, total, accounts, seed=2018):
@@ -65,17 +66,17 @@ def generate(batch_no, start, size, total, accounts, seed=2018):
         # Interest carries sen; cash amounts are round to Rp500, as people pay them.
         sen = round(rupiah * 100) if kind == "loan_interest" else max(1, round(rupiah / 500)) * 50_000
         member = rng.randint(1, MEMBERS)
-        savings = loan = None
-        if sub == "savings":
-            savings = member * 3 + (1 if kind == "wajib_deposit" else 0)
-        elif sub == "loan":
-            loan = rng.randint(1, LOANS)
-        ref = (member, savings, loan) if sub else (None, None, None)
-        debit_ref = ref if debit in ("simpanan_sukarela", "simpanan_wajib", "loans_receivable") else (member if sub else None, None, None)
-        credit_ref = ref if credit in ("simpanan_sukarela", "simpanan_wajib", "loans_receivable",
-                                       "interest_income") else (member if sub else None, None, None)
+        savings = member * 3 + (1 if kind == "wajib_deposit" else 0) if sub == "savings" else None
+        loan = rng.randint(1, LOANS) if sub == "loan" else None
+
+        def refs(key):
+            # The sub-ledger reference sits on the control account's line; the member on both.
+            if sub is None:
+                return None, None, None
+            return (member, savings, loan) if key in CONTROL else (member, None, None)
+
         rows.append((n, days[n * DAYS // total], kind, memo, f"{rng.getrandbits(128):032x}",
-                     [(accounts[debit], sen, *debit_ref), (accounts[credit], -sen, *credit_ref)]))
+                     [(accounts[debit], sen, *refs(debit)), (accounts[credit], -sen, *refs(credit))]))
     return rows
 
 
@@ -87,7 +88,7 @@ def batches(parameters, accounts):
 
 # -- (a) the service ---------------------------------------------------------------------
 
-def _service_batches(app, coop_id, accounts, parameters, report):
+def _service_batches(app, coop_id, accounts, parameters):
     from coop_app.extensions import db
     from coop_app.ledger.posting import EntrySpec, Line, post_entries_batch
     from coop_app.money import from_sen
@@ -233,7 +234,7 @@ def run(quick=False):
         floor_coop_id, floor_accounts = _cooperative(floor_app)
         assert (floor_coop_id, floor_accounts) == (coop_id, accounts)
 
-        posting, building = _service_batches(app, coop_id, accounts, parameters, report)
+        posting, building = _service_batches(app, coop_id, accounts, parameters)
         floor = _floor(floor_db, coop_id, accounts, parameters)
         # For the record: the same floor on bare tables, without the guard triggers that
         # check every inserted row (closed period, line's cooperative).

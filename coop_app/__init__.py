@@ -39,6 +39,7 @@ def create_app(config=None):
     from .audit import hooks
     hooks.register(db.session)
     _register_models()
+    _register_subledgers()
     _register_blueprints(app)
     _register_template_helpers(app)
     _register_errors(app)
@@ -54,7 +55,17 @@ def _register_models():
     from .audit import models as _audit  # noqa: F401
     from .auth import models as _auth  # noqa: F401
     from .cooperatives import models as _coops  # noqa: F401
+    from .enterprises import models as _enterprises  # noqa: F401
     from .ledger import models as _ledger  # noqa: F401
+    from .members import models as _members  # noqa: F401
+    from .savings import models as _savings  # noqa: F401
+
+
+def _register_subledgers():
+    from .ledger.check import register_subledger_check
+    from .savings.service import check_savings_subledger
+
+    register_subledger_check(check_savings_subledger)
 
 
 def _register_blueprints(app):

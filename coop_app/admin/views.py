@@ -1,7 +1,6 @@
 """The operator's pages: cooperatives, users and their roles. No money is posted here."""
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import or_, select
 

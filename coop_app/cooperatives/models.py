@@ -25,6 +25,9 @@ class Cooperative(db.Model):
     province = db.Column(db.String(100), nullable=False, index=True)
     founded_on = db.Column(db.Date, nullable=False)
     fiscal_year_start_month = db.Column(db.Integer, nullable=False, default=1)
+    # How member numbers are made: {code}, {year} (of joining) and {seq} (a running number).
+    member_number_pattern = db.Column(db.String(40), nullable=False, default="{year}.{seq:05d}",
+                                      server_default="{year}.{seq:05d}")
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
 
     __table_args__ = (

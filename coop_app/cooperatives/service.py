@@ -8,6 +8,7 @@ from sqlalchemy import select
 from ..errors import DomainError, NotFound
 from ..extensions import db
 from ..ledger.service import install_chart
+from ..savings.service import install_default_products
 from .models import COOPERATIVE_TYPES, Cooperative
 
 CODE = re.compile(r"^[A-Z0-9][A-Z0-9\-]{1,19}$")
@@ -44,6 +45,7 @@ def create_cooperative(code, type_, **fields):
     db.session.add(coop)
     db.session.flush()
     install_chart(coop)
+    install_default_products(coop)
     return coop
 
 

@@ -13,6 +13,12 @@ from .models import GLAccount, JournalEntry, JournalLine
 SUBLEDGER_CHECKS = []
 
 
+def register_subledger_check(check):
+    """Called from create_app for each module that keeps a sub-ledger (once per process)."""
+    if check not in SUBLEDGER_CHECKS:
+        SUBLEDGER_CHECKS.append(check)
+
+
 def _scoped(query, column, cooperative_id):
     return query.where(column == cooperative_id) if cooperative_id is not None else query
 

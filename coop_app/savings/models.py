@@ -1,5 +1,4 @@
 """Savings products, members' accounts, their transactions, and remittances received."""
-from ..cooperatives.models import utcnow
 from ..extensions import db
 from ..money import Money
 
