@@ -45,7 +45,8 @@ def create_app(config=None):
     _register_errors(app)
     _register_security(app)
 
-    from .cli import coop
+    from .cli import coop, load_commands
+    load_commands()
     app.cli.add_command(coop)
     return app
 

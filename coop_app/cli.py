@@ -65,3 +65,15 @@ def create_admin_command(username, full_name, password):
         sys.exit(2)
     db.session.commit()
     click.echo(f"Admin {user.username} created.")
+
+
+def load_commands():
+    """Import the modules whose commands join the `coop` group (each imports `coop`)."""
+    import importlib
+
+    for module in COMMAND_MODULES:
+        importlib.import_module(module)
+
+
+# One line per package that adds commands to `flask coop` (e.g. "coop_app.members.commands").
+COMMAND_MODULES = []
