@@ -10,6 +10,7 @@ from coop_app.audit.models import AuditLog
 from coop_app.auth.models import RoleGrant
 from coop_app.extensions import db
 from coop_app.ledger.models import GLAccount
+from coop_app.savings.models import SavingsProduct
 from tests.auth.helpers import english, require_ledger_views, table_column
 from tests.conftest import PASSWORD
 
@@ -164,7 +165,10 @@ def test_audit_page_filters_and_pages(make_app, world):
     with app.app_context():
         total = db.session.scalar(select(func.count(AuditLog.id)).where(AuditLog.cooperative_id == world.ksp_id))
         accounts = db.session.scalar(select(func.count(GLAccount.id)).where(GLAccount.cooperative_id == world.ksp_id))
-    assert total == 1 + accounts + 4  # the cooperative, its chart, its four role grants
+        products = db.session.scalar(select(func.count(SavingsProduct.id)).where(
+            SavingsProduct.cooperative_id == world.ksp_id))
+    # the cooperative, its chart, its default savings products, its four role grants
+    assert total == 1 + accounts + products + 4
     assert f"Page 1 of {-(-total // 10)}" in page
     # newest first: the last grant made while building the world leads
     assert table_column(page, "audit-log", 3)[0] == "role_grants"

@@ -721,7 +721,7 @@ def test_journal_filters_and_pagination(app, client, auth, world):
 
     app.config["PAGE_SIZE"] = 2
     first = text_of(client.get(f"{BASE}/journal"))
-    assert len(re.findall(r'<tr data-entry="', first)) == 2 and "Page 1 of 2" in first
+    assert len(re.findall(r'<tr data-entry="', first)) == 2 and "Halaman 1 dari 2" in first
     assert 'rel="next"' in first
     second = text_of(client.get(f"{BASE}/journal?page=2"))
     assert re.findall(r'<tr data-entry="(\d+)">', second) == [str(grant)]
