@@ -1,7 +1,7 @@
 """coop_app: books, savings, loans and indicators for Desmigratif village cooperatives."""
 from pathlib import Path
 
-from flask import Flask, g, render_template, request, session
+from flask import Flask, g, has_request_context, render_template, request, session
 from flask_babel import format_date, get_locale
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -13,6 +13,8 @@ from .money import format_money
 
 
 def select_locale():
+    if not has_request_context():  # CLI and batch jobs speak the default language
+        return "id"
     lang = session.get("lang")
     if lang in ("id", "en"):
         return lang
@@ -73,11 +75,20 @@ def _register_blueprints(app):
     from .admin.views import bp as admin_bp
     from .audit.views import bp as audit_bp
     from .auth.views import bp as auth_bp
+    from .enterprises.views import bp as enterprises_bp
     from .ledger.views import bp as ledger_bp
     from .main.views import bp as main_bp, coop_bp
+    from .members.views import bp as members_bp
+    from .portal.views import bp as portal_bp
+    from .savings.remittance_views import bp as remittances_bp
+    from .savings.views import bp as savings_bp
 
-    for blueprint in (auth_bp, main_bp, coop_bp, admin_bp, ledger_bp, audit_bp):
+    for blueprint in (auth_bp, main_bp, coop_bp, admin_bp, ledger_bp, audit_bp, members_bp,
+                      enterprises_bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(remittances_bp)
+    app.register_blueprint(portal_bp)
+    app.register_blueprint(savings_bp)
 
 
 def _register_template_helpers(app):

@@ -40,7 +40,7 @@ USERS = [
 ]
 
 MONTHLY_EXPENSES = [
-    ("salary_expense", "Honor pengurus dan pengelola bulan {month}", (1_500_000, 2_500_000)),
+    ("salary_expense", "Honor pengelola bulan {month}", (600_000, 900_000)),
     ("office_expense", "Pembelian alat tulis kantor dan kertas kuitansi", (75_000, 250_000)),
     ("utility_expense", "Listrik dan pulsa internet kantor koperasi", (150_000, 350_000)),
     ("transport_expense", "Transport penagihan dan setor ke bank", (50_000, 200_000)),

@@ -100,6 +100,7 @@ def general_ledger(cooperative_id, account_id, date_from, date_to, page=1, per_p
         order_by=(JournalEntry.entry_date, JournalEntry.id, JournalLine.id))
     inner = (
         select(JournalEntry.entry_date.label("entry_date"), JournalEntry.id.label("entry_id"),
+               JournalLine.id.label("line_id"),
                JournalEntry.kind.label("kind"), JournalEntry.memo.label("memo"),
                JournalLine.memo.label("line_memo"),
                sen.label("amount"), running.label("running"))
@@ -109,7 +110,7 @@ def general_ledger(cooperative_id, account_id, date_from, date_to, page=1, per_p
     ).subquery()
     total_rows = db.session.execute(select(func.count()).select_from(inner)).scalar()
     result = db.session.execute(
-        select(inner).order_by(inner.c.entry_date, inner.c.entry_id)
+        select(inner).order_by(inner.c.entry_date, inner.c.entry_id, inner.c.line_id)
         .limit(per_page).offset((page - 1) * per_page)).all()
     rows = []
     for r in result:

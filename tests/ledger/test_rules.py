@@ -289,8 +289,9 @@ def test_a_reversal_needs_a_reason_and_an_entry_of_this_cooperative(ctx, world):
 
 
 def test_an_entry_with_sub_ledger_lines_is_reversed_by_its_module(ctx, world):
+    # A kind no module registered a reversal handler for.
     ksp = world.ksp_id
-    entry = post_entry(ksp, date(2025, 2, 1), "savings_deposit", "Setoran", [
+    entry = post_entry(ksp, date(2025, 2, 1), "test_module_entry", "Setoran", [
         Line(acc(ksp, "cash"), D("10000")),
         Line(acc(ksp, "simpanan_sukarela"), D("-10000"), savings_account_id=5)], "dep")
     with pytest.raises(DomainError) as caught:
@@ -302,9 +303,9 @@ def test_an_entry_with_sub_ledger_lines_is_reversed_by_its_module(ctx, world):
 def test_a_registered_handler_undoes_the_sub_ledger(ctx, world, monkeypatch):
     ksp = world.ksp_id
     calls = []
-    monkeypatch.setitem(ledger.REVERSAL_HANDLERS, "savings_deposit",
+    monkeypatch.setitem(ledger.REVERSAL_HANDLERS, "test_module_entry",
                         lambda original, reversal: calls.append((original.id, reversal.id)))
-    entry = post_entry(ksp, date(2025, 2, 1), "savings_deposit", "Setoran", [
+    entry = post_entry(ksp, date(2025, 2, 1), "test_module_entry", "Setoran", [
         Line(acc(ksp, "cash"), D("10000")),
         Line(acc(ksp, "simpanan_sukarela"), D("-10000"), savings_account_id=5)], "dep")
     reversal = ledger.reverse_entry(ksp, entry.id, "salah", "rev", reversal_date=date(2025, 2, 2))
