@@ -9,7 +9,7 @@ import sys
 
 from . import RESULTS_DIR, render, write_json
 
-BENCHMARKS = ["ledger"]
+BENCHMARKS = ["ledger", "members", "savings"]
 
 
 def main(argv=None):

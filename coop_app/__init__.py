@@ -78,13 +78,14 @@ def _register_blueprints(app):
     from .enterprises.views import bp as enterprises_bp
     from .ledger.views import bp as ledger_bp
     from .main.views import bp as main_bp, coop_bp
+    from .members.migrant_views import bp as migrants_bp
     from .members.views import bp as members_bp
     from .portal.views import bp as portal_bp
     from .savings.remittance_views import bp as remittances_bp
     from .savings.views import bp as savings_bp
 
     for blueprint in (auth_bp, main_bp, coop_bp, admin_bp, ledger_bp, audit_bp, members_bp,
-                      enterprises_bp):
+                      migrants_bp, enterprises_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(remittances_bp)
     app.register_blueprint(portal_bp)

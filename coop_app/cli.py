@@ -76,4 +76,7 @@ def load_commands():
 
 
 # One line per package that adds commands to `flask coop` (e.g. "coop_app.members.commands").
-COMMAND_MODULES = []
+COMMAND_MODULES = [
+    "coop_app.members.commands",
+    "coop_app.savings.commands",
+]

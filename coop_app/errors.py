@@ -18,3 +18,12 @@ class DomainError(Exception):
 
 class NotFound(DomainError):
     """The thing asked for does not exist within what the caller may see."""
+
+
+class InvalidField(DomainError):
+    """A rule about one input refused the operation; .field names that input (a form field
+    or an import column), so the message can be shown next to what the person typed."""
+
+    def __init__(self, field, message):
+        super().__init__(message)
+        self.field = field

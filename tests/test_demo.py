@@ -1,20 +1,88 @@
-"""`flask coop demo`: two cooperatives, a user for every role, books that check out."""
-from datetime import date
+"""`flask coop demo`: two cooperatives, a user for every role, a year of members of migrant
+families with their savings, remittances and enterprises, and books that check out."""
+import re
+import shutil
+from datetime import date, timedelta
 
+import pytest
 from sqlalchemy import func, select
 
+from coop_app import create_app
+from coop_app.audit.models import AuditLog
 from coop_app.auth.models import RoleGrant, User
+from coop_app.config import TestConfig
 from coop_app.cooperatives.models import Cooperative
-from coop_app.demo import COOPERATIVES, USERS, load_demo
+from coop_app.demo import COOPERATIVES, DEMO_PASSWORD, USERS, load_demo
+from coop_app.enterprises.models import Enterprise
 from coop_app.extensions import db
 from coop_app.ledger import reports
 from coop_app.ledger import service as ledger
-from coop_app.ledger.check import check_ledger
+from coop_app.ledger.check import SUBLEDGER_CHECKS, check_ledger
 from coop_app.ledger.models import JournalEntry, JournalLine, LedgerPeriod
+from coop_app.members.models import Member, MigrantWorker
+from coop_app.members.nik import check_nik
+from coop_app.members.service import returnee_eligible
+from coop_app.savings.arrears import arrears_list
+from coop_app.savings.models import (Remittance, RemittanceAllocation, SavingsAccount,
+                                     SavingsMonthEndRun, SavingsProduct, SavingsTransaction)
+from coop_app.savings.service import check_savings_subledger
+
+from .conftest import PG_URL, Auth
+
+DEMO_TABLES = (JournalEntry, JournalLine, User, RoleGrant, LedgerPeriod, Member, MigrantWorker,
+               SavingsAccount, SavingsTransaction, Remittance, RemittanceAllocation, Enterprise,
+               SavingsMonthEndRun, AuditLog)
+# The NIK's first four digits: province and kabupaten of each demo cooperative.
+KABUPATEN = {"KSP-IDM01": "3212", "BMT-LTM01": "5203"}
+DEMO_MEMBER = {"KSP-IDM01": ("ksp.anggota", "Casmadi"), "BMT-LTM01": ("bmt.anggota", "Sahnan")}
+
+
+@pytest.fixture(scope="module")
+def demo_database(database_template, tmp_path_factory):
+    """On SQLite the demo is loaded once into a file that each test reading it copies."""
+    if PG_URL:
+        return None
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    shutil.copy(database_template, path)
+    app = create_app(type("Config", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"}))
+    with app.app_context():
+        assert load_demo() is True
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+    return path
+
+
+@pytest.fixture
+def demo_app(demo_database, make_app, tmp_path):
+    """An app on a database holding today's demo."""
+    if demo_database is None:  # PostgreSQL: load it into the test's own fresh database
+        app = make_app()
+        with app.app_context():
+            load_demo()
+            db.session.commit()
+        return app
+    path = tmp_path / "demo.db"
+    shutil.copy(demo_database, path)
+    return make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}")
 
 
 def count(model):
     return db.session.execute(select(func.count()).select_from(model)).scalar()
+
+
+def cooperative(code):
+    return db.session.execute(select(Cooperative).where(Cooperative.code == code)).scalar_one()
+
+
+def ended_months(today, months):
+    """The last day of each of the `months` months before today's."""
+    ends, day = [], today.replace(day=1)
+    for _ in range(months):
+        day -= timedelta(days=1)
+        ends.append(day)
+        day = day.replace(day=1)
+    return ends
 
 
 def test_demo_command_loads_once(app, runner):
@@ -27,21 +95,20 @@ def test_demo_command_loads_once(app, runner):
         assert count(User) == 9
         assert {u for u in db.session.execute(select(User.username)).scalars()} == {
             u[0] for u in USERS}
-        entries, lines = count(JournalEntry), count(JournalLine)
-        assert entries >= 2 * (2 + 6 * 7)  # opening entries and six months of vouchers each
-        closed = count(LedgerPeriod)
+        assert count(JournalEntry) >= 2 * (2 + 6 * 7)  # opening entries and six months of vouchers each
+        assert count(Member) == 120
+        before = {model.__tablename__: count(model) for model in DEMO_TABLES}
 
     again = runner.invoke(args=["coop", "demo"])
     assert again.exit_code == 0, again.output
     assert "already present" in again.output
     with app.app_context():
-        assert (count(JournalEntry), count(JournalLine), count(User), count(LedgerPeriod)) == (
-            entries, lines, 9, closed)
-        assert count(Cooperative) == 2
+        assert {model.__tablename__: count(model) for model in DEMO_TABLES} == before
+        assert count(Cooperative) == 2 and count(User) == 9
 
 
-def test_demo_books_check_out(app, runner):
-    assert runner.invoke(args=["coop", "demo"]).exit_code == 0
+def test_demo_books_check_out(demo_app):
+    app = demo_app
     with app.app_context():
         facts, problems = check_ledger()
         assert problems == []
@@ -55,12 +122,25 @@ def test_demo_books_check_out(app, runner):
                 date.fromordinal(periods[0].period_end.toordinal() + 1))
             _, debit, credit = reports.trial_balance(coop.id, date.today())
             assert debit == credit > 0
-            # Cash never went below zero: every expense voucher was paid from money there.
-            assert ledger.account_balance(coop.id, ledger.account_by_key(coop.id, "cash").id) > 0
+            # Cash and bank never went below zero on any day: everything was posted in date
+            # order, so every expense and withdrawal was paid from money that was there.
+            for key in ("cash", "bank"):
+                account_id = ledger.account_by_key(coop.id, key).id
+                daily = db.session.execute(
+                    select(JournalEntry.entry_date, func.sum(JournalLine.amount))
+                    .join(JournalLine, JournalLine.entry_id == JournalEntry.id)
+                    .where(JournalLine.account_id == account_id)
+                    .group_by(JournalEntry.entry_date).order_by(JournalEntry.entry_date)).all()
+                running = [sum(total for _day, total in daily[:n + 1]) for n in range(len(daily))]
+                assert len(daily) > 50 and min(running) >= 0 and running[-1] > 0, key
             roles = db.session.execute(select(RoleGrant.role).where(
                 RoleGrant.cooperative_id == coop.id)).scalars().all()
             assert sorted(roles) == ["manager", "member", "treasurer"]
-    result = runner.invoke(args=["coop", "check-ledger"])
+        # The savings sub-ledger is among the checks, and every balance matches its lines.
+        assert check_savings_subledger in SUBLEDGER_CHECKS
+        assert check_savings_subledger() == []
+        assert facts["entries"] > 1000
+    result = app.test_cli_runner().invoke(args=["coop", "check-ledger"])
     assert result.exit_code == 0 and "OK" in result.output
 
 
@@ -82,3 +162,131 @@ def test_demo_across_a_fiscal_year_end_closes_into_shu(ctx):
         for account in ledger.accounts(coop.id, types=["income", "expense"]):
             assert account.id not in year_end
     assert check_ledger()[1] == []
+
+
+def test_demo_members_of_every_category_with_their_savings_and_remittances(demo_app):
+    today = date.today()
+    with demo_app.app_context():
+        for spec in COOPERATIVES:
+            coop = cooperative(spec["code"])
+            members = db.session.execute(select(Member).where(
+                Member.cooperative_id == coop.id)).scalars().all()
+            by_category = {}
+            for member in members:
+                by_category[member.category] = by_category.get(member.category, 0) + 1
+            assert by_category == {"ctki": 10, "family": 22, "returnee": 14, "other": 14}
+            assert sorted(m.status for m in members).count("resigned") == 1
+            # Real NIKs of the kabupaten: birth date and gender encoded, women's day + 40.
+            for member in members:
+                assert check_nik(member.nik, member.birth_date, member.gender) == member.nik
+                assert member.nik.startswith(KABUPATEN[spec["code"]])
+                assert 1 <= int(member.nik[4:6]) <= 30
+            assert len({m.nik for m in members}) == len(members)
+
+            # Every member has one pokok and one wajib account; active members paid their pokok.
+            kinds = db.session.execute(
+                select(SavingsAccount.member_id, SavingsProduct.kind, SavingsAccount.balance,
+                       SavingsAccount.status)
+                .join(SavingsProduct, SavingsProduct.id == SavingsAccount.product_id)
+                .where(SavingsAccount.cooperative_id == coop.id,
+                       SavingsProduct.kind.in_(["pokok", "wajib"]))).all()
+            assert sorted((member_id, kind) for member_id, kind, _b, _s in kinds) == sorted(
+                (m.id, kind) for m in members for kind in ("pokok", "wajib"))
+            active = {m.id for m in members if m.status == "active"}
+            assert {member_id for member_id, kind, balance, status in kinds
+                    if kind == "pokok" and balance == 100000 and status == "open"} == active
+            # A year of monthly wajib: some paid in each of the last twelve months.
+            wajib_months = set(db.session.execute(
+                select(SavingsTransaction.txn_date)
+                .join(SavingsAccount, SavingsAccount.id == SavingsTransaction.account_id)
+                .join(SavingsProduct, SavingsProduct.id == SavingsAccount.product_id)
+                .where(SavingsAccount.cooperative_id == coop.id, SavingsProduct.kind == "wajib",
+                       SavingsTransaction.amount > 0)).scalars())
+            for end in ended_months(today, 12):
+                assert any(d.year == end.year and d.month == end.month for d in wajib_months), end
+            _rows, in_arrears, _total = arrears_list(coop.id, today)
+            assert 0 < in_arrears < 40  # some members fall behind, most do not
+
+            # Family members belong to migrants abroad in six countries; returnees have
+            # their own records, some still within their three years and some beyond.
+            family = [m for m in members if m.category == "family"]
+            assert all(m.migrant_worker.actual_return_date is None and m.relationship for m in family)
+            abroad = {m.migrant_worker_id for m in family}
+            assert len(abroad) == 16
+            assert {m.migrant_worker.destination_country for m in family} == {
+                "Malaysia", "Taiwan", "Hong Kong", "Arab Saudi", "Singapura", "Korea Selatan"}
+            returnees = [m for m in members if m.category == "returnee"]
+            assert all(m.migrant_worker.actual_return_date < today for m in returnees)
+            eligible = [m for m in returnees if returnee_eligible(m, m.migrant_worker, today)]
+            assert 0 < len(eligible) < len(returnees)
+
+            # Remittances in foreign currencies, split by standing allocations.
+            remittances = db.session.execute(select(Remittance).where(
+                Remittance.cooperative_id == coop.id)).scalars().all()
+            assert len(remittances) > 60
+            assert len({r.currency for r in remittances}) >= 5
+            allocated = set(db.session.execute(select(RemittanceAllocation.member_id).where(
+                RemittanceAllocation.cooperative_id == coop.id)).scalars())
+            assert len(allocated) == 16 and {r.member_id for r in remittances} == allocated
+            assert all(r.saved_amount > 0 and r.saved_amount + r.cash_paid == r.amount_idr
+                       for r in remittances)
+            assert all(r.migrant_worker_id in abroad for r in remittances)
+
+            # Voluntary savings move both ways; month-end interest or profit sharing was paid
+            # for each of the past twelve months.
+            movements = dict(db.session.execute(
+                select(SavingsTransaction.kind, func.count()).where(
+                    SavingsTransaction.cooperative_id == coop.id)
+                .group_by(SavingsTransaction.kind)).all())
+            assert movements["deposit"] > 300 and movements["withdrawal"] > 30
+            paid = db.session.execute(
+                select(SavingsProduct.code, SavingsMonthEndRun.period_end)
+                .join(SavingsProduct, SavingsProduct.id == SavingsMonthEndRun.product_id)
+                .where(SavingsMonthEndRun.cooperative_id == coop.id, SavingsMonthEndRun.total > 0)).all()
+            codes = ["SS"] if coop.type == "ksp" else ["SM", "WD"]
+            for end in ended_months(today, 12):
+                for code in codes:
+                    assert (code, end) in paid, (code, end)
+
+            enterprises = db.session.execute(select(Enterprise).where(
+                Enterprise.cooperative_id == coop.id)).scalars().all()
+            assert len(enterprises) == 10 and sum(e.is_ovop for e in enterprises) >= 3
+
+            # The demo member's login is linked to their member record.
+            username, name = DEMO_MEMBER[spec["code"]]
+            user = db.session.execute(select(User).where(User.username == username)).scalar_one()
+            linked = db.session.execute(select(Member).where(Member.user_id == user.id)).scalar_one()
+            assert (linked.cooperative_id, linked.name, linked.category) == (coop.id, name, "family")
+
+
+def test_demo_members_see_their_own_accounts(demo_app):
+    client = demo_app.test_client()
+    auth = Auth(client)
+    for code, (username, name) in DEMO_MEMBER.items():
+        with demo_app.app_context():
+            coop = cooperative(code)
+            member = db.session.execute(select(Member).where(
+                Member.cooperative_id == coop.id, Member.name == name)).scalar_one()
+            own = set(db.session.execute(select(SavingsAccount.id).where(
+                SavingsAccount.member_id == member.id)).scalars())
+            others = db.session.execute(select(SavingsAccount.id).where(
+                SavingsAccount.cooperative_id == coop.id, SavingsAccount.member_id != member.id)
+                .limit(3)).scalars().all()
+            remitted = db.session.execute(select(func.count()).select_from(Remittance).where(
+                Remittance.member_id == member.id)).scalar()
+        auth.login(username, DEMO_PASSWORD)
+        page = client.get(f"/c/{code}/me/")
+        assert page.status_code == 200
+        html = page.get_data(as_text=True)
+        assert name in html
+        # Pokok, wajib, the everyday account (sukarela or wadiah and mudharabah) and a time deposit.
+        assert {int(i) for i in re.findall(r'<tr data-account="(\d+)">', html)} == own
+        assert len(own) == (4 if code == "KSP-IDM01" else 5)
+        assert remitted > 5 and re.findall(r'<tr data-remittance="(\d+)">', html)
+        for account_id in own:
+            assert client.get(f"/c/{code}/me/accounts/{account_id}").status_code == 200
+        for account_id in others:
+            assert client.get(f"/c/{code}/me/accounts/{account_id}").status_code == 404
+        other_code = next(c for c in DEMO_MEMBER if c != code)
+        assert client.get(f"/c/{other_code}/me/").status_code == 404
+        auth.logout()

@@ -22,6 +22,9 @@ class Enterprise(db.Model):
     active = db.Column(db.Boolean, nullable=False, default=True)
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
 
+    # Loaded explicitly where it is shown (the list joins it); never one query per row.
+    member = db.relationship("Member", lazy="raise")
+
     __table_args__ = (
         db.Index("ix_enterprises_coop", "cooperative_id", "active"),
         db.CheckConstraint("workers >= 0", name="workers"),

@@ -66,8 +66,14 @@ def closed_through(cooperative_id):
     ).scalar()
 
 
-def check_open(cooperative_id, entry_date, closed=None):
-    closed = closed_through(cooperative_id) if closed is None else closed
+_LOOK_IT_UP = object()
+
+
+def check_open(cooperative_id, entry_date, closed=_LOOK_IT_UP):
+    """Refuse a date in a closed period; `closed` may be passed when already known
+    (None meaning nothing is closed), so batches look it up once."""
+    if closed is _LOOK_IT_UP:
+        closed = closed_through(cooperative_id)
     if closed is not None and entry_date <= closed:
         raise ClosedPeriodError(_l(
             "The books are closed up to %(date)s; choose a later date.", date=closed.isoformat()))

@@ -1,11 +1,17 @@
 """Home (the user's cooperatives) and a cooperative's dashboard."""
+from datetime import date
+
 from flask import Blueprint, g, redirect, render_template, url_for
+from flask_babel import get_locale
 from flask_login import current_user, login_required
 
 from ..auth.access import READERS, accessible_cooperatives_query, coop_blueprint, require_role
 from ..auth.models import MEMBER
 from ..extensions import db
 from ..ledger import reports
+from ..portal.documents import format_share
+from ..portal.views import render_home
+from ..savings.remittance import remittance_summary
 
 bp = Blueprint("main", __name__)
 coop_bp = coop_blueprint("coop", __name__)
@@ -24,6 +30,11 @@ def home():
 @require_role(*READERS, MEMBER)
 def dashboard():
     if not set(g.roles) & set(READERS):
-        return render_template("main/member_home.html")
+        # A member's landing page is their own savings (the portal's home, /c/<code>/me/).
+        return render_home()
     summary = reports.dashboard_summary(g.coop)
-    return render_template("main/dashboard.html", summary=summary)
+    today = date.today()
+    remittances = remittance_summary(g.coop.id, reports.fiscal_year_start(g.coop, today), today)
+    return render_template("main/dashboard.html", summary=summary, remittances=remittances,
+                           remittance_share=format_share(remittances["share_saved"],
+                                                         str(get_locale())))

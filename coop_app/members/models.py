@@ -63,7 +63,10 @@ class Member(db.Model):
     __table_args__ = (
         db.UniqueConstraint("cooperative_id", "member_number", name="uq_members_number"),
         db.UniqueConstraint("cooperative_id", "nik", name="uq_members_nik"),
-        db.Index("ix_members_coop_name", "cooperative_id", "name_search"),
+        # Name-prefix search: a range on SQLite; LIKE 'x%' on PostgreSQL, which can use the
+        # index under any collation only with the pattern operator class.
+        db.Index("ix_members_coop_name", "cooperative_id", "name_search",
+                 postgresql_ops={"name_search": "varchar_pattern_ops"}),
         db.Index("ix_members_coop_status", "cooperative_id", "status"),
         db.CheckConstraint("status in ('active', 'resigned', 'deceased')", name="status"),
         db.CheckConstraint("category in ('ctki', 'family', 'returnee', 'other')", name="category"),

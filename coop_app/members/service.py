@@ -1,21 +1,29 @@
-"""Members and migrant workers: registering, linking families, search, leaving.
+"""Members: registering (with the mandatory savings), editing, search, the member page's
+queries, member numbers and members' logins.
 
 Registering a member enrols them in the cooperative's mandatory savings (pokok, wajib) and
-takes the simpanan pokok in one journal entry with the new accounts.
+takes the simpanan pokok in one journal entry with the new accounts. Migrant workers live in
+migrants.py, a member leaving in leaving.py.
 """
 import re
+import string
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select, union_all
 
-from ..errors import DomainError, NotFound
+from ..audit.models import AuditLog
+from ..auth import service as users
+from ..auth.models import MEMBER
+from ..errors import DomainError, InvalidField, NotFound
 from ..extensions import db
-from ..ledger.posting import Line
+from ..ledger.posting import Line, find_by_key
 from ..savings import service as savings
-from ..savings.models import POKOK, SavingsProduct
+from ..savings.models import POKOK, Remittance, SavingsProduct
+from .migrants import (SECTORS, MigrantData, add_migrant, create_migrant,  # noqa: F401 (re-exported)
+                       escape_like, get_migrant)
 from .models import (ACTIVE, CATEGORIES, FAMILY, GENDERS, RELATIONSHIPS, RETURNEE,
                      RETURNEE_ELIGIBLE_YEARS, Member, MigrantWorker)
 from .nik import NIKError, check_nik
@@ -27,10 +35,15 @@ NIK_MESSAGES = {
     "birth_mismatch": _l("The NIK does not match the birth date (digits 7 to 12 are DDMMYY; women add 40 to the day)."),
     "gender_mismatch": _l("The NIK does not match the gender (women add 40 to the day of birth)."),
 }
-SECTORS = ("domestic", "caregiving", "manufacturing", "plantation", "construction", "fishing",
-           "hospitality", "other")
 PHONE = re.compile(r"^\+?[0-9][0-9 \-]{6,20}$")
 DEFAULT_NUMBER_PATTERN = "{year}.{seq:05d}"
+# A migrant created with a member: its fields as the registration names them.
+NEW_MIGRANT_FIELDS = {"name": "migrant_name", "destination_country": "migrant_country",
+                      "sector": "migrant_sector", "departure_date": "migrant_departure",
+                      "expected_return_date": "migrant_expected_return",
+                      "actual_return_date": "migrant_actual_return"}
+NUMBER_FIELDS = ("code", "year", "seq")
+MAX_NUMBER_LENGTH = 30  # members.member_number
 
 
 @dataclass
@@ -51,15 +64,52 @@ def validate_nik(nik, birth_date=None, gender=None):
     try:
         return check_nik(nik, birth_date, gender)
     except NIKError as error:
-        raise DomainError(NIK_MESSAGES[error.code]) from None
+        raise InvalidField("nik", NIK_MESSAGES[error.code]) from None
 
+
+# -- member numbers ---------------------------------------------------------------------
 
 def format_member_number(pattern, cooperative, seq, join_date):
     """Member numbers follow the cooperative's pattern: {code}, {year}, {seq:05d}..."""
     try:
         return pattern.format(code=cooperative.code, year=join_date.year, seq=seq)
-    except (KeyError, IndexError, ValueError):
+    except (KeyError, IndexError, ValueError, AttributeError):
         return DEFAULT_NUMBER_PATTERN.format(year=join_date.year, seq=seq)
+
+
+def check_number_pattern(pattern, cooperative, today=None):
+    """The cleaned pattern, or DomainError. Only {code}, {year} and {seq} (with a format such
+    as {seq:04d}) are allowed: no attribute or index lookups, and {seq} must be there or
+    every member would get the same number."""
+    pattern = (pattern or "").strip()
+    if not pattern or len(pattern) > 40:
+        raise InvalidField("pattern", _l("A pattern has 1 to 40 characters."))
+    try:
+        names = [name for _text, name, _spec, _conv in string.Formatter().parse(pattern)
+                 if name is not None]
+    except ValueError:
+        raise InvalidField("pattern", _l("The pattern's braces do not match.")) from None
+    if any(name not in NUMBER_FIELDS for name in names):
+        raise InvalidField("pattern", _l("Use only {code}, {year} and {seq} in the pattern."))
+    if "seq" not in names:
+        raise InvalidField("pattern", _l("The pattern needs {seq}, the running number."))
+    today = today or date.today()
+    try:
+        samples = [pattern.format(code=cooperative.code, year=today.year, seq=seq)
+                   for seq in (1, 99999)]
+    except (KeyError, IndexError, ValueError, TypeError):
+        raise InvalidField("pattern", _l("The pattern cannot be used; write the running number "
+                                         "like {seq} or {seq:05d}.")) from None
+    if any(len(sample) > MAX_NUMBER_LENGTH or not sample.strip() for sample in samples):
+        raise InvalidField("pattern", _l("Numbers made by this pattern would be longer than "
+                                         "30 characters."))
+    return pattern
+
+
+def set_member_number_pattern(cooperative, pattern):
+    cooperative.member_number_pattern = check_number_pattern(pattern, cooperative)
+    db.session.flush()
+    return cooperative.member_number_pattern
 
 
 def next_member_number(cooperative, join_date):
@@ -76,55 +126,53 @@ def next_member_number(cooperative, join_date):
         seq += 1
 
 
-def get_migrant(cooperative_id, migrant_id):
-    migrant = db.session.execute(select(MigrantWorker).where(
-        MigrantWorker.cooperative_id == cooperative_id, MigrantWorker.id == migrant_id)).scalar_one_or_none()
-    if migrant is None:
-        raise NotFound(_l("Migrant worker not found."))
-    return migrant
-
+# -- registering and editing members -------------------------------------------------------
 
 def _clean_member(cooperative_id, data: MemberData, member_id=None):
     name = (data.name or "").strip()
     address = (data.address or "").strip()
     if not name or len(name) > 200:
-        raise DomainError(_l("Fill in the member's name (at most 200 characters)."))
+        raise InvalidField("name", _l("Fill in the member's name (at most 200 characters)."))
     if not address or len(address) > 300:
-        raise DomainError(_l("Fill in the address (at most 300 characters)."))
+        raise InvalidField("address", _l("Fill in the address (at most 300 characters)."))
     if data.gender not in GENDERS:
-        raise DomainError(_l("Choose the gender."))
+        raise InvalidField("gender", _l("Choose the gender."))
     if data.category not in CATEGORIES:
-        raise DomainError(_l("Choose the Desmigratif category."))
+        raise InvalidField("category", _l("Choose the Desmigratif category."))
     today = date.today()
     if not isinstance(data.birth_date, date) or data.birth_date > today or data.birth_date.year < 1900:
-        raise DomainError(_l("The birth date must be a real date in the past."))
+        raise InvalidField("birth_date", _l("The birth date must be a real date in the past."))
     if not isinstance(data.join_date, date) or data.join_date > today:
-        raise DomainError(_l("The joining date cannot be in the future."))
+        raise InvalidField("join_date", _l("The joining date cannot be in the future."))
+    if data.join_date.year < 1900:
+        raise InvalidField("join_date", _l("That date is not plausible."))
     if (data.join_date - data.birth_date).days < 17 * 365:
-        raise DomainError(_l("A member must be at least 17 years old when joining."))
+        raise InvalidField("birth_date", _l("A member must be at least 17 years old when joining."))
     phone = (data.phone or "").strip() or None
     if phone and not PHONE.match(phone):
-        raise DomainError(_l("The phone number has 7 to 20 digits."))
+        raise InvalidField("phone", _l("The phone number has 7 to 20 digits."))
     nik = validate_nik(data.nik, data.birth_date, data.gender)
     clash = db.session.execute(select(Member.id).where(
         Member.cooperative_id == cooperative_id, Member.nik == nik)).scalar()
     if clash and clash != member_id:
-        raise DomainError(_l("A member with this NIK is already registered."))
+        raise InvalidField("nik", _l("A member with this NIK is already registered."))
     migrant_id, relationship = data.migrant_worker_id, data.relationship
     if data.category == FAMILY:
         if not migrant_id:
-            raise DomainError(_l("A family member is linked to the migrant worker they belong to."))
+            raise InvalidField("migrant", _l("A family member is linked to the migrant worker they belong to."))
         if relationship not in RELATIONSHIPS:
-            raise DomainError(_l("Choose the relationship to the migrant worker."))
-        get_migrant(cooperative_id, migrant_id)
+            raise InvalidField("relationship", _l("Choose the relationship to the migrant worker."))
+        _linkable_migrant(cooperative_id, migrant_id)
     elif data.category == RETURNEE:
         if not migrant_id:
-            raise DomainError(_l("A returnee is linked to their own migrant-worker record."))
-        migrant = get_migrant(cooperative_id, migrant_id)
+            raise InvalidField("migrant", _l("A returnee is linked to their own migrant-worker record."))
+        migrant = _linkable_migrant(cooperative_id, migrant_id)
         if migrant.actual_return_date is None:
-            raise DomainError(_l("Record the return date on the migrant-worker record first."))
+            raise InvalidField("actual_return_date", _l("Record the return date on the migrant-worker record first."))
         relationship = None
     else:
+        if migrant_id:
+            _linkable_migrant(cooperative_id, migrant_id)
         migrant_id = migrant_id or None
         relationship = None
     return dict(nik=nik, name=name, name_search=name.lower(), gender=data.gender,
@@ -133,9 +181,48 @@ def _clean_member(cooperative_id, data: MemberData, member_id=None):
                 migrant_worker_id=migrant_id, relationship=relationship)
 
 
+def check_member(cooperative_id, data: MemberData, member_id=None):
+    """The rules a member's data must meet (InvalidField if it does not); writes nothing."""
+    return _clean_member(cooperative_id, data, member_id)
+
+
+def _linkable_migrant(cooperative_id, migrant_id):
+    try:
+        return get_migrant(cooperative_id, migrant_id)
+    except NotFound as error:
+        raise InvalidField("migrant", error.message) from None
+
+
+def _member_of_entry(entry):
+    member_ids = {line.member_id for line in entry.lines if line.member_id}
+    return db.session.get(Member, member_ids.pop()) if len(member_ids) == 1 else None
+
+
 def register_member(cooperative, data: MemberData, money_account_id, idempotency_key,
-                    created_by=None, pay_first_wajib=True):
-    """Register a member, open the mandatory accounts and take pokok (and the first wajib)."""
+                    created_by=None, pay_first_wajib=True, new_migrant: MigrantData | None = None):
+    """Register a member, open the mandatory accounts and take pokok (and the first wajib).
+
+    `new_migrant` creates the migrant worker a family member belongs to (or a returnee's own
+    record) in the same transaction. A retried submission (same key) returns the member
+    registered the first time with `replayed` set, and writes nothing.
+    """
+    existing = find_by_key(cooperative.id, idempotency_key)
+    if existing is not None:
+        member = _member_of_entry(existing)
+        if existing.kind == "member_joining" and member is not None:
+            member.replayed = True
+            return member
+    if new_migrant is not None:
+        if data.category not in (FAMILY, RETURNEE):
+            raise InvalidField("migrant", _l("Only family members and returnees are linked to a "
+                                             "migrant worker."))
+        if data.category == RETURNEE and not (new_migrant.name or "").strip():
+            new_migrant.name = data.name  # a returnee's record is their own
+            new_migrant.gender = data.gender
+        try:
+            data.migrant_worker_id = add_migrant(cooperative.id, new_migrant).id
+        except InvalidField as error:  # name the fields of the migrant part of the form
+            raise InvalidField(NEW_MIGRANT_FIELDS.get(error.field, "migrant"), error.message) from None
     fields = _clean_member(cooperative.id, data)
     member = Member(cooperative_id=cooperative.id, status=ACTIVE,
                     member_number=next_member_number(cooperative, data.join_date), **fields)
@@ -153,10 +240,12 @@ def register_member(cooperative, data: MemberData, money_account_id, idempotency
     if movements:
         cash = savings.money_account(cooperative.id, money_account_id)
         total = sum(move.amount for move in movements)
-        savings.post_movements(cooperative.id, data.join_date, "member_joining",
-                               f"Pendaftaran anggota {member.member_number} {member.name}",
+        # The passbook memo column holds 200 characters.
+        memo = f"Pendaftaran anggota {member.member_number} {member.name}"[:200]
+        savings.post_movements(cooperative.id, data.join_date, "member_joining", memo,
                                movements, [Line(cash.id, total, member_id=member.id)],
                                idempotency_key, created_by)
+    member.replayed = False
     return member
 
 
@@ -182,62 +271,115 @@ def member_of_user(cooperative_id, user_id):
         Member.cooperative_id == cooperative_id, Member.user_id == user_id)).scalar_one_or_none()
 
 
+# -- search ------------------------------------------------------------------------------
+
+def _prefix(column, prefix):
+    """An index-backed prefix match. SQLite's LIKE ignores case and so its index; a range
+    does not (binary collation). PostgreSQL's LIKE uses the varchar_pattern_ops index."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return column.like(f"{escape_like(prefix)}%", escape="\\")
+    return and_(column >= prefix, column < prefix + "\U0010ffff")
+
+
+def _digit_prefix(column, digits):
+    """A prefix of a digits-only column as a range: the same order in every collation."""
+    upper = str(int(digits) + 1).zfill(len(digits))
+    if len(upper) > len(digits):  # 999...: no upper bound
+        return column >= digits
+    return and_(column >= digits, column < upper)
+
+
 def search_query(cooperative_id, text=None, status=None, category=None):
-    """Members matching a name prefix, a NIK or a member number (index-backed)."""
-    query = select(Member).where(Member.cooperative_id == cooperative_id)
-    text = (text or "").strip()
-    if text:
-        if text.isdigit() and len(text) == 16:
-            query = query.where(Member.nik == text)
+    """Members matching a name prefix, a NIK (or its prefix) or a member number.
+
+    Every condition is backed by an index on (cooperative_id, ...): the name prefix by
+    ix_members_coop_name, the NIK by uq_members_nik, the number by uq_members_number. The
+    unfiltered register is in member-number order and a NIK search in NIK order, which
+    their indexes provide; a name search is in name order.
+    """
+    mine = Member.cooperative_id == cooperative_id
+    text = " ".join((text or "").replace("\x00", "").split())[:200]
+    order = (Member.member_number, Member.id)
+    if not text:
+        query = select(Member).where(mine)
+    else:
+        if text.isascii() and text.isdigit():
+            match = _digit_prefix(Member.nik, text[:16])
+            order = (Member.nik, Member.id)
         else:
-            lowered = text.lower().replace("%", "").replace("_", "")
-            query = query.where(or_(Member.name_search.like(f"{lowered}%"),
-                                    Member.member_number == text,
-                                    Member.nik.like(f"{text}%") if text.isdigit() else False))
+            match = _prefix(Member.name_search, text.lower())
+            order = (Member.name_search, Member.id)
+        by_number = Member.member_number == text
+        if db.session.get_bind().dialect.name == "postgresql":
+            query = select(Member).where(mine, or_(match, by_number))  # a BitmapOr of both
+        else:
+            # SQLite would walk the whole cooperative in number order rather than use two
+            # indexes for an OR: two index searches, each scoped to the cooperative, by id.
+            matching = union_all(select(Member.id).where(mine, match),
+                                 select(Member.id).where(mine, by_number))
+            query = select(Member).where(Member.id.in_(matching))
     if status:
         query = query.where(Member.status == status)
     if category:
         query = query.where(Member.category == category)
-    return query.order_by(Member.name_search, Member.id)
+    return query.order_by(*order)
+
+
+# -- the member page ----------------------------------------------------------------------
+
+def returnee_eligible_until(migrant):
+    """The last day a returnee counts for the programme (three years after coming home)."""
+    if migrant is None or migrant.actual_return_date is None:
+        return None
+    back = migrant.actual_return_date
+    try:
+        return back.replace(year=back.year + RETURNEE_ELIGIBLE_YEARS)
+    except ValueError:  # 29 February
+        return back.replace(year=back.year + RETURNEE_ELIGIBLE_YEARS, day=28)
 
 
 def returnee_eligible(member, migrant, today=None):
     """A returnee counts for the programme for three years after coming home."""
-    if member.category != RETURNEE or migrant is None or migrant.actual_return_date is None:
+    if member.category != RETURNEE:
         return False
-    today = today or date.today()
-    back = migrant.actual_return_date
-    try:
-        limit = back.replace(year=back.year + RETURNEE_ELIGIBLE_YEARS)
-    except ValueError:  # 29 February
-        limit = back.replace(year=back.year + RETURNEE_ELIGIBLE_YEARS, day=28)
-    return today <= limit
+    limit = returnee_eligible_until(migrant)
+    return limit is not None and (today or date.today()) <= limit
 
 
-def create_migrant(cooperative_id, name, destination_country, sector, departure_date=None,
-                   expected_return_date=None, actual_return_date=None, procedural=True,
-                   gender=None, notes=None):
-    name = (name or "").strip()
-    country = (destination_country or "").strip()
-    if not name or len(name) > 200:
-        raise DomainError(_l("Fill in the migrant worker's name."))
-    if not country or len(country) > 100:
-        raise DomainError(_l("Fill in the destination country."))
-    if sector not in SECTORS:
-        raise DomainError(_l("Choose the sector of work abroad."))
-    if departure_date and actual_return_date and actual_return_date < departure_date:
-        raise DomainError(_l("The return date is before the departure date."))
-    if departure_date and expected_return_date and expected_return_date < departure_date:
-        raise DomainError(_l("The expected return is before the departure date."))
-    if actual_return_date and actual_return_date > date.today():
-        raise DomainError(_l("The actual return date cannot be in the future."))
-    migrant = MigrantWorker(cooperative_id=cooperative_id, name=name, destination_country=country,
-                            sector=sector, departure_date=departure_date,
-                            expected_return_date=expected_return_date,
-                            actual_return_date=actual_return_date, procedural=bool(procedural),
-                            gender=gender if gender in GENDERS else None,
-                            notes=(notes or "").strip() or None)
-    db.session.add(migrant)
+def member_remittances(cooperative_id, member_id, limit=20):
+    """The latest remittances received for a member, and (count, total, saved) of all."""
+    rows = db.session.execute(
+        select(Remittance, MigrantWorker.name)
+        .join(MigrantWorker, MigrantWorker.id == Remittance.migrant_worker_id)
+        .where(Remittance.cooperative_id == cooperative_id, Remittance.member_id == member_id)
+        .order_by(Remittance.received_on.desc(), Remittance.id.desc()).limit(limit)).all()
+    count, total, saved = db.session.execute(
+        select(func.count(), func.coalesce(func.sum(Remittance.amount_idr), 0),
+               func.coalesce(func.sum(Remittance.saved_amount), 0))
+        .where(Remittance.cooperative_id == cooperative_id, Remittance.member_id == member_id)).one()
+    return rows, {"count": count, "total": total, "saved": saved}
+
+
+def member_history(cooperative_id, member_id, limit=50):
+    """The audit trail of the member's own row, newest first."""
+    return db.session.execute(
+        select(AuditLog).where(AuditLog.cooperative_id == cooperative_id,
+                               AuditLog.table_name == "members", AuditLog.row_id == member_id)
+        .order_by(AuditLog.at.desc(), AuditLog.id.desc()).limit(limit)).scalars().all()
+
+
+# -- a login for a member ---------------------------------------------------------------------
+
+def create_member_login(cooperative_id, member_id, username, password):
+    """A user account with the member role in this cooperative, linked to the member."""
+    member = get_member(cooperative_id, member_id)
+    db.session.execute(select(Member.id).where(Member.id == member.id).with_for_update())
+    if member.user_id is not None:
+        raise DomainError(_l("This member already has a login."))
+    if member.status != ACTIVE:
+        raise DomainError(_l("Only an active member can be given a login."))
+    user = users.create_user(username, member.name, password)
+    users.grant_role(user.id, MEMBER, cooperative_id=cooperative_id)
+    member.user_id = user.id
     db.session.flush()
-    return migrant
-
+    return user

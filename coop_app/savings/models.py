@@ -1,4 +1,5 @@
 """Savings products, members' accounts, their transactions, and remittances received."""
+from ..cooperatives.models import utcnow
 from ..extensions import db
 from ..money import Money
 
@@ -21,8 +22,9 @@ class SavingsProduct(db.Model):
     code = db.Column(db.String(20), nullable=False)
     name = db.Column(db.String(100), nullable=False)
     kind = db.Column(db.String(12), nullable=False)
-    # pokok: paid once on joining; wajib: due every month.
+    # pokok: paid once on joining; wajib: due every `period_months` months.
     fixed_amount = db.Column(Money)
+    period_months = db.Column(db.Integer)
     # Yearly interest for sukarela/berjangka, in basis points (350 = 3.50%).
     interest_rate_bp = db.Column(db.Integer, nullable=False, default=0)
     interest_method = db.Column(db.String(20), nullable=False, default=AVERAGE_DAILY)
@@ -92,6 +94,32 @@ class SavingsTransaction(db.Model):
     )
 
 
+class SavingsMonthEndRun(db.Model):
+    """One product's month-end interest, profit sharing or bonus: run once per month."""
+
+    __tablename__ = "savings_month_end_runs"
+
+    id = db.Column(db.Integer, primary_key=True)
+    cooperative_id = db.Column(db.Integer, db.ForeignKey("cooperatives.id"), nullable=False)
+    product_id = db.Column(db.Integer, db.ForeignKey("savings_products.id"), nullable=False)
+    period_end = db.Column(db.Date, nullable=False)
+    kind = db.Column(db.String(20), nullable=False)  # interest, profit_sharing, wadiah_bonus
+    # Mudharabah: the income the manager declared distributable; wadiah: the bonus total.
+    basis_amount = db.Column(Money)
+    accounts = db.Column(db.Integer, nullable=False, default=0)
+    total = db.Column(Money, nullable=False, default=0)
+    entry_id = db.Column(db.Integer, db.ForeignKey("journal_entries.id"))  # None: nothing was due
+    run_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    run_by = db.Column(db.Integer, db.ForeignKey("users.id"))
+
+    product = db.relationship("SavingsProduct", lazy="joined")
+
+    __table_args__ = (
+        db.UniqueConstraint("cooperative_id", "product_id", "period_end",
+                            name="uq_savings_month_end_runs_period"),
+    )
+
+
 class RemittanceAllocation(db.Model):
     """A member's standing instruction for splitting remittances they receive."""
 
@@ -104,7 +132,10 @@ class RemittanceAllocation(db.Model):
     savings_pct = db.Column(db.Integer)  # percent of the remittance, or
     savings_fixed = db.Column(Money)  # a fixed amount
     pay_wajib_due = db.Column(db.Boolean, nullable=False, default=True)
+    # Loans do not exist yet: the flag is kept, and until then there is no instalment to pay.
     pay_instalment_due = db.Column(db.Boolean, nullable=False, default=True)
+
+    savings_account = db.relationship("SavingsAccount", lazy="joined")
 
 
 class Remittance(db.Model):
@@ -126,7 +157,13 @@ class Remittance(db.Model):
     entry_id = db.Column(db.Integer, db.ForeignKey("journal_entries.id"), nullable=False)
     saved_amount = db.Column(Money, nullable=False, default=0)
     cash_paid = db.Column(Money, nullable=False, default=0)
+    # The parts taken from it, in order: [{"part": "wajib"|"savings"|"cash", "amount": "..."
+    # (decimal string), and for savings parts "account_id", "account_number", "product"}].
     split = db.Column(db.JSON)
+
+    member = db.relationship("Member")
+    sender = db.relationship("MigrantWorker")
+    entry = db.relationship("JournalEntry")
 
     __table_args__ = (
         db.UniqueConstraint("cooperative_id", "reference", name="uq_remittances_reference"),

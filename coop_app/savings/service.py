@@ -5,28 +5,38 @@ accounts' balances and passbook lines in the same transaction. post_movements() 
 place that does this; deposits, withdrawals, joining, remittances, interest and
 settlements all describe their movements and hand them to it.
 """
+import calendar
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
+from flask import has_request_context
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import BigInteger, func, select, type_coerce
 
 from ..errors import DomainError, NotFound
 from ..extensions import db
-from ..ledger.models import JournalLine
-from ..ledger.posting import Line, find_by_key, post_entry
-from ..ledger.service import account_by_key, cash_accounts, check_amount
-from ..money import ZERO, from_sen, to_money
+from ..ledger.models import GLAccount, JournalLine
+from ..ledger.posting import IdempotencyConflict, Line, find_by_key, post_entry
+from ..ledger.service import (REVERSAL_HANDLERS, account_balance, account_by_key, cash_accounts,
+                              check_amount)
+from ..members.models import ACTIVE, Member
+from ..money import ZERO, format_money, from_sen, round_money, to_money
 from .models import (ACCOUNT_KEY, BERJANGKA, EQUITY_KINDS, MUDHARABAH, POKOK, SUKARELA, WADIAH,
                      WAJIB, SavingsAccount, SavingsProduct, SavingsTransaction)
 
-DEPOSIT, WITHDRAWAL = "deposit", "withdrawal"
+# Passbook line kinds (SavingsTransaction.kind).
+DEPOSIT, WITHDRAWAL, REVERSAL = "deposit", "withdrawal", "reversal"
+# Journal entry kinds of this module's own operations: they print receipts and reverse.
+DEPOSIT_ENTRY, WITHDRAWAL_ENTRY = "savings_deposit", "savings_withdrawal"
 
 # (code, name, kind, settings) installed for a new cooperative; managers adjust them.
 DEFAULT_PRODUCTS = {
     "ksp": [
         ("SP", "Simpanan Pokok", POKOK, dict(fixed_amount=Decimal("100000"), mandatory=True)),
-        ("SW", "Simpanan Wajib", WAJIB, dict(fixed_amount=Decimal("20000"), mandatory=True)),
+        ("SW", "Simpanan Wajib", WAJIB, dict(fixed_amount=Decimal("20000"), period_months=1,
+                                             mandatory=True)),
         ("SS", "Simpanan Sukarela", SUKARELA, dict(interest_rate_bp=300, min_balance=Decimal("10000"),
                                                     min_opening=Decimal("10000"))),
         ("SB12", "Simpanan Berjangka 12 Bulan", BERJANGKA,
@@ -34,7 +44,8 @@ DEFAULT_PRODUCTS = {
     ],
     "kspps": [
         ("SP", "Simpanan Pokok", POKOK, dict(fixed_amount=Decimal("100000"), mandatory=True)),
-        ("SW", "Simpanan Wajib", WAJIB, dict(fixed_amount=Decimal("20000"), mandatory=True)),
+        ("SW", "Simpanan Wajib", WAJIB, dict(fixed_amount=Decimal("20000"), period_months=1,
+                                             mandatory=True)),
         ("WD", "Simpanan Wadiah", WADIAH, dict(min_balance=Decimal("10000"), min_opening=Decimal("10000"))),
         ("SM", "Simpanan Mudharabah", MUDHARABAH,
          dict(nisbah_member_pct=40, min_balance=Decimal("10000"), min_opening=Decimal("10000"))),
@@ -80,8 +91,9 @@ def get_account(cooperative_id, account_id, lock=False):
     query = select(SavingsAccount).where(SavingsAccount.cooperative_id == cooperative_id,
                                          SavingsAccount.id == account_id)
     if lock:
-        # PostgreSQL: hold the row until commit; SQLite's write transaction already does.
-        query = query.with_for_update().execution_options(populate_existing=True)
+        # PostgreSQL: hold the row until commit (only this table's row: the product is
+        # joined in); SQLite's write transaction already holds the database.
+        query = query.with_for_update(of=SavingsAccount).execution_options(populate_existing=True)
     account = db.session.execute(query).scalar_one_or_none()
     if account is None:
         raise NotFound(_l("Savings account not found."))
@@ -105,6 +117,29 @@ def account_of_kind(cooperative_id, member_id, kind):
         .order_by(SavingsAccount.id).limit(1)).scalar_one_or_none()
 
 
+def get_member(cooperative_id, member_id):
+    member = db.session.execute(select(Member).where(
+        Member.cooperative_id == cooperative_id, Member.id == member_id)).scalar_one_or_none()
+    if member is None:
+        raise NotFound(_l("Member not found."))
+    return member
+
+
+def member_by_number(cooperative_id, number):
+    member = db.session.execute(select(Member).where(
+        Member.cooperative_id == cooperative_id, Member.member_number == (number or "").strip())
+    ).scalar_one_or_none()
+    if member is None:
+        raise DomainError(_l("No member of this cooperative has that member number."))
+    return member
+
+
+def member_id_of_user(cooperative_id, user_id):
+    """The member record of a user with the member role here, or None."""
+    return db.session.execute(select(Member.id).where(
+        Member.cooperative_id == cooperative_id, Member.user_id == user_id)).scalar()
+
+
 def next_account_number(cooperative_id, product):
     count = db.session.execute(select(func.count()).select_from(SavingsAccount).where(
         SavingsAccount.cooperative_id == cooperative_id,
@@ -112,12 +147,27 @@ def next_account_number(cooperative_id, product):
     return f"{product.code}-{count + 1:06d}"
 
 
+def add_months(day, months):
+    """The same day `months` later, or the month's last day when it is shorter (31 Jan + 1 -> 28/29 Feb)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
 def open_account(cooperative_id, member_id, product_id, opened_on, maturity_date=None):
+    """Open a member's account; a time deposit matures `term_months` after opening."""
     product = get_product(cooperative_id, product_id)
     if not product.active:
         raise DomainError(_l("This savings product is no longer offered."))
+    member = get_member(cooperative_id, member_id)
+    if member.status != ACTIVE:
+        raise DomainError(_l("Accounts are opened only for active members."))
+    if not isinstance(opened_on, date) or opened_on < member.join_date:
+        raise DomainError(_l("An account cannot be opened before the member joined."))
     if product.kind in (POKOK, WAJIB) and account_of_kind(cooperative_id, member_id, product.kind):
         raise DomainError(_l("The member already has this account."))
+    if product.kind == BERJANGKA and maturity_date is None:
+        maturity_date = add_months(opened_on, product.term_months or 0)
     account = SavingsAccount(cooperative_id=cooperative_id, member_id=member_id,
                              product_id=product.id, number=next_account_number(cooperative_id, product),
                              opened_on=opened_on, maturity_date=maturity_date, balance=ZERO, pledged=ZERO)
@@ -165,59 +215,208 @@ def post_movements(cooperative_id, entry_date, kind, memo, movements, other_line
     return entry
 
 
+# -- rules of a movement -------------------------------------------------------------------
+
+def rupiah(amount):
+    """An amount for a message, in the reader's locale (services run outside requests too)."""
+    locale = str(get_locale() or "id") if has_request_context() else "id"
+    return format_money(amount, locale)
+
+
+def check_movement_date(account, entry_date):
+    if not isinstance(entry_date, date):
+        raise DomainError(_l("Give the date of the transaction."))
+    if entry_date > date.today():
+        raise DomainError(_l("The date cannot be in the future."))
+    if entry_date < account.opened_on:
+        raise DomainError(_l("The date is before the account was opened (%(date)s).",
+                             date=account.opened_on.isoformat()))
+
+
+def check_account_open(account):
+    if account.status != "open":
+        raise DomainError(_l("This savings account is closed."))
+
+
+def replayed_entry(cooperative_id, idempotency_key, kind, account_id, change):
+    """The entry a retried submission already posted, or None for a fresh key.
+
+    `change` is the signed change of the account's balance the submission asks for; the
+    same key for anything else is refused.
+    """
+    existing = find_by_key(cooperative_id, idempotency_key)
+    if existing is None:
+        return None
+    moved = sum((-line.amount for line in existing.lines if line.savings_account_id == account_id), ZERO)
+    if existing.kind != kind or moved != change:
+        raise IdempotencyConflict(_l(
+            "This submission key was already used for a different entry (#%(id)s).", id=existing.id))
+    existing.replayed = True
+    return existing
+
+
+def _check_cash(cooperative_id, cash, payout):
+    """Money paid out must be there: lock the cash or bank account, then read its balance."""
+    db.session.execute(select(GLAccount.id).where(GLAccount.id == cash.id).with_for_update())
+    if account_balance(cooperative_id, cash.id) < payout:
+        raise DomainError(_l("%(account)s does not hold enough money for this withdrawal.",
+                             account=cash.name))
+
+
 def available_to_withdraw(account, on_date, leaving=False):
     """What may be taken out now, by the product's rules."""
     product = account.product
     if product.kind in EQUITY_KINDS and not leaving:
         return ZERO
-    if product.kind == BERJANGKA and not leaving and account.maturity_date and on_date < account.maturity_date \
+    if product.kind == BERJANGKA and not leaving and not matured(account, on_date) \
             and not product.early_withdrawal_allowed:
         return ZERO
     floor = ZERO if leaving else product.min_balance
     return max(ZERO, to_money(account.balance - account.pledged - floor))
 
 
+def matured(account, on_date):
+    return account.maturity_date is None or on_date >= account.maturity_date
+
+
+def early_withdrawal_penalty(account, amount):
+    """A time deposit broken before maturity pays the product's penalty, half up to Rp1."""
+    return round_money(to_money(amount) * account.product.early_withdrawal_penalty_bp / 10000)
+
+
+def check_withdrawal(account, amount, on_date, leaving=False):
+    """Refuse a withdrawal the product does not allow; return the penalty it carries."""
+    product = account.product
+    if product.kind in EQUITY_KINDS and not leaving:
+        raise DomainError(_l("Simpanan pokok and wajib are returned only when the member leaves."))
+    if amount > account.balance - account.pledged and account.pledged > 0:
+        raise DomainError(_l("%(amount)s of this account is pledged as loan collateral and cannot be "
+                             "withdrawn; at most %(free)s can be.", amount=rupiah(account.pledged),
+                             free=rupiah(max(ZERO, account.balance - account.pledged))))
+    if product.kind == BERJANGKA and not leaving and not matured(account, on_date):
+        if not product.early_withdrawal_allowed:
+            raise DomainError(_l("This time deposit matures on %(date)s; it cannot be withdrawn before.",
+                                 date=account.maturity_date.isoformat()))
+        if amount != account.balance:
+            raise DomainError(_l("Before maturity a time deposit is withdrawn whole: %(amount)s.",
+                                 amount=rupiah(account.balance)))
+        return early_withdrawal_penalty(account, amount)
+    available = available_to_withdraw(account, on_date, leaving)
+    if amount > available:
+        raise DomainError(_l("Only %(amount)s can be withdrawn (the balance less any pledged amount "
+                             "and the minimum balance of %(minimum)s).", amount=rupiah(available),
+                             minimum=rupiah(ZERO if leaving else product.min_balance)))
+    return ZERO
+
+
+# -- operations ----------------------------------------------------------------------------
+
+def open_account_with_deposit(cooperative_id, member_id, product_id, opened_on, amount,
+                              money_account_id, idempotency_key, created_by=None):
+    """Open an account and take its opening deposit in the same entry (for a time deposit,
+    its whole principal). Returns (account, entry); a retried submission returns the first."""
+    amount = check_amount(amount)
+    existing = find_by_key(cooperative_id, idempotency_key)
+    if existing is not None:
+        account_id = next((ln.savings_account_id for ln in existing.lines if ln.savings_account_id), None)
+        account = get_account(cooperative_id, account_id) if account_id else None
+        if account is None or account.product_id != product_id or account.member_id != member_id:
+            raise IdempotencyConflict(_l("This submission key was already used for a different "
+                                         "entry (#%(id)s).", id=existing.id))
+        return account, replayed_entry(cooperative_id, idempotency_key, DEPOSIT_ENTRY, account.id, amount)
+    product = get_product(cooperative_id, product_id)
+    if product.kind == POKOK and amount != product.fixed_amount:
+        raise DomainError(_l("Simpanan pokok is paid once, %(amount)s in all.",
+                             amount=rupiah(product.fixed_amount)))
+    if product.kind not in EQUITY_KINDS and amount < product.min_opening:
+        raise DomainError(_l("The opening deposit must be at least %(amount)s.",
+                             amount=rupiah(product.min_opening)))
+    if isinstance(opened_on, date) and opened_on > date.today():
+        raise DomainError(_l("The date cannot be in the future."))
+    cash = money_account(cooperative_id, money_account_id)
+    account = open_account(cooperative_id, member_id, product.id, opened_on)
+    memo = f"Pembukaan {product.name} {account.number}"
+    entry = post_movements(cooperative_id, opened_on, DEPOSIT_ENTRY, memo,
+                           [Movement(account, amount, DEPOSIT)],
+                           [Line(cash.id, amount, member_id=member_id)], idempotency_key, created_by)
+    return account, entry
+
+
 def deposit(cooperative_id, account_id, amount, entry_date, money_account_id, idempotency_key,
             created_by=None, memo=None):
     amount = check_amount(amount)
     account = get_account(cooperative_id, account_id, lock=True)
-    if account.status != "open":
-        raise DomainError(_l("This savings account is closed."))
+    replayed = replayed_entry(cooperative_id, idempotency_key, DEPOSIT_ENTRY, account.id, amount)
+    if replayed is not None:
+        return replayed
+    check_account_open(account)
+    check_movement_date(account, entry_date)
     product = account.product
+    if product.kind == BERJANGKA:
+        raise DomainError(_l("A time deposit takes its money when it is opened; open a new deposit "
+                             "instead."))
     if product.kind == POKOK and account.balance + amount > (product.fixed_amount or ZERO):
         raise DomainError(_l("Simpanan pokok is paid once, %(amount)s in all.",
-                             amount=str(product.fixed_amount)))
+                             amount=rupiah(product.fixed_amount or ZERO)))
     if account.balance == 0 and amount < product.min_opening and product.kind not in EQUITY_KINDS:
-        raise DomainError(_l("The first deposit must be at least the product's minimum opening deposit."))
+        raise DomainError(_l("The first deposit must be at least %(amount)s.",
+                             amount=rupiah(product.min_opening)))
     cash = money_account(cooperative_id, money_account_id)
     memo = memo or f"Setoran {product.name} {account.number}"
-    return post_movements(cooperative_id, entry_date, "savings_deposit", memo,
-                          [Movement(account, amount, DEPOSIT)], [Line(cash.id, amount)],
+    return post_movements(cooperative_id, entry_date, DEPOSIT_ENTRY, memo,
+                          [Movement(account, amount, DEPOSIT)],
+                          [Line(cash.id, amount, member_id=account.member_id)],
                           idempotency_key, created_by)
 
 
 def withdraw(cooperative_id, account_id, amount, entry_date, money_account_id, idempotency_key,
-             created_by=None, memo=None):
+             created_by=None, memo=None, leaving=False):
+    """Pay savings out in cash or to the bank. A time deposit broken early pays the product's
+    penalty to fee income: the member receives the balance less the penalty."""
     amount = check_amount(amount)
     account = get_account(cooperative_id, account_id, lock=True)
-    if account.status != "open":
-        raise DomainError(_l("This savings account is closed."))
-    if find_by_key(cooperative_id, idempotency_key) is None:
-        product = account.product
-        if product.kind in EQUITY_KINDS:
-            raise DomainError(_l("Simpanan pokok and wajib are returned only when the member leaves."))
-        if amount > available_to_withdraw(account, entry_date):
-            if product.kind == BERJANGKA and account.maturity_date and entry_date < account.maturity_date:
-                raise DomainError(_l("This time deposit matures on %(date)s.",
-                                     date=account.maturity_date.isoformat()))
-            raise DomainError(_l("Only %(amount)s can be withdrawn (balance less pledged amount "
-                                 "and minimum balance).",
-                                 amount=str(available_to_withdraw(account, entry_date))))
+    replayed = replayed_entry(cooperative_id, idempotency_key, WITHDRAWAL_ENTRY, account.id, -amount)
+    if replayed is not None:
+        return replayed
+    check_account_open(account)
+    check_movement_date(account, entry_date)
+    penalty = check_withdrawal(account, amount, entry_date, leaving)
     cash = money_account(cooperative_id, money_account_id)
+    _check_cash(cooperative_id, cash, amount - penalty)
+    other = [Line(cash.id, -(amount - penalty), member_id=account.member_id)]
+    if penalty:
+        other.append(Line(account_by_key(cooperative_id, "fee_income").id, -penalty,
+                          memo="Penalti pencairan sebelum jatuh tempo", member_id=account.member_id))
     memo = memo or f"Penarikan {account.product.name} {account.number}"
-    return post_movements(cooperative_id, entry_date, "savings_withdrawal", memo,
-                          [Movement(account, -amount, WITHDRAWAL)], [Line(cash.id, -amount)],
-                          idempotency_key, created_by)
+    return post_movements(cooperative_id, entry_date, WITHDRAWAL_ENTRY, memo,
+                          [Movement(account, -amount, WITHDRAWAL)], other, idempotency_key, created_by)
+
+
+def reverse_savings_entry(original, reversal):
+    """REVERSAL_HANDLERS: undo a deposit's or withdrawal's change of the account balances,
+    with a passbook line; refused if the money has already gone (the account would go below
+    zero or below its pledged amount)."""
+    for line in original.lines:
+        if not line.savings_account_id:
+            continue
+        account = get_account(original.cooperative_id, line.savings_account_id, lock=True)
+        # The original moved the balance by -line.amount (a deposit credits the control account).
+        change = to_money(line.amount)
+        after = to_money(account.balance + change)
+        if after < 0:
+            raise DomainError(_l("Reversing this entry would overdraw savings account %(number)s: "
+                                 "only %(balance)s is left in it.", number=account.number,
+                                 balance=rupiah(account.balance)))
+        if after < account.pledged:
+            raise DomainError(_l("Reversing this entry would take savings account %(number)s below "
+                                 "its pledged amount of %(pledged)s.", number=account.number,
+                                 pledged=rupiah(account.pledged)))
+        account.balance = after
+        db.session.add(SavingsTransaction(
+            cooperative_id=account.cooperative_id, account_id=account.id, entry_id=reversal.id,
+            txn_date=reversal.entry_date, kind=REVERSAL, amount=change, balance_after=after,
+            memo=f"Koreksi #{original.id}: {reversal.memo}"[:200]))
+    db.session.flush()
 
 
 def check_savings_subledger(cooperative_id=None):
@@ -235,3 +434,9 @@ def check_savings_subledger(cooperative_id=None):
     return [f"savings account {number} has balance {from_sen(bal)} but its lines sum to "
             f"{from_sen(-(total or 0))}" for _id, number, bal, total in db.session.execute(query)]
 
+
+
+# The ledger calls these when a manager reverses one of this module's entries (assigning
+# again when create_app runs twice changes nothing).
+REVERSAL_HANDLERS[DEPOSIT_ENTRY] = reverse_savings_entry
+REVERSAL_HANDLERS[WITHDRAWAL_ENTRY] = reverse_savings_entry

@@ -44,6 +44,7 @@ def upgrade():
     sa.Column('name', sa.String(length=100), nullable=False),
     sa.Column('kind', sa.String(length=12), nullable=False),
     sa.Column('fixed_amount', sa.BigInteger(), nullable=True),
+    sa.Column('period_months', sa.Integer(), nullable=True),
     sa.Column('interest_rate_bp', sa.Integer(), nullable=False),
     sa.Column('interest_method', sa.String(length=20), nullable=False),
     sa.Column('nisbah_member_pct', sa.Integer(), nullable=True),
@@ -90,7 +91,8 @@ def upgrade():
     sa.UniqueConstraint('user_id', name=op.f('uq_members_user_id'))
     )
     with op.batch_alter_table('members', schema=None) as batch_op:
-        batch_op.create_index('ix_members_coop_name', ['cooperative_id', 'name_search'], unique=False)
+        batch_op.create_index('ix_members_coop_name', ['cooperative_id', 'name_search'], unique=False,
+                              postgresql_ops={'name_search': 'varchar_pattern_ops'})
         batch_op.create_index('ix_members_coop_status', ['cooperative_id', 'status'], unique=False)
         batch_op.create_index(batch_op.f('ix_members_migrant_worker_id'), ['migrant_worker_id'], unique=False)
 
@@ -203,6 +205,26 @@ def upgrade():
         batch_op.create_index('ix_savings_transactions_account', ['account_id', 'txn_date', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_savings_transactions_entry_id'), ['entry_id'], unique=False)
 
+    op.create_table('savings_month_end_runs',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('cooperative_id', sa.Integer(), nullable=False),
+    sa.Column('product_id', sa.Integer(), nullable=False),
+    sa.Column('period_end', sa.Date(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('basis_amount', sa.BigInteger(), nullable=True),
+    sa.Column('accounts', sa.Integer(), nullable=False),
+    sa.Column('total', sa.BigInteger(), nullable=False),
+    sa.Column('entry_id', sa.Integer(), nullable=True),
+    sa.Column('run_at', sa.DateTime(), nullable=False),
+    sa.Column('run_by', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['cooperative_id'], ['cooperatives.id'], name=op.f('fk_savings_month_end_runs_cooperative_id_cooperatives')),
+    sa.ForeignKeyConstraint(['entry_id'], ['journal_entries.id'], name=op.f('fk_savings_month_end_runs_entry_id_journal_entries')),
+    sa.ForeignKeyConstraint(['product_id'], ['savings_products.id'], name=op.f('fk_savings_month_end_runs_product_id_savings_products')),
+    sa.ForeignKeyConstraint(['run_by'], ['users.id'], name=op.f('fk_savings_month_end_runs_run_by_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_savings_month_end_runs')),
+    sa.UniqueConstraint('cooperative_id', 'product_id', 'period_end', name='uq_savings_month_end_runs_period')
+    )
+
     with op.batch_alter_table('cooperatives', schema=None) as batch_op:
         batch_op.add_column(sa.Column('member_number_pattern', sa.String(length=40), server_default='{year}.{seq:05d}', nullable=False))
 
@@ -218,6 +240,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_savings_transactions_entry_id'))
         batch_op.drop_index('ix_savings_transactions_account')
 
+    op.drop_table('savings_month_end_runs')
     op.drop_table('savings_transactions')
     op.drop_table('remittance_allocations')
     with op.batch_alter_table('savings_accounts', schema=None) as batch_op:

@@ -1,0 +1,64 @@
+"""Forms of the enterprise pages: recording or editing a member's enterprise, and the list's filter."""
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, IntegerField, StringField
+from wtforms.validators import InputRequired, Length, Optional
+
+from ..fields import ChoiceField, LocalDateField
+from ..ledger.forms import choices
+from ..members.forms import TextForm
+
+SECTOR_LABELS = {
+    "agriculture": _l("Agriculture"), "livestock": _l("Livestock"), "fishery": _l("Fishery"),
+    "food_processing": _l("Food processing"), "handicraft": _l("Handicraft"), "trade": _l("Trade"),
+    "services": _l("Services"), "other": _l("Other"),
+}
+
+
+def _required(message=None):
+    return InputRequired(message=message or _l("This field is required."))
+
+
+def _at_most(n):
+    return Length(max=n, message=_l("At most %(max)d characters.", max=n))
+
+
+class WholeNumberField(IntegerField):
+    """A count typed by a person; a parse error in the user's language."""
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        text = (valuelist[0] if valuelist else "") or ""
+        text = text.strip()
+        if not text:
+            return
+        if not text.isdigit() or len(text) > 9:
+            raise ValueError(_l("Write a whole number, like 3."))
+        self.data = int(text)
+
+
+class EnterpriseForm(TextForm):
+    name = StringField(_l("Name of the enterprise"), validators=[_required(), _at_most(200)])
+    sector = ChoiceField(_l("Sector"), choices=choices(SECTOR_LABELS.items()),
+                         validators=[_required(_l("Choose the sector."))])
+    products = StringField(_l("Products or services"), validators=[_required(), _at_most(300)])
+    start_date = LocalDateField(_l("Started on"), validators=[_required()], default=date.today)
+    workers = WholeNumberField(_l("Workers employed (including the owner)"), default=1,
+                               validators=[_required(_l("Write a whole number, like 3."))],
+                               render_kw={"inputmode": "numeric"})
+    address = StringField(_l("Address (optional)"), validators=[Optional(), _at_most(300)])
+    is_ovop = BooleanField(_l("Makes the village's One Village One Product (OVOP)"))
+    active = BooleanField(_l("Active"), default=True)
+
+
+class EnterpriseFilterForm(TextForm):
+    class Meta:
+        csrf = False  # a filter changes nothing
+
+    sector = ChoiceField(_l("Sector"), validators=[Optional()], choices=choices(
+        [("", _l("All sectors"))] + list(SECTOR_LABELS.items())))
+    status = ChoiceField(_l("Status"), validators=[Optional()], choices=choices(
+        [("", _l("Active and inactive")), ("active", _l("Active")), ("inactive", _l("Inactive"))]))
+    ovop = ChoiceField(_l("OVOP"), validators=[Optional()], choices=choices(
+        [("", _l("OVOP or not")), ("yes", _l("OVOP only")), ("no", _l("Not OVOP"))]))

@@ -1,0 +1,417 @@
+"""Importing a cooperative's member register from a CSV or XLSX file, all or nothing.
+
+read_import() turns the file into rows (refusing a file too big, of an unknown type, or
+unreadable). run_import() registers every row through register_member, each in its own
+savepoint, so that one pass finds every row's errors and, when there are none and the
+caller commits, is the import itself. A preview or a --dry-run checks the rows by the same
+rules without opening accounts or posting (quick), and is rolled back. Each row's
+idempotency key comes from the file's hash and the row number: a file submitted twice
+registers nobody twice.
+"""
+import csv
+import hashlib
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from ..errors import DomainError, InvalidField
+from ..extensions import db
+from ..ledger.models import JournalEntry
+from ..ledger.posting import ClosedPeriodError, check_open, closed_through
+from ..ledger.service import account_by_key
+from .migrants import MigrantData, add_migrant
+from .models import CTKI, FAMILY, OTHER, RETURNEE, MigrantWorker
+from .service import MemberData, check_member, register_member
+
+MAX_BYTES = 2 * 1024 * 1024
+MAX_ROWS = 5000
+# A registration posts an entry and opens two accounts (some 40 statements): a thousand
+# rows take about half a minute, as long as a web request should. The CLI takes more.
+WEB_MAX_ROWS = 1000
+KINDS = ("csv", "xlsx")
+REQUIRED = ("nik", "name", "gender", "birth_date", "address", "join_date", "category")
+OPTIONAL = ("phone", "migrant_name", "migrant_country", "migrant_sector", "relationship",
+            "return_date")
+MIGRANT_COLUMNS = ("migrant_name", "migrant_country", "migrant_sector", "relationship",
+                   "return_date")
+COLUMNS = REQUIRED + OPTIONAL
+
+GENDER_WORDS = {"l": "M", "m": "M", "laki-laki": "M", "pria": "M", "male": "M",
+                "p": "F", "f": "F", "perempuan": "F", "wanita": "F", "female": "F"}
+CATEGORY_WORDS = {
+    CTKI: CTKI, "calon pmi": CTKI, "calon tki": CTKI, "cpmi": CTKI,
+    FAMILY: FAMILY, "keluarga": FAMILY, "keluarga pmi": FAMILY, "keluarga tki": FAMILY,
+    RETURNEE: RETURNEE, "purna": RETURNEE, "purna pmi": RETURNEE, "purna tki": RETURNEE,
+    OTHER: OTHER, "lainnya": OTHER, "lain-lain": OTHER,
+}
+SECTOR_WORDS = {
+    "domestic": "domestic", "rumah tangga": "domestic", "prt": "domestic",
+    "caregiving": "caregiving", "perawat": "caregiving", "pengasuh": "caregiving",
+    "manufacturing": "manufacturing", "manufaktur": "manufacturing", "pabrik": "manufacturing",
+    "plantation": "plantation", "perkebunan": "plantation", "pertanian": "plantation",
+    "construction": "construction", "konstruksi": "construction", "bangunan": "construction",
+    "fishing": "fishing", "perikanan": "fishing", "nelayan": "fishing", "abk": "fishing",
+    "hospitality": "hospitality", "perhotelan": "hospitality", "restoran": "hospitality",
+    "other": "other", "lainnya": "other",
+}
+RELATIONSHIP_WORDS = {"spouse": "spouse", "suami": "spouse", "istri": "spouse", "pasangan": "spouse",
+                      "child": "child", "anak": "child",
+                      "parent": "parent", "orang tua": "parent", "ayah": "parent", "ibu": "parent"}
+# Service fields, as their import columns.
+FIELD_COLUMNS = {"migrant": "migrant_name", "actual_return_date": "return_date",
+                 "name": "migrant_name", "destination_country": "migrant_country",
+                 "sector": "migrant_sector"}
+DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+ISO = re.compile(r"^\d{4}-\d{2}-\d{2}( 00:00(:00)?)?$")
+
+
+class ImportRefused(DomainError):
+    """The file as a whole cannot be imported (size, type, layout)."""
+
+
+@dataclass
+class RowError:
+    row: int          # the row number as the spreadsheet shows it (the header is row 1)
+    column: str       # an import column, or "" for the row as a whole
+    message: object   # a lazy translatable message
+
+
+@dataclass
+class ImportRow:
+    number: int
+    values: dict
+    data: MemberData | None = None
+    migrant: MigrantData | None = None
+
+
+@dataclass
+class ImportFile:
+    sha256: str
+    kind: str
+    rows: list
+
+
+@dataclass
+class ImportResult:
+    registered: int = 0
+    already: int = 0
+    errors: list = field(default_factory=list)
+
+    @property
+    def ok(self):
+        return not self.errors
+
+
+# -- reading the file ------------------------------------------------------------------------
+
+def file_kind(filename, content):
+    """'csv' or 'xlsx' by name and by content, or ImportRefused."""
+    name = (filename or "").lower()
+    kind = name.rsplit(".", 1)[-1] if "." in name else ""
+    if kind not in KINDS:
+        raise ImportRefused(_l("Upload a .csv or .xlsx file."))
+    if len(content) > MAX_BYTES:
+        raise ImportRefused(_l("The file is larger than 2 MB; split it into smaller files."))
+    if not content:
+        raise ImportRefused(_l("The file is empty."))
+    is_zip = content[:4] == b"PK\x03\x04"
+    if kind == "xlsx" and not is_zip:
+        raise ImportRefused(_l("This file is not an Excel workbook (.xlsx)."))
+    if kind == "csv" and (is_zip or b"\x00" in content):
+        raise ImportRefused(_l("This file is not a CSV text file."))
+    return kind
+
+
+def _csv_rows(content):
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            text = content.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # pragma: no cover - cp1252 refuses only five byte values
+        raise ImportRefused(_l("This file is not a CSV text file."))
+    first_line = text.split("\n", 1)[0]
+    # Spreadsheets set to Indonesian write CSV with semicolons.
+    delimiter = max((",", ";", "\t"), key=first_line.count)
+    try:
+        return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    except csv.Error:
+        raise ImportRefused(_l("This file is not a CSV text file.")) from None
+
+
+def _xlsx_rows(content):
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
+        raise ImportRefused(_l("This file is not an Excel workbook (.xlsx).")) from None
+    try:
+        sheet = workbook.worksheets[0]
+        rows, filled = [], 0
+        for row in sheet.iter_rows(values_only=True):
+            rows.append(list(row[:len(COLUMNS) + 10]))
+            filled += any(_text(cell) for cell in row)
+            if filled > MAX_ROWS + 1:  # enough to refuse the file; read no further
+                break
+        return rows
+    except Exception:  # a damaged workbook fails in many ways inside openpyxl
+        raise ImportRefused(_l("This file is not an Excel workbook (.xlsx).")) from None
+    finally:
+        workbook.close()
+
+
+def read_import(filename, content, max_rows=MAX_ROWS):
+    """Read the file into ImportRows (values still as typed); file-level problems raise."""
+    kind = file_kind(filename, content)
+    table = _xlsx_rows(content) if kind == "xlsx" else _csv_rows(content)
+    # (spreadsheet row number, cells) of the rows that hold anything
+    numbered = [(number, cells) for number, cells in enumerate(table, start=1)
+                if any(_text(cell) for cell in cells)]
+    if not numbered:
+        raise ImportRefused(_l("The file has no rows."))
+    header = [re.sub(r"[\s\-]+", "_", _text(cell).lower()) for cell in numbered[0][1]]
+    missing = [name for name in REQUIRED if name not in header]
+    if missing:
+        raise ImportRefused(_l("The first row must name the columns; missing: %(columns)s.",
+                               columns=", ".join(missing)))
+    unknown = [name for name in header if name and name not in COLUMNS]
+    if unknown:
+        raise ImportRefused(_l("Unknown columns: %(columns)s. The columns are: %(known)s.",
+                               columns=", ".join(unknown), known=", ".join(COLUMNS)))
+    if len(set(name for name in header if name)) != len([name for name in header if name]):
+        raise ImportRefused(_l("A column is named twice in the first row."))
+    if len(numbered) - 1 > max_rows:
+        raise ImportRefused(_l("A file holds at most %(max)d members; split it.", max=max_rows))
+    rows = [ImportRow(number=number,
+                      values={name: cells[i] if i < len(cells) else None
+                              for i, name in enumerate(header) if name})
+            for number, cells in numbered[1:]]
+    if not rows:
+        raise ImportRefused(_l("The file has a header but no members."))
+    return ImportFile(sha256=hashlib.sha256(content).hexdigest(), kind=kind, rows=rows)
+
+
+# -- one row's values ------------------------------------------------------------------------
+
+def _text(value):
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _date(value):
+    """A date cell, or text as YYYY-MM-DD or DD/MM/YYYY; None when empty."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = _text(value)
+    if not text:
+        return None
+    try:
+        match = DMY.match(text)
+        if match:
+            day, month, year = (int(part) for part in match.groups())
+            return date(year, month, day)
+        if ISO.match(text):
+            return date.fromisoformat(text[:10])
+    except ValueError:
+        pass
+    raise _BadValue(_l("That is not a date. Write it as YYYY-MM-DD or DD/MM/YYYY."))
+
+
+class _BadValue(Exception):
+    pass
+
+
+def _word(value, words, message):
+    text = " ".join(_text(value).lower().split())
+    if text not in words:
+        raise _BadValue(message)
+    return words[text]
+
+
+def _parse_row(row):
+    """Fill row.data / row.migrant from the typed values; return the RowErrors found."""
+    values, errors = row.values, []
+
+    def take(column, parse):
+        try:
+            return parse(values.get(column))
+        except _BadValue as bad:
+            errors.append(RowError(row.number, column, bad.args[0]))
+            return None
+
+    def nik(value):
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            raise _BadValue(_l("Store the NIK as text: a spreadsheet keeps only 15 digits of a number."))
+        return _text(value)
+
+    def required_date(value):
+        day = _date(value)
+        if day is None:
+            raise _BadValue(_l("This field is required."))
+        return day
+
+    gender = take("gender", lambda v: _word(v, GENDER_WORDS, _l("Write the gender as L or P (or M or F).")))
+    category = take("category", lambda v: _word(v, CATEGORY_WORDS, _l(
+        "Write the category as ctki, family, returnee or other (or calon pmi, keluarga, purna, lainnya).")))
+    data = MemberData(nik=take("nik", nik), name=_text(values.get("name")), gender=gender,
+                      birth_date=take("birth_date", required_date),
+                      address=_text(values.get("address")), phone=_text(values.get("phone")) or None,
+                      join_date=take("join_date", required_date), category=category)
+    has_migrant = any(_text(values.get(column)) for column in MIGRANT_COLUMNS)
+    if category in (FAMILY, RETURNEE):
+        if category == FAMILY:
+            data.relationship = take("relationship", lambda v: _word(
+                v, RELATIONSHIP_WORDS, _l("Write the relationship as spouse, child or parent "
+                                          "(or suami, istri, anak, orang tua).")))
+        sector = take("migrant_sector", lambda v: _word(v, SECTOR_WORDS, _l(
+            "Write the sector of work abroad, e.g. domestic, caregiving, manufacturing, "
+            "plantation, construction, fishing, hospitality or other.")))
+        returned = take("return_date", _date)
+        if category == RETURNEE and returned is None and not any(e.column == "return_date" for e in errors):
+            errors.append(RowError(row.number, "return_date",
+                                   _l("A returnee's row gives the date they came home.")))
+        name = _text(values.get("migrant_name")) or (data.name if category == RETURNEE else "")
+        row.migrant = MigrantData(name=name, destination_country=_text(values.get("migrant_country")),
+                                  sector=sector, actual_return_date=returned,
+                                  gender=gender if category == RETURNEE else None)
+    elif has_migrant and category is not None:
+        errors.append(RowError(row.number, "migrant_name", _l(
+            "Only family members and returnees have migrant-worker columns; leave them empty.")))
+    row.data = data
+    return errors
+
+
+# -- the import itself ------------------------------------------------------------------------
+
+def row_key(sha256, row_number):
+    return f"import:{sha256[:40]}:{row_number}"
+
+
+def _column(error):
+    name = getattr(error, "field", "") or ""
+    return name if name in COLUMNS else FIELD_COLUMNS.get(name, "")
+
+
+def _migrant_for(cooperative_id, row, created):
+    """The migrant worker of a family member or returnee: one of this file's earlier rows,
+    an existing record of the same name and country, or a new one."""
+    migrant = row.migrant
+    key = _migrant_key(row)
+    if key in created:
+        return created[key]
+    existing = db.session.execute(
+        select(MigrantWorker.id).where(
+            MigrantWorker.cooperative_id == cooperative_id,
+            func.lower(MigrantWorker.name) == key[0],
+            func.lower(MigrantWorker.destination_country) == key[1])
+        .order_by(MigrantWorker.id).limit(1)).scalar()
+    if existing is not None:
+        return existing
+    try:
+        return add_migrant(cooperative_id, migrant).id
+    except InvalidField as error:
+        raise InvalidField(FIELD_COLUMNS.get(error.field, "migrant_name"), error.message) from None
+
+
+def run_import(cooperative, parsed: ImportFile, created_by=None, on_row=None, register=True):
+    """Register every row of `parsed` in the caller's transaction, each in a savepoint, or
+    with register=False only check them (a preview or a dry run: quick, no entries).
+
+    Returns an ImportResult with every row's errors. The caller commits only when there are
+    none, and rolls back otherwise, and always after a check.
+    """
+    result = ImportResult()
+    cash = account_by_key(cooperative.id, "cash")
+    seen_nik = {}
+    created = {}
+    keys = {row.number: row_key(parsed.sha256, row.number) for row in parsed.rows}
+    posted = set() if register else _posted_keys(cooperative.id, list(keys.values()))
+    closed = closed_through(cooperative.id)
+    for row in parsed.rows:
+        errors = _parse_row(row)
+        nik = (row.data.nik or "").strip()
+        if nik and nik in seen_nik:
+            errors.append(RowError(row.number, "nik", _l(
+                "This NIK is also on row %(row)d of the file.", row=seen_nik[nik])))
+        elif nik:
+            seen_nik[nik] = row.number
+        if errors:
+            pass
+        elif register:
+            errors = _register_row(cooperative, keys[row.number], row, cash.id, created,
+                                   created_by, result)
+        elif keys[row.number] in posted:
+            result.already += 1
+        else:
+            errors = _check_row(cooperative, row, created, closed, result)
+        result.errors.extend(errors)
+        if on_row is not None:
+            on_row()
+    return result
+
+
+def _posted_keys(cooperative_id, keys):
+    """The rows' keys already posted: a file imported before (one query per thousand keys)."""
+    found = set()
+    for start in range(0, len(keys), 1000):
+        found.update(db.session.execute(select(JournalEntry.idempotency_key).where(
+            JournalEntry.cooperative_id == cooperative_id,
+            JournalEntry.idempotency_key.in_(keys[start:start + 1000]))).scalars())
+    return found
+
+
+def _row_errors(row, error):
+    if isinstance(error, ClosedPeriodError):
+        return [RowError(row.number, "join_date", error.message)]
+    if isinstance(error, InvalidField):
+        return [RowError(row.number, _column(error), error.message)]
+    return [RowError(row.number, "", error.message)]
+
+
+def _migrant_key(row):
+    return (row.migrant.name.strip().lower(), row.migrant.destination_country.strip().lower())
+
+
+def _check_row(cooperative, row, created, closed, result):
+    """The registration's rules without its accounts and entry: the member's data, the
+    migrant link (a migrant created here goes with the caller's rollback) and an open period."""
+    try:
+        if row.migrant is not None:
+            row.data.migrant_worker_id = _migrant_for(cooperative.id, row, created)
+        check_member(cooperative.id, row.data)
+        check_open(cooperative.id, row.data.join_date, closed)
+    except DomainError as error:
+        return _row_errors(row, error)
+    if row.migrant is not None:
+        created.setdefault(_migrant_key(row), row.data.migrant_worker_id)
+    result.registered += 1
+    return []
+
+
+def _register_row(cooperative, key, row, cash_id, created, created_by, result):
+    try:
+        with db.session.begin_nested():
+            if row.migrant is not None:
+                row.data.migrant_worker_id = _migrant_for(cooperative.id, row, created)
+            member = register_member(cooperative, row.data, cash_id, key, created_by=created_by)
+    except DomainError as error:
+        return _row_errors(row, error)
+    if row.migrant is not None:
+        created.setdefault(_migrant_key(row), row.data.migrant_worker_id)
+    if member.replayed:
+        result.already += 1
+    else:
+        result.registered += 1
+    return []

@@ -1,0 +1,1 @@
+"""The member's own view: their savings, transactions, remittances and passbook PDFs."""

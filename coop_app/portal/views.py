@@ -1,0 +1,159 @@
+"""The member's own view (/c/<code>/me/): their savings balances, each account's
+transactions, their remittances, one transaction, and their passbook, statement and
+receipt PDFs.
+
+Only the member role reaches these pages, and every query starts from the member whose
+user is the one logged in: an account, remittance or entry id that is not theirs is 404.
+"""
+from flask import abort, current_app, g, render_template, request
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from ..auth.access import coop_blueprint, require_role
+from ..auth.models import MEMBER
+from ..errors import NotFound
+from ..extensions import db
+from ..ledger.views import Pages
+from ..money import ZERO
+from ..savings import remittance as remittances
+from ..savings.remittance_forms import StatementForm, channel_label
+from ..savings.remittance_views import statement_period
+from . import documents, service
+
+bp = coop_blueprint("portal", __name__, "/me")
+RECENT_REMITTANCES = 5
+KIND_LABELS = {
+    "deposit": _l("Deposit"), "withdrawal": _l("Withdrawal"), "remittance": _l("Remittance"),
+}
+
+
+def kind_label(kind):
+    return KIND_LABELS.get(kind, kind)
+
+
+@bp.context_processor
+def portal_helpers():
+    locale = str(get_locale())
+    return {"channel_label": channel_label, "kind_label": kind_label,
+            "split_parts": remittances.split_parts,
+            "format_rate": lambda rate: documents.format_rate(rate, locale),
+            "format_foreign": lambda amount, currency: documents.format_foreign(amount, currency, locale),
+            "format_share": lambda share: documents.format_share(share, locale)}
+
+
+def _own_member():
+    """The logged-in member's record; without one, nothing of theirs can be found."""
+    member = service.member_for_user(g.coop.id, current_user.id)
+    if member is None:
+        abort(404)
+    return member
+
+
+def _own(function, *args, **kwargs):
+    try:
+        return function(*args, **kwargs)
+    except NotFound:
+        abort(404)
+
+
+def _page():
+    return max(request.args.get("page", 1, type=int), 1)
+
+
+def render_home():
+    """The member's landing page (also what a member sees at /c/<code>/)."""
+    member = service.member_for_user(g.coop.id, current_user.id)
+    if member is None:
+        return render_template("main/member_home.html")
+    recent = db.session.execute(
+        remittances.remittances_query(g.coop.id, member_id=member.id).limit(RECENT_REMITTANCES)
+    ).scalars().all()
+    accounts = service.accounts_of(g.coop.id, member.id)
+    # The helpers are passed along: at /c/<code>/ this renders outside the portal blueprint.
+    return render_template("portal/home.html", member=member, accounts=accounts,
+                           total_balance=sum((a.balance for a in accounts), ZERO), recent=recent,
+                           totals=remittances.remittance_totals(g.coop.id, member_id=member.id),
+                           **portal_helpers())
+
+
+@bp.route("/")
+@require_role(MEMBER)
+def index():
+    return render_home()
+
+
+# -- savings -------------------------------------------------------------------------------
+
+def _render_account(member, account, form, status=200):
+    per_page = current_app.config["PAGE_SIZE"]
+    page = _page()
+    history = service.account_lines(account, page=page, per_page=per_page, newest_first=True)
+    return render_template("portal/account.html", member=member, account=account, history=history,
+                           form=form, pagination=Pages(page, per_page, history.total_rows),
+                           statement_endpoint="portal.statement"), status
+
+
+@bp.route("/accounts/<int:account_id>")
+@require_role(MEMBER)
+def account(account_id):
+    member = _own_member()
+    account = _own(service.account_for, g.coop.id, account_id, member_id=member.id)
+    return _render_account(member, account, StatementForm(formdata=None))
+
+
+@bp.route("/accounts/<int:account_id>/passbook.pdf")
+@require_role(MEMBER)
+def passbook(account_id):
+    member = _own_member()
+    account = _own(service.account_for, g.coop.id, account_id, member_id=member.id)
+    return documents.passbook_pdf(account, member)
+
+
+@bp.route("/accounts/<int:account_id>/statement.pdf")
+@require_role(MEMBER)
+def statement(account_id):
+    member = _own_member()
+    account = _own(service.account_for, g.coop.id, account_id, member_id=member.id)
+    form = StatementForm(formdata=request.args)
+    period = statement_period(form, account)
+    if period is None:
+        return _render_account(member, account, form, 422)
+    return documents.statement_pdf(account, member, *period)
+
+
+@bp.route("/entries/<int:entry_id>")
+@require_role(MEMBER)
+def entry(entry_id):
+    member = _own_member()
+    entry, movements, remittance = _own(service.member_entry, g.coop.id, member.id, entry_id)
+    return render_template("portal/entry.html", member=member, entry=entry, movements=movements,
+                           remittance=remittance)
+
+
+# -- remittances ---------------------------------------------------------------------------
+
+@bp.route("/remittances")
+@require_role(MEMBER)
+def remittance_list():
+    member = _own_member()
+    pagination = db.paginate(remittances.remittances_query(g.coop.id, member_id=member.id),
+                             per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    return render_template("portal/remittances.html", member=member, pagination=pagination,
+                           totals=remittances.remittance_totals(g.coop.id, member_id=member.id))
+
+
+@bp.route("/remittances/<int:remittance_id>")
+@require_role(MEMBER)
+def remittance(remittance_id):
+    member = _own_member()
+    item = _own(remittances.get_remittance, g.coop.id, remittance_id, member_id=member.id)
+    return render_template("portal/remittance.html", member=member, remittance=item)
+
+
+@bp.route("/remittances/<int:remittance_id>/receipt.pdf")
+@require_role(MEMBER)
+def receipt(remittance_id):
+    member = _own_member()
+    return documents.receipt_pdf(
+        _own(remittances.get_remittance, g.coop.id, remittance_id, member_id=member.id))

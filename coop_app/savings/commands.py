@@ -1,0 +1,86 @@
+"""flask coop month-end: interest, profit sharing and wadiah bonus for a month, for every
+cooperative (or one), each cooperative in its own transaction."""
+import sys
+
+import click
+from flask_babel import force_locale
+from sqlalchemy import select
+
+from ..cli import coop
+from ..cooperatives.models import Cooperative
+from ..errors import DomainError
+from ..extensions import db
+from ..money import MoneyError, format_money, parse_amount
+from . import monthend
+
+
+def _message(error):
+    # A DomainError's message is translated lazily; outside a request the locale is chosen
+    # here: Indonesian, the default language.
+    with force_locale("id"):
+        return str(error)
+
+
+def _product_amounts(cooperative, pairs, option):
+    """--income SM=40000000 -> {product id: Decimal} for the products of one cooperative."""
+    by_code = {p.code: p for p, _d in monthend.month_end_products(cooperative)}
+    amounts = {}
+    for pair in pairs:
+        code, _sep, text = pair.partition("=")
+        product = by_code.get(code.strip().upper())
+        if product is None:
+            raise click.BadParameter(f"{cooperative.code} has no month-end product {code!r}",
+                                     param_hint=option)
+        try:
+            amounts[product.id] = parse_amount(text, "id")
+        except MoneyError:
+            raise click.BadParameter(f"{text!r} is not an amount", param_hint=option) from None
+    return amounts
+
+
+@coop.command("month-end")
+@click.option("--date", "day", required=True, type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="Any day of the month to pay (normally its last day), YYYY-MM-DD.")
+@click.option("--cooperative", "code", help="Only this cooperative (its code); default all.")
+@click.option("--income", multiple=True, metavar="PRODUCT=AMOUNT",
+              help="Distributable income for a mudharabah product (needs --cooperative).")
+@click.option("--bonus", multiple=True, metavar="PRODUCT=AMOUNT",
+              help="Wadiah bonus to share in a product (needs --cooperative).")
+def month_end_command(day, code, income, bonus):
+    """Post the month's savings interest, profit sharing and wadiah bonus (idempotent)."""
+    query = select(Cooperative).order_by(Cooperative.code)
+    if code:
+        query = query.where(Cooperative.code == code.upper())
+    elif income or bonus:
+        raise click.UsageError("--income and --bonus need --cooperative.")
+    cooperatives = db.session.execute(query).scalars().all()
+    if code and not cooperatives:
+        click.echo(f"No cooperative with code {code}.", err=True)
+        sys.exit(2)
+    amounts = {}
+    if code:
+        amounts = _product_amounts(cooperatives[0], income, "--income")
+        amounts.update(_product_amounts(cooperatives[0], bonus, "--bonus"))
+    report, failures = [], []
+    with click.progressbar(cooperatives, label=f"Month-end {day:%Y-%m}",
+                           item_show_func=lambda c: c.code if c else "") as bar:
+        for cooperative in bar:
+            coop_code = cooperative.code
+            try:
+                results = monthend.run_month_end(cooperative, day.date(), amounts)
+                report.extend((coop_code, r.product.code, r.status, r.accounts, r.total, r.entry_id)
+                              for r in results)
+                db.session.commit()
+            except DomainError as error:
+                db.session.rollback()
+                failures.append((coop_code, _message(error)))
+    for coop_code, product, status, accounts, total, entry_id in report:
+        posted = f": {accounts} account(s), {format_money(total, 'en')}, entry #{entry_id}" \
+            if status == monthend.POSTED else ""
+        click.echo(f"{coop_code} {product}: {status.replace('_', ' ')}{posted}")
+    for coop_code, message in failures:
+        click.echo(f"{coop_code}: FAILED: {message}", err=True)
+    click.echo(f"Month-end {day:%Y-%m}: {len(cooperatives) - len(failures)} cooperative(s) done, "
+               f"{len(failures)} failed.")
+    if failures:
+        sys.exit(1)

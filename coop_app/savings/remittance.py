@@ -1,0 +1,431 @@
+"""Remittances from migrant workers: conversion to rupiah on receipt, the member's standing
+allocation, and the split posted as one journal entry with its savings movements.
+
+The entry shows the whole remittance and the payout: the cash or bank account it arrived in
+is debited the full rupiah amount, the savings parts are credited to their accounts, and the
+part paid out to the member is credited back to the same cash or bank account (so that
+account's net change is the saved part and the payout can never overdraw it).
+"""
+import json
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import BigInteger, case, func, select, type_coerce
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+
+from ..errors import DomainError, NotFound
+from ..extensions import db
+from ..ledger.posting import IdempotencyConflict, Line, find_by_key
+from ..ledger.service import check_amount
+from ..members.models import ACTIVE, Member, MigrantWorker
+from ..members.migrants import get_migrant
+from ..members.service import get_member, search_query
+from ..money import MAX_AMOUNT, SEN, ZERO, from_sen, to_money
+from . import arrears
+from . import service as savings
+from .models import MUDHARABAH, SUKARELA, WADIAH, WAJIB, Remittance, RemittanceAllocation
+
+REMITTANCE = "remittance"  # the journal entry's kind and the savings movements' kind
+BANK, POS, REMITTANCE_COMPANY = "bank", "pos", "remittance_company"
+CHANNELS = (BANK, POS, REMITTANCE_COMPANY)
+IDR = "IDR"
+# Currencies the migrants of Desmigratif villages send from (ISO 4217). Three-decimal
+# currencies (KWD, BHD, OMR) are left out: foreign amounts are kept to the cent.
+CURRENCIES = (IDR, "MYR", "SGD", "HKD", "TWD", "SAR", "AED", "QAR", "BND", "KRW", "JPY",
+              "USD", "EUR", "AUD")
+RATE_DECIMALS = 6
+MAX_RATE = Decimal("1000000")  # rupiah per unit; far above any real currency
+# The products a standing allocation may save into (pokok is paid once; wajib is paid as
+# "wajib due"; a time deposit is not topped up).
+ALLOCATABLE_KINDS = (SUKARELA, WADIAH, MUDHARABAH)
+REFERENCE_MAX = 60
+COUNTRY_MAX = 100
+
+# Parts of a split, in the order they are taken from the remittance.
+PART_WAJIB, PART_INSTALMENT, PART_SAVINGS, PART_CASH = "wajib", "instalment", "savings", "cash"
+
+
+# -- conversion ---------------------------------------------------------------------------
+
+def check_rate(rate):
+    """A positive rupiah-per-unit rate with at most six decimals."""
+    if isinstance(rate, float):
+        raise TypeError("a rate must never be a float")
+    try:
+        rate = Decimal(str(rate).strip()) if not isinstance(rate, Decimal) else rate
+    except InvalidOperation:
+        raise DomainError(_l("The rate must be a number.")) from None
+    if not rate.is_finite():
+        raise DomainError(_l("The rate must be a number."))
+    if rate <= 0:
+        raise DomainError(_l("The rate must be more than zero."))
+    if rate != rate.quantize(Decimal(1).scaleb(-RATE_DECIMALS)):
+        raise DomainError(_l("The rate has at most six decimals."))
+    if rate > MAX_RATE:
+        raise DomainError(_l("The rate is larger than any real exchange rate."))
+    # Kept as typed ("3412.50"), but never with more than six decimals or an exponent, so
+    # that its text fits the column: the value is unchanged.
+    exponent = rate.as_tuple().exponent
+    if exponent < -RATE_DECIMALS or exponent > 0:
+        rate = rate.quantize(Decimal(1).scaleb(max(exponent, -RATE_DECIMALS) if exponent < 0 else 0))
+    return rate
+
+
+def to_idr(foreign_amount, rate):
+    """The rupiah credited: foreign amount times rate, rounded half up to the sen."""
+    return (foreign_amount * rate).quantize(SEN, rounding=ROUND_HALF_UP)
+
+
+def convert(currency, foreign_amount=None, rate=None, amount_idr=None):
+    """Check what was received and return (currency, foreign amount, rate, rupiah amount).
+
+    IDR: the rupiah amount, no foreign amount or rate. A foreign currency: its amount and
+    the rate (rupiah per unit); the rupiah amount is computed, never typed.
+    """
+    currency = (currency or "").strip().upper()
+    if currency not in CURRENCIES:
+        raise DomainError(_l("Choose one of the listed currencies."))
+    if currency == IDR:
+        if foreign_amount is not None or rate is not None:
+            raise DomainError(_l("A remittance in rupiah has no foreign amount or rate; "
+                                 "enter the rupiah amount only."))
+        if amount_idr is None:
+            raise DomainError(_l("Enter the amount received in rupiah."))
+        return IDR, None, None, check_amount(amount_idr)
+    if amount_idr is not None:
+        raise DomainError(_l("For a foreign currency the rupiah amount is computed from the "
+                             "amount and the rate; leave the rupiah amount empty."))
+    if foreign_amount is None:
+        raise DomainError(_l("Enter the amount sent in %(currency)s.", currency=currency))
+    if rate is None:
+        raise DomainError(_l("Enter the exchange rate (rupiah per 1 %(currency)s).", currency=currency))
+    try:
+        foreign_amount = to_money(foreign_amount)
+    except (ValueError, TypeError):
+        raise DomainError(_l("The foreign amount must be exact to the cent.")) from None
+    if foreign_amount <= 0:
+        raise DomainError(_l("The foreign amount must be more than zero."))
+    if foreign_amount > MAX_AMOUNT:
+        raise DomainError(_l("The amount is larger than any single transaction this system accepts."))
+    rate = check_rate(rate)
+    amount = to_idr(foreign_amount, rate)
+    if amount <= 0:
+        raise DomainError(_l("The amount in rupiah comes to zero; check the amount and the rate."))
+    return currency, foreign_amount, rate, check_amount(amount)
+
+
+# -- the split ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Split:
+    wajib: Decimal
+    savings: Decimal
+    cash: Decimal
+
+
+def split_amounts(amount, wajib_due=ZERO, savings_pct=None, savings_fixed=None):
+    """How a remittance is divided (a pure function).
+
+    Dues come first: the wajib due, as far as the remittance covers it (an instalment due
+    would follow, once loans exist). The savings share is then a percentage of the whole
+    remittance (rounded half up to the sen) or a fixed amount, but never more than what is
+    left after the dues. The remainder is paid out in cash. The parts sum to the amount.
+    """
+    amount = to_money(amount)
+    wajib = min(to_money(wajib_due or ZERO), amount)
+    left = amount - wajib
+    if savings_pct:
+        wanted = (amount * Decimal(savings_pct) / 100).quantize(SEN, rounding=ROUND_HALF_UP)
+    elif savings_fixed:
+        wanted = to_money(savings_fixed)
+    else:
+        wanted = ZERO
+    saved = min(wanted, left)
+    return Split(wajib=wajib, savings=saved, cash=left - saved)
+
+
+def wajib_due(cooperative_id, member_id, as_of):
+    """Simpanan wajib in arrears on `as_of` (payments due since joining x the fixed wajib,
+    less the wajib paid, in SQL: savings/arrears.py keeps the one rule); zero when paid up
+    or without an open wajib account."""
+    member = get_member(cooperative_id, member_id)
+    standing = arrears.member_arrears(cooperative_id, member.id, as_of)
+    return max(ZERO, standing.amount) if standing is not None else ZERO
+
+
+# -- standing allocation ------------------------------------------------------------------
+
+def get_allocation(cooperative_id, member_id):
+    return db.session.execute(select(RemittanceAllocation).where(
+        RemittanceAllocation.cooperative_id == cooperative_id,
+        RemittanceAllocation.member_id == member_id)).scalar_one_or_none()
+
+
+def allocatable_accounts(cooperative_id, member_id):
+    """The member's open accounts a remittance share may go to."""
+    return [a for a in savings.member_accounts(cooperative_id, member_id)
+            if a.status == "open" and a.product.kind in ALLOCATABLE_KINDS]
+
+
+def set_allocation(cooperative_id, member_id, savings_account_id=None, savings_pct=None,
+                   savings_fixed=None, pay_wajib_due=True, pay_instalment_due=True):
+    """Set the member's standing instruction: a percentage or a fixed amount to one of their
+    savings accounts (or none), whether to pay the wajib due and the instalment due."""
+    member = get_member(cooperative_id, member_id)
+    if savings_account_id:
+        if savings_account_id not in {a.id for a in allocatable_accounts(cooperative_id, member.id)}:
+            raise DomainError(_l("Choose one of the member's open sukarela, wadiah or "
+                                 "mudharabah accounts."))
+        if (savings_pct is None) == (savings_fixed is None):
+            raise DomainError(_l("Give either a percentage or a fixed amount for the savings share."))
+        if savings_pct is not None:
+            if isinstance(savings_pct, bool) or not isinstance(savings_pct, int) \
+                    or not 1 <= savings_pct <= 100:
+                raise DomainError(_l("The percentage is a whole number from 1 to 100."))
+        else:
+            savings_fixed = check_amount(savings_fixed)
+    else:
+        if savings_pct is not None or savings_fixed is not None:
+            raise DomainError(_l("Choose the savings account the share goes to."))
+        savings_account_id = None
+    allocation = get_allocation(cooperative_id, member.id)
+    if allocation is None:
+        allocation = RemittanceAllocation(cooperative_id=cooperative_id, member_id=member.id)
+        db.session.add(allocation)
+    allocation.savings_account_id = savings_account_id
+    allocation.savings_pct = savings_pct
+    allocation.savings_fixed = savings_fixed
+    allocation.pay_wajib_due = bool(pay_wajib_due)
+    allocation.pay_instalment_due = bool(pay_instalment_due)
+    db.session.flush()
+    return allocation
+
+
+# -- recording ----------------------------------------------------------------------------
+
+def _clean_reference(reference):
+    # Transfer codes are compared without case or stray spaces: "abc 123" is "ABC 123".
+    reference = " ".join((reference or "").split()).upper()
+    if not reference:
+        raise DomainError(_l("Enter the transfer's reference (the code on the receipt)."))
+    if len(reference) > REFERENCE_MAX:
+        raise DomainError(_l("The reference has at most 60 characters."))
+    return reference
+
+
+def find_by_reference(cooperative_id, reference):
+    return db.session.execute(select(Remittance).where(
+        Remittance.cooperative_id == cooperative_id,
+        Remittance.reference == reference)).scalar_one_or_none()
+
+
+def _duplicate(existing):
+    return DomainError(_l(
+        "A transfer with reference %(reference)s was already recorded on %(date)s "
+        "(remittance #%(id)s); the same transfer cannot be recorded twice.",
+        reference=existing.reference, date=existing.received_on.isoformat(), id=existing.id))
+
+
+def _replay(cooperative_id, idempotency_key, member_id, reference):
+    """A submission key seen before: the first result, or a refusal if it was used for
+    something else. The split is not recomputed (the dues it paid have changed since)."""
+    entry = find_by_key(cooperative_id, idempotency_key)
+    if entry is None:
+        return None
+    remittance = db.session.execute(select(Remittance).where(
+        Remittance.cooperative_id == cooperative_id, Remittance.entry_id == entry.id)
+    ).scalar_one_or_none()
+    if remittance is None or remittance.member_id != member_id or remittance.reference != reference:
+        raise IdempotencyConflict(_l(
+            "This submission key was already used for a different entry (#%(id)s).", id=entry.id))
+    remittance.replayed = True
+    return remittance
+
+
+def record_remittance(cooperative_id, member_id, migrant_worker_id, channel, currency,
+                      received_on, reference, money_account_id, idempotency_key, *,
+                      foreign_amount=None, rate=None, amount_idr=None, country=None,
+                      created_by=None, today=None):
+    """Receive a remittance for a member and split it by their standing allocation, in one
+    journal entry with the savings movements. Returns the Remittance (`.replayed` set when
+    the submission key was posted before; nothing new is written then)."""
+    member = get_member(cooperative_id, member_id)
+    reference = _clean_reference(reference)
+    replayed = _replay(cooperative_id, idempotency_key, member.id, reference)
+    if replayed is not None:
+        return replayed
+    if member.status != ACTIVE:
+        raise DomainError(_l("Remittances are received only for active members."))
+    if not migrant_worker_id:
+        raise DomainError(_l("Choose the migrant worker who sent the money."))
+    sender = get_migrant(cooperative_id, migrant_worker_id)
+    country = (country or "").strip() or sender.destination_country
+    if len(country) > COUNTRY_MAX:
+        raise DomainError(_l("The country has at most 100 characters."))
+    if channel not in CHANNELS:
+        raise DomainError(_l("Choose how the money was sent."))
+    currency, foreign_amount, rate, amount = convert(currency, foreign_amount, rate, amount_idr)
+    today = today or date.today()
+    if not isinstance(received_on, date) or received_on > today:
+        raise DomainError(_l("The date received cannot be in the future."))
+    if received_on < member.join_date:
+        raise DomainError(_l("The date received is before the member joined (%(date)s).",
+                             date=member.join_date.isoformat()))
+    existing = find_by_reference(cooperative_id, reference)
+    if existing is not None:
+        raise _duplicate(existing)
+    cash = savings.money_account(cooperative_id, money_account_id)
+
+    allocation = get_allocation(cooperative_id, member.id)
+    target = None
+    if allocation is not None and allocation.savings_account_id:
+        target = savings.get_account(cooperative_id, allocation.savings_account_id, lock=True)
+        if target.status != "open" or target.member_id != member.id:
+            raise DomainError(_l("The savings account of the member's standing allocation is "
+                                 "closed; change the allocation first."))
+        if received_on < target.opened_on:
+            raise DomainError(_l("The date received is before the allocation's savings account "
+                                 "was opened (%(date)s).", date=target.opened_on.isoformat()))
+    due = ZERO
+    wajib_account = None
+    if allocation is not None and allocation.pay_wajib_due:
+        wajib_account = savings.account_of_kind(cooperative_id, member.id, WAJIB)
+        if wajib_account is not None:
+            wajib_account = savings.get_account(cooperative_id, wajib_account.id, lock=True)
+            due = wajib_due(cooperative_id, member.id, received_on)
+    # Loans do not exist yet: pay_instalment_due is kept, and there is nothing to pay.
+    split = split_amounts(amount, due,
+                          allocation.savings_pct if target is not None else None,
+                          allocation.savings_fixed if target is not None else None)
+
+    movements, parts = [], []
+    if split.wajib:
+        movements.append(savings.Movement(wajib_account, split.wajib, REMITTANCE,
+                                          memo=f"Remitansi {reference}: simpanan wajib"))
+        parts.append(_part(PART_WAJIB, split.wajib, wajib_account))
+    if split.savings:
+        movements.append(savings.Movement(target, split.savings, REMITTANCE,
+                                          memo=f"Remitansi {reference}: {target.product.name}"))
+        parts.append(_part(PART_SAVINGS, split.savings, target))
+    lines = [Line(cash.id, amount, memo=f"Remitansi {reference} diterima", member_id=member.id)]
+    if split.cash:
+        lines.append(Line(cash.id, -split.cash, memo=f"Remitansi {reference} dibayar tunai",
+                          member_id=member.id))
+        parts.append(_part(PART_CASH, split.cash))
+    memo = f"Remitansi {reference} dari {sender.name} ({country}) untuk {member.member_number} {member.name}"
+    entry = savings.post_movements(cooperative_id, received_on, REMITTANCE, memo[:500], movements,
+                                   lines, idempotency_key, created_by)
+
+    remittance = Remittance(
+        cooperative_id=cooperative_id, member_id=member.id, migrant_worker_id=sender.id,
+        country=country, channel=channel, currency=currency, foreign_amount=foreign_amount,
+        rate=str(rate) if rate is not None else None, amount_idr=amount, received_on=received_on,
+        reference=reference, entry_id=entry.id, saved_amount=split.wajib + split.savings,
+        cash_paid=split.cash, split=parts)
+    try:
+        # A savepoint: a concurrent recording of the same reference loses here.
+        with db.session.begin_nested():
+            db.session.add(remittance)
+    except IntegrityError:
+        existing = find_by_reference(cooperative_id, reference)
+        if existing is None:
+            raise
+        raise _duplicate(existing) from None
+    remittance.replayed = False
+    return remittance
+
+
+def _part(kind, amount, account=None):
+    part = {"part": kind, "amount": str(to_money(amount))}
+    if account is not None:
+        part.update(account_id=account.id, account_number=account.number,
+                    product=account.product.name)
+    return part
+
+
+def split_parts(remittance):
+    """The stored split as dicts with Decimal amounts, in the order it was taken."""
+    parts = remittance.split or []
+    if isinstance(parts, str):  # a driver that hands JSON back as text
+        parts = json.loads(parts)
+    return [dict(part, amount=Decimal(part["amount"])) for part in parts]
+
+
+# -- reading ------------------------------------------------------------------------------
+
+def get_remittance(cooperative_id, remittance_id, member_id=None):
+    """One remittance of the cooperative; with member_id, only if it is that member's."""
+    query = (select(Remittance).options(joinedload(Remittance.member), joinedload(Remittance.sender))
+             .where(Remittance.cooperative_id == cooperative_id, Remittance.id == remittance_id))
+    if member_id is not None:
+        query = query.where(Remittance.member_id == member_id)
+    remittance = db.session.execute(query).scalar_one_or_none()
+    if remittance is None:
+        raise NotFound(_l("Remittance not found."))
+    return remittance
+
+
+def _filtered(query, cooperative_id, date_from=None, date_to=None, member_text=None,
+              member_id=None):
+    query = query.where(Remittance.cooperative_id == cooperative_id)
+    if date_from:
+        query = query.where(Remittance.received_on >= date_from)
+    if date_to:
+        query = query.where(Remittance.received_on <= date_to)
+    if member_id is not None:
+        query = query.where(Remittance.member_id == member_id)
+    if member_text and member_text.strip():
+        members = search_query(cooperative_id, member_text).with_only_columns(Member.id).order_by(None)
+        query = query.where(Remittance.member_id.in_(members))
+    return query
+
+
+def remittances_query(cooperative_id, date_from=None, date_to=None, member_text=None,
+                      member_id=None):
+    """Remittances newest first, with member and sender loaded in the same query."""
+    query = select(Remittance).options(joinedload(Remittance.member), joinedload(Remittance.sender))
+    return _filtered(query, cooperative_id, date_from, date_to, member_text, member_id).order_by(
+        Remittance.received_on.desc(), Remittance.id.desc())
+
+
+def remittance_totals(cooperative_id, date_from=None, date_to=None, member_text=None,
+                      member_id=None):
+    """Count, rupiah received, saved and paid out of the matching remittances (one SQL
+    aggregate), and the share saved in percent (one decimal), or None when nothing came in."""
+    def total(column):
+        return func.coalesce(func.sum(type_coerce(column, BigInteger)), 0)
+
+    query = select(func.count(Remittance.id), total(Remittance.amount_idr),
+                   total(Remittance.saved_amount), total(Remittance.cash_paid))
+    count, received, saved, paid = db.session.execute(
+        _filtered(query, cooperative_id, date_from, date_to, member_text, member_id)).one()
+    received, saved, paid = from_sen(received), from_sen(saved), from_sen(paid)
+    share = (saved * 100 / received).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP) \
+        if received else None
+    return {"count": count, "received": received, "saved": saved, "paid_out": paid,
+            "share_saved": share}
+
+
+def remittance_summary(cooperative_id, date_from, date_to):
+    """The dashboard's figure: remittances received in a period and the share saved."""
+    summary = remittance_totals(cooperative_id, date_from, date_to)
+    summary.update(date_from=date_from, date_to=date_to)
+    return summary
+
+
+def senders(cooperative_id, linked_migrant_id=None):
+    """The cooperative's migrant workers, the one the member is linked to first."""
+    linked = case((MigrantWorker.id == linked_migrant_id, 0), else_=1)
+    return db.session.execute(
+        select(MigrantWorker).where(MigrantWorker.cooperative_id == cooperative_id)
+        .order_by(linked, MigrantWorker.name, MigrantWorker.id)).scalars().all()
+
+
+def members_for_recording(cooperative_id, text, limit=20):
+    """Active members matching a name prefix, member number or NIK, to record a remittance for."""
+    query = search_query(cooperative_id, text, status=ACTIVE).limit(limit)
+    return db.session.execute(query).scalars().all()
+

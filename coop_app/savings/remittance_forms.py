@@ -1,0 +1,156 @@
+"""Forms of the remittance pages and the member's portal: recording a remittance, the
+standing allocation, and the GET filters of lists and statements. Selects are filled by the
+view from the cooperative's own rows, so a tampered or foreign id is a field error."""
+from datetime import date
+from decimal import Decimal
+
+from babel.numbers import NumberFormatError, parse_decimal
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, StringField
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
+
+from ..fields import ChoiceField, LocalDateField, MoneyField, SubmissionKeyField
+from ..ledger.forms import choices, optional_int
+from .remittance import BANK, CHANNELS, CURRENCIES, IDR, POS, RATE_DECIMALS, REMITTANCE_COMPANY
+
+CHANNEL_LABELS = {BANK: _l("Bank"), POS: _l("Post office"),
+                  REMITTANCE_COMPANY: _l("Remittance company")}
+
+
+def channel_label(channel):
+    return CHANNEL_LABELS.get(channel, channel)
+
+
+def _required(message=None):
+    return InputRequired(message=message or _l("This field is required."))
+
+
+def _at_most(n):
+    return Length(max=n, message=_l("At most %(max)d characters.", max=n))
+
+
+class RateField(StringField):
+    """Rupiah per unit of a foreign currency, typed the local way (`3.412,50` in
+    Indonesian, `3,412.50` in English), with at most six decimals. `.data` is a Decimal."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("render_kw", {}).setdefault("inputmode", "decimal")
+        super().__init__(label, validators, **kwargs)
+        self.raw_text = ""
+
+    def process_formdata(self, valuelist):
+        self.raw_text = ((valuelist[0] if valuelist else "") or "").strip()
+        self.data = None
+        if not self.raw_text:
+            return
+        if len(self.raw_text) > 30:
+            raise ValueError(_l("That is not a rate."))
+        try:
+            value = parse_decimal(self.raw_text.replace(" ", ""), locale=str(get_locale() or "id"),
+                                  strict=True)
+        except (NumberFormatError, ValueError, ArithmeticError):
+            raise ValueError(_l("That is not a rate. Write it like 3.412,50.")
+                             if str(get_locale()) == "id"
+                             else _l("That is not a rate. Write it like 3,412.50.")) from None
+        if not value.is_finite():
+            raise ValueError(_l("That is not a rate."))
+        self.data = value
+
+    def pre_validate(self, form):
+        if self.data is None:
+            return
+        if self.data <= 0:
+            raise ValidationError(_l("The rate must be more than zero."))
+        if self.data != self.data.quantize(Decimal(1).scaleb(-RATE_DECIMALS)):
+            raise ValidationError(_l("The rate has at most six decimals."))
+
+    def _value(self):
+        return self.raw_text or ("" if self.data is None else str(self.data))
+
+
+class PercentField(StringField):
+    """A whole percentage from 1 to 100; `.data` is an int or None."""
+
+    def process_formdata(self, valuelist):
+        text = ((valuelist[0] if valuelist else "") or "").strip().rstrip("%").strip()
+        self.data = None
+        if not text:
+            return
+        if not text.isdigit() or len(text) > 3:
+            raise ValueError(_l("The percentage is a whole number from 1 to 100."))
+        self.data = int(text)
+
+    def pre_validate(self, form):
+        if self.data is not None and not 1 <= self.data <= 100:
+            raise ValidationError(_l("The percentage is a whole number from 1 to 100."))
+
+    def _value(self):
+        return "" if self.data is None else str(self.data)
+
+
+class RemittanceForm(FlaskForm):
+    sender = ChoiceField(_l("Sent by (migrant worker)"), coerce=optional_int,
+                         validators=[_required(_l("Choose the migrant worker who sent the money."))])
+    country = StringField(_l("Sent from (country)"), validators=[_at_most(100)],
+                          description=_l("Leave empty for the sender's destination country."))
+    channel = ChoiceField(_l("Channel"), choices=choices((c, CHANNEL_LABELS[c]) for c in CHANNELS),
+                          validators=[_required(_l("Choose how the money was sent."))])
+    currency = ChoiceField(_l("Currency"), choices=choices((c, c) for c in CURRENCIES),
+                           default=IDR, validators=[_required(_l("Choose the currency."))])
+    foreign_amount = MoneyField(_l("Amount in the foreign currency"),
+                                description=_l("Only for a foreign currency."))
+    rate = RateField(_l("Rate (rupiah per 1 unit)"),
+                     description=_l("Only for a foreign currency; up to six decimals."))
+    amount_idr = MoneyField(_l("Amount in rupiah (Rp)"),
+                            description=_l("Only for a remittance in rupiah; for a foreign "
+                                           "currency it is computed."))
+    received_on = LocalDateField(_l("Date received"), validators=[_required()], default=date.today)
+    reference = StringField(_l("Transfer reference"), validators=[
+        _required(_l("Enter the transfer's reference (the code on the receipt).")), _at_most(60)])
+    money_account = ChoiceField(_l("Received into (cash or bank)"), coerce=optional_int,
+                                validators=[_required(_l("Choose an account."))])
+    key = SubmissionKeyField()
+
+    def validate_received_on(self, field):
+        if field.data and field.data > date.today():
+            raise ValidationError(_l("The date received cannot be in the future."))
+
+
+class AllocationForm(FlaskForm):
+    savings_account = ChoiceField(_l("Savings account"), coerce=optional_int, validators=[Optional()])
+    savings_pct = PercentField(_l("Share of each remittance (%)"))
+    savings_fixed = MoneyField(_l("Or a fixed amount (Rp)"))
+    pay_wajib_due = BooleanField(_l("Pay the simpanan wajib due first"))
+    pay_instalment_due = BooleanField(_l("Pay the loan instalment due"))
+
+
+# -- GET filters (no CSRF) ------------------------------------------------------------------
+
+class RemittanceFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    date_from = LocalDateField(_l("From"), validators=[Optional()])
+    date_to = LocalDateField(_l("To"), validators=[Optional()])
+    member = StringField(_l("Member (name, number or NIK)"), validators=[_at_most(100)])
+
+
+class MemberSearchForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Member (name, number or NIK)"), validators=[_at_most(100)])
+
+
+class StatementForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    date_from = LocalDateField(_l("From"), validators=[Optional()])
+    date_to = LocalDateField(_l("To"), validators=[Optional()])
+
+    def validate_date_to(self, field):
+        if field.data and self.date_from.data and field.data < self.date_from.data:
+            raise ValidationError(_l("The end of the period is before its start."))

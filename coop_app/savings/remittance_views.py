@@ -1,0 +1,222 @@
+"""Remittance pages of a cooperative: the list with its totals, recording a remittance for a
+member, its detail and receipt, the member's standing allocation, and the passbook and
+statement of any member's savings account for staff (members use /me/...).
+
+Each view parses its form, calls one service function, then commits and redirects, or rolls
+back and shows the service's message. Nothing here decides a business rule.
+"""
+from datetime import date
+
+from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from ..auth.access import READERS, STAFF, coop_blueprint, require_role
+from ..errors import DomainError, NotFound
+from ..extensions import db
+from ..ledger.forms import choices
+from ..ledger.service import cash_accounts
+from ..members.service import get_member
+from ..portal import documents, service as portal
+from . import remittance as remittances
+from .remittance_forms import (AllocationForm, MemberSearchForm, RemittanceFilterForm,
+                               RemittanceForm, StatementForm, channel_label)
+
+bp = coop_blueprint("remittances", __name__, "/remittances")
+
+
+@bp.context_processor
+def remittance_helpers():
+    locale = str(get_locale())
+    return {"channel_label": channel_label, "split_parts": remittances.split_parts,
+            "format_rate": lambda rate: documents.format_rate(rate, locale),
+            "format_foreign": lambda amount, currency: documents.format_foreign(amount, currency, locale),
+            "format_share": lambda share: documents.format_share(share, locale)}
+
+
+# -- helpers -------------------------------------------------------------------------------
+
+def _or_404(function, *args, **kwargs):
+    try:
+        return function(*args, **kwargs)
+    except NotFound:
+        abort(404)
+
+
+def _refused(error):
+    """A service said no: undo whatever was flushed and tell the user why."""
+    db.session.rollback()
+    flash(str(error), "danger")
+
+
+def filter_values(form):
+    """Values of a GET filter form; a value that does not parse is flashed and ignored."""
+    form.validate()
+    values = {}
+    for field in form:
+        if field.errors:
+            flash(_("%(label)s: %(error)s The filter was ignored.", label=field.label.text,
+                    error=field.errors[0]), "warning")
+            values[field.name] = None
+        else:
+            values[field.name] = field.data
+    return values
+
+
+def statement_period(form, account):
+    """The statement period asked for, the account's whole life by default; None (with the
+    form's errors set) when the dates do not make a period."""
+    if not form.validate():
+        return None
+    default_from, default_to = portal.default_period(account)
+    return form.date_from.data or default_from, form.date_to.data or default_to
+
+
+def _account_choices(accounts, blank=None):
+    locale = str(get_locale())
+    options = [(a.id, f"{a.code} · {a.display_name(locale)}") for a in accounts]
+    return choices(([("", blank)] if blank is not None else []) + options)
+
+
+# -- list and detail -------------------------------------------------------------------------
+
+@bp.route("/")
+@require_role(*READERS)
+def index():
+    form = RemittanceFilterForm(formdata=request.args)
+    filters = filter_values(form)
+    args = (g.coop.id, filters["date_from"], filters["date_to"], filters["member"])
+    pagination = db.paginate(remittances.remittances_query(*args),
+                             per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    return render_template("remittances/index.html", form=form, pagination=pagination,
+                           totals=remittances.remittance_totals(*args))
+
+
+@bp.route("/<int:remittance_id>")
+@require_role(*READERS)
+def detail(remittance_id):
+    remittance = _or_404(remittances.get_remittance, g.coop.id, remittance_id)
+    return render_template("remittances/detail.html", remittance=remittance)
+
+
+@bp.route("/<int:remittance_id>/receipt.pdf")
+@require_role(*READERS)
+def receipt(remittance_id):
+    return documents.receipt_pdf(_or_404(remittances.get_remittance, g.coop.id, remittance_id))
+
+
+# -- recording -----------------------------------------------------------------------------
+
+@bp.route("/new")
+@require_role(*STAFF)
+def choose_member():
+    form = MemberSearchForm(formdata=request.args)
+    text = filter_values(form)["q"]
+    found = remittances.members_for_recording(g.coop.id, text) if text and text.strip() else []
+    return render_template("remittances/choose_member.html", form=form, found=found,
+                           searched=bool(text and text.strip()))
+
+
+@bp.route("/new/<int:member_id>", methods=["GET", "POST"])
+@require_role(*STAFF)
+def record(member_id):
+    coop_id = g.coop.id
+    member = _or_404(get_member, coop_id, member_id)
+    form = RemittanceForm()
+    form.sender.choices = choices([("", _("Choose…"))] + [
+        (m.id, f"{m.name} · {m.destination_country}")
+        for m in remittances.senders(coop_id, member.migrant_worker_id)])
+    form.money_account.choices = _account_choices(cash_accounts(coop_id))
+    if request.method == "GET" and member.migrant_worker_id:
+        form.sender.data = member.migrant_worker_id
+    if form.validate_on_submit():
+        try:
+            remittance = remittances.record_remittance(
+                coop_id, member.id, form.sender.data, form.channel.data, form.currency.data,
+                form.received_on.data, form.reference.data, form.money_account.data, form.key.data,
+                foreign_amount=form.foreign_amount.data, rate=form.rate.data,
+                amount_idr=form.amount_idr.data, country=form.country.data,
+                created_by=current_user.id)
+        except DomainError as error:
+            _refused(error)
+        else:
+            remittance_id = remittance.id
+            if remittance.replayed:
+                db.session.rollback()
+                flash(_("This was already recorded as remittance #%(id)s; nothing new was posted.",
+                        id=remittance_id), "info")
+            else:
+                db.session.commit()
+                flash(_("The remittance was recorded as #%(id)s.", id=remittance_id), "success")
+            return redirect(url_for("remittances.detail", remittance_id=remittance_id))
+    return render_template("remittances/record.html", form=form, member=member,
+                           allocation=remittances.get_allocation(coop_id, member.id),
+                           due=remittances.wajib_due(coop_id, member.id, date.today()))
+
+
+# -- standing allocation ----------------------------------------------------------------------
+
+@bp.route("/allocation/<int:member_id>", methods=["GET", "POST"])
+@require_role(*STAFF)
+def allocation(member_id):
+    coop_id = g.coop.id
+    member = _or_404(get_member, coop_id, member_id)
+    current = remittances.get_allocation(coop_id, member.id)
+    initial = {"pay_wajib_due": True, "pay_instalment_due": True}
+    if current is not None:
+        initial = {"savings_account": current.savings_account_id, "savings_pct": current.savings_pct,
+                   "savings_fixed": current.savings_fixed, "pay_wajib_due": current.pay_wajib_due,
+                   "pay_instalment_due": current.pay_instalment_due}
+    form = AllocationForm(data=initial)
+    form.savings_account.choices = choices([("", _("No savings share"))] + [
+        (a.id, f"{a.number} · {a.product.name}")
+        for a in remittances.allocatable_accounts(coop_id, member.id)])
+    if form.validate_on_submit():
+        try:
+            remittances.set_allocation(
+                coop_id, member.id, form.savings_account.data, form.savings_pct.data,
+                form.savings_fixed.data, form.pay_wajib_due.data, form.pay_instalment_due.data)
+        except DomainError as error:
+            _refused(error)
+        else:
+            db.session.commit()
+            flash(_("The standing allocation of %(name)s was saved.", name=member.name), "success")
+            return redirect(url_for("remittances.allocation", member_id=member.id))
+    return render_template("remittances/allocation.html", form=form, member=member,
+                           accounts=portal.accounts_of(coop_id, member.id),
+                           due=remittances.wajib_due(coop_id, member.id, date.today()))
+
+
+# -- passbook and statement of any member's account (staff and auditors) -----------------------
+
+def _staff_account(account_id):
+    account = _or_404(portal.account_for, g.coop.id, account_id)
+    return account, get_member(g.coop.id, account.member_id)
+
+
+@bp.route("/accounts/<int:account_id>")
+@require_role(*READERS)
+def account(account_id):
+    account, member = _staff_account(account_id)
+    return render_template("remittances/account.html", account=account, member=member,
+                           form=StatementForm(formdata=None),
+                           statement_endpoint="remittances.statement")
+
+
+@bp.route("/accounts/<int:account_id>/passbook.pdf")
+@require_role(*READERS)
+def passbook(account_id):
+    account, member = _staff_account(account_id)
+    return documents.passbook_pdf(account, member)
+
+
+@bp.route("/accounts/<int:account_id>/statement.pdf")
+@require_role(*READERS)
+def statement(account_id):
+    account, member = _staff_account(account_id)
+    form = StatementForm(formdata=request.args)
+    period = statement_period(form, account)
+    if period is None:
+        return render_template("remittances/account.html", account=account, member=member,
+                               form=form, statement_endpoint="remittances.statement"), 422
+    return documents.statement_pdf(account, member, *period)

@@ -1,0 +1,9 @@
+import pytest
+
+from ..remittances.helpers import build_families
+
+
+@pytest.fixture
+def families(app):
+    with app.app_context():
+        return build_families()
