@@ -298,7 +298,8 @@ def settings():
 # -- import ------------------------------------------------------------------------------
 
 def _upload_dir():
-    folder = Path(current_app.instance_path) / "imports" / str(g.coop.id)
+    base = current_app.config.get("MEMBER_IMPORT_FOLDER") or Path(current_app.instance_path) / "imports"
+    folder = Path(base) / str(g.coop.id)
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
