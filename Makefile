@@ -39,14 +39,10 @@ run: install translations
 	$(FLASK) coop demo
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-# SQLite runs in two workers (each test copies a migrated database file); PostgreSQL
-# runs in one, on the single database it is given.
+# Two workers: on SQLite each test copies a migrated database file; on PostgreSQL each
+# worker has its own database beside the one given (tests/conftest.py).
 test: install-test translations
-	@if [ -n "$$COOP_TEST_DATABASE_URL" ]; then \
-		$(PY) -m pytest; \
-	else \
-		$(PY) -m pytest -n 2 --dist loadfile; \
-	fi
+	$(PY) -m pytest -n 2 --dist loadfile
 
 bench: install-test translations
 	$(PY) -m bench

@@ -9,7 +9,7 @@ import sys
 
 from . import RESULTS_DIR, render, write_json
 
-BENCHMARKS = ["ledger", "members", "savings"]
+BENCHMARKS = ["ledger", "members", "savings", "loans"]
 
 
 def main(argv=None):

@@ -5,6 +5,7 @@ from flask import Flask, g, has_request_context, render_template, request, sessi
 from flask_babel import format_date, get_locale
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from werkzeug.routing import IntegerConverter
 
 from . import database  # noqa: F401  (registers the connection events)
 from .config import BASE_DIR, DEFAULT_SECRET, config_from_env
@@ -23,6 +24,17 @@ def select_locale():
     return "id"
 
 
+MAX_ROW_ID = 2_147_483_647  # ids are 32-bit integers in both databases
+
+
+class RowIdConverter(IntegerConverter):
+    """`<int:...>` in URLs: a number past the largest id matches no route (404) rather than
+    overflowing the query that would look it up (a 500)."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=MAX_ROW_ID, signed=False):
+        super().__init__(map, fixed_digits, min, max, signed)
+
+
 def create_app(config=None):
     app = Flask(__name__, template_folder=str(BASE_DIR / "templates"),
                 instance_path=str(BASE_DIR / "instance"))
@@ -37,6 +49,9 @@ def create_app(config=None):
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
+
+    # Before any route is added: every <int:...> in a URL is a row id.
+    app.url_map.converters["int"] = RowIdConverter
 
     from .audit import hooks
     hooks.register(db.session)
@@ -60,15 +75,18 @@ def _register_models():
     from .cooperatives import models as _coops  # noqa: F401
     from .enterprises import models as _enterprises  # noqa: F401
     from .ledger import models as _ledger  # noqa: F401
+    from .loans import models as _loans  # noqa: F401
     from .members import models as _members  # noqa: F401
     from .savings import models as _savings  # noqa: F401
 
 
 def _register_subledgers():
     from .ledger.check import register_subledger_check
+    from .loans.check import check_loans_subledger
     from .savings.service import check_savings_subledger
 
     register_subledger_check(check_savings_subledger)
+    register_subledger_check(check_loans_subledger)
 
 
 def _register_blueprints(app):
@@ -77,6 +95,9 @@ def _register_blueprints(app):
     from .auth.views import bp as auth_bp
     from .enterprises.views import bp as enterprises_bp
     from .ledger.views import bp as ledger_bp
+    from .loans.portal_views import bp as loan_portal_bp
+    from .loans.portfolio_views import bp as portfolio_bp, programme_bp as programme_portfolio_bp
+    from .loans.views import bp as loans_bp
     from .main.views import bp as main_bp, coop_bp
     from .members.migrant_views import bp as migrants_bp
     from .members.views import bp as members_bp
@@ -90,6 +111,8 @@ def _register_blueprints(app):
     app.register_blueprint(remittances_bp)
     app.register_blueprint(portal_bp)
     app.register_blueprint(savings_bp)
+    for blueprint in (loans_bp, portfolio_bp, programme_portfolio_bp, loan_portal_bp):
+        app.register_blueprint(blueprint)
 
 
 def _register_template_helpers(app):

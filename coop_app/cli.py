@@ -79,4 +79,5 @@ def load_commands():
 COMMAND_MODULES = [
     "coop_app.members.commands",
     "coop_app.savings.commands",
+    "coop_app.loans.commands",
 ]

@@ -33,9 +33,13 @@ def to_money(value) -> Decimal:
         raise TypeError(f"not an amount: {value!r}")
     if not value.is_finite():
         raise MoneyError("amount must be finite")
-    if value != value.quantize(SEN):
+    try:
+        exact = value.quantize(SEN)
+    except InvalidOperation as exc:  # too many digits to hold in sen at all (1e999)
+        raise MoneyError(f"not an amount: {value}") from exc
+    if value != exact:
         raise MoneyError(f"amount has more than two decimals: {value}")
-    return value.quantize(SEN)
+    return exact
 
 
 def to_sen(value) -> int:

@@ -3,6 +3,7 @@ families with their savings, remittances and enterprises, and books that check o
 import re
 import shutil
 from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from sqlalchemy import func, select
@@ -228,8 +229,10 @@ def test_demo_members_of_every_category_with_their_savings_and_remittances(demo_
             allocated = set(db.session.execute(select(RemittanceAllocation.member_id).where(
                 RemittanceAllocation.cooperative_id == coop.id)).scalars())
             assert len(allocated) == 16 and {r.member_id for r in remittances} == allocated
-            assert all(r.saved_amount > 0 and r.saved_amount + r.cash_paid == r.amount_idr
-                       for r in remittances)
+            # Each is split whole: saved, instalments paid for a borrower, the rest in cash.
+            assert all(r.saved_amount > 0 and r.saved_amount + r.cash_paid + sum(
+                (Decimal(p["amount"]) for p in r.split_list if p.get("part") == "instalment"),
+                Decimal(0)) == r.amount_idr for r in remittances)
             assert all(r.migrant_worker_id in abroad for r in remittances)
 
             # Voluntary savings move both ways; month-end interest or profit sharing was paid
@@ -290,3 +293,45 @@ def test_demo_members_see_their_own_accounts(demo_app):
         other_code = next(c for c in DEMO_MEMBER if c != code)
         assert client.get(f"/c/{other_code}/me/").status_code == 404
         auth.logout()
+
+
+def test_demo_loans_tell_every_story_and_the_books_hold(demo_app):
+    """Each cooperative lends on every product it offers; loans are in every state a
+    treasurer meets, month-end has classed and provisioned them, and check-ledger (which
+    compares every loan with its lines) is clean."""
+    from coop_app.loans.check import check_loans_subledger
+    from coop_app.loans.models import RECEIVABLE_KEY, Loan, LoanMonthEndRun, LoanPayment
+
+    with demo_app.app_context():
+        assert check_loans_subledger in SUBLEDGER_CHECKS
+        for code, methods in (("KSP-IDM01", {"flat", "effective", "annuity"}),
+                              ("BMT-LTM01", {"murabahah", "qardh", "mudharabah"})):
+            coop = cooperative(code)
+            loans = db.session.execute(select(Loan).where(Loan.cooperative_id == coop.id)).scalars().all()
+            assert {loan.method for loan in loans} == methods
+            statuses = {loan.status for loan in loans}
+            assert statuses == {"applied", "approved", "rejected", "active", "paid_off", "written_off"}
+            active = [loan for loan in loans if loan.status == "active"]
+            assert {loan.quality for loan in active} >= {"lancar", "dpk", "kl", "macet"}
+            # The last month-end provisioned every active loan by its class, on what it
+            # owed then: 0,5% of a lancar loan, all of a macet one net of its collateral.
+            last_end = db.session.execute(select(func.max(LoanMonthEndRun.period_end)).where(
+                LoanMonthEndRun.cooperative_id == coop.id)).scalar()
+            loan_accounts = [ledger.account_by_key(coop.id, key).id for key in
+                             {RECEIVABLE_KEY[m] for m in methods} | ({"deferred_margin"} if code.startswith("BMT") else set())]
+            for loan in active:
+                owed = db.session.execute(
+                    select(func.coalesce(func.sum(JournalLine.amount), 0))
+                    .join(JournalEntry, JournalEntry.id == JournalLine.entry_id)
+                    .where(JournalLine.loan_id == loan.id, JournalLine.account_id.in_(loan_accounts),
+                           JournalEntry.entry_date <= last_end)).scalar()
+                if loan.quality == "lancar":
+                    assert loan.provision == (owed * 5 / 1000).quantize(Decimal("1"), ROUND_HALF_UP)
+                if loan.quality == "macet":
+                    assert loan.provision == owed - loan.collateral_value
+            written_off = [loan for loan in loans if loan.status == "written_off"]
+            assert all(loan.principal_outstanding == 0 and loan.written_off_amount > 0
+                       and loan.recovered_amount == Decimal(500_000) for loan in written_off)
+            assert db.session.execute(select(func.count()).select_from(LoanPayment).where(
+                LoanPayment.cooperative_id == coop.id)).scalar() > 40
+        assert check_ledger()[1] == []

@@ -45,6 +45,11 @@ class User(UserMixin, db.Model):
     def is_admin(self):
         return any(g.role == ADMIN for g in self.grants)
 
+    @property
+    def is_auditor(self):
+        """Holds a programme auditor's grant (a region, or everything)."""
+        return any(g.role == AUDITOR for g in self.grants)
+
     def __repr__(self):
         return f"<User {self.username}>"
 

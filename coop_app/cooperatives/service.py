@@ -8,6 +8,7 @@ from sqlalchemy import select
 from ..errors import DomainError, NotFound
 from ..extensions import db
 from ..ledger.service import install_chart
+from ..loans.products import install_default_products as install_loan_products
 from ..savings.service import install_default_products
 from .models import COOPERATIVE_TYPES, Cooperative
 
@@ -46,6 +47,7 @@ def create_cooperative(code, type_, **fields):
     db.session.flush()
     install_chart(coop)
     install_default_products(coop)
+    install_loan_products(coop)
     return coop
 
 

@@ -17,8 +17,6 @@ from .forms import SECTOR_LABELS, EnterpriseFilterForm, EnterpriseForm
 
 bp = coop_blueprint("enterprises", __name__, "/enterprises")
 
-# Row ids in URLs: larger numbers are no row (404), not a database overflow.
-ROW_ID = "int(max=2147483647)"
 MAX_PAGE = 100000
 
 
@@ -70,7 +68,7 @@ def index():
                            totals=service.enterprise_totals(g.coop.id))
 
 
-@bp.route(f"/new/<{ROW_ID}:member_id>", methods=["GET", "POST"])
+@bp.route("/new/<int:member_id>", methods=["GET", "POST"])
 @require_role(*STAFF)
 def new(member_id):
     member = _or_404(members.get_member, g.coop.id, member_id)
@@ -88,7 +86,7 @@ def new(member_id):
     return render_template("enterprises/form.html", form=form, member=member, enterprise=None)
 
 
-@bp.route(f"/<{ROW_ID}:enterprise_id>")
+@bp.route("/<int:enterprise_id>")
 @require_role(*READERS, MEMBER)
 def detail(enterprise_id):
     enterprise = _or_404(service.get_enterprise, g.coop.id, enterprise_id)
@@ -98,7 +96,7 @@ def detail(enterprise_id):
     return render_template("enterprises/detail.html", enterprise=enterprise, member=member)
 
 
-@bp.route(f"/<{ROW_ID}:enterprise_id>/edit", methods=["GET", "POST"])
+@bp.route("/<int:enterprise_id>/edit", methods=["GET", "POST"])
 @require_role(*STAFF)
 def edit(enterprise_id):
     enterprise = _or_404(service.get_enterprise, g.coop.id, enterprise_id)

@@ -14,6 +14,12 @@ from ..portal.views import render_home
 from ..savings.remittance import remittance_summary
 
 bp = Blueprint("main", __name__)
+
+
+@bp.route("/favicon.ico")
+def favicon():
+    """Browsers' PDF viewers ask for the old name; the icon is the SVG served as static."""
+    return redirect(url_for("static", filename="favicon.svg"), code=301)
 coop_bp = coop_blueprint("coop", __name__)
 
 

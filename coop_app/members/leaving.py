@@ -1,5 +1,6 @@
 """A member leaving the cooperative (resigning, or deceased with heirs receiving): one
-settlement entry pays out every savings balance and the accounts are closed.
+settlement entry pays out every savings balance and the accounts are closed. Also how the
+ledger undoes a settlement, or a registration made in error, when a manager reverses it.
 """
 from datetime import date
 from decimal import Decimal
@@ -9,12 +10,13 @@ from sqlalchemy import select
 
 from ..errors import DomainError, InvalidField, NotFound
 from ..extensions import db
-from ..ledger.models import GLAccount
+from ..ledger.models import GLAccount, JournalEntry, JournalLine
 from ..ledger.posting import Line, check_open, find_by_key
-from ..ledger.service import account_balance
+from ..ledger.service import REVERSAL_HANDLERS, account_balance
 from ..savings import service as savings
-from ..savings.models import SavingsAccount
+from ..savings.models import SavingsAccount, SavingsTransaction
 from .models import ACTIVE, DECEASED, RESIGNED, Member
+from .service import JOINING_KIND
 
 SETTLEMENT = "settlement"  # the passbook kind of a leaving member's payout
 SETTLEMENT_KIND = "member_settlement"  # the journal kind
@@ -26,8 +28,8 @@ def resign_member(cooperative_id, member_id, left_on, money_account_id, idempote
 
     Every savings balance is paid out (pokok and wajib too: equity may be withdrawn on
     leaving), the accounts are closed, and the member's status and leaving date are set.
-    Refused while any savings are pledged as collateral. (Outstanding loans do not exist
-    yet; the loans module adds its own refusal here.) Returns the settlement entry, or None
+    Refused while the member has a loan outstanding (or approved and not yet paid out) or
+    any savings pledged as collateral. Returns the settlement entry, or None
     when there was nothing to pay out; a retried submission returns the first entry.
     """
     existing = find_by_key(cooperative_id, idempotency_key)
@@ -52,6 +54,10 @@ def resign_member(cooperative_id, member_id, left_on, money_account_id, idempote
     if len(heir_name) > 200:
         raise InvalidField("heir_name", _l("At most %(max)d characters.", max=200))
     check_open(cooperative_id, left_on)
+    from ..loans.queries import has_outstanding_loan  # loans build on members, not the reverse
+    if has_outstanding_loan(cooperative_id, member.id):
+        raise DomainError(_l("This member has a loan outstanding; it must be repaid, written off "
+                             "or cancelled before the member leaves."))
     account_ids = db.session.execute(select(SavingsAccount.id).where(
         SavingsAccount.cooperative_id == cooperative_id, SavingsAccount.member_id == member.id,
         SavingsAccount.status == "open").order_by(SavingsAccount.id)).scalars().all()
@@ -101,3 +107,94 @@ def settlement_preview(cooperative_id, member_id):
     pledged = sum((a.pledged for a in accounts), Decimal("0.00"))
     return accounts, total, pledged
 
+
+# -- reversals ------------------------------------------------------------------------------
+
+def _member_of(original, wanted):
+    """The one member an entry belongs to, locked; DomainError(`wanted`) otherwise."""
+    member_ids = {line.member_id for line in original.lines if line.member_id}
+    if len(member_ids) != 1:
+        raise DomainError(wanted)
+    return db.session.execute(
+        select(Member).where(Member.cooperative_id == original.cooperative_id,
+                             Member.id == member_ids.pop())
+        .with_for_update(of=Member).execution_options(populate_existing=True)).scalar_one()
+
+
+def _standing_entries(entry_ids):
+    """SQL condition on JournalEntry: not one of `entry_ids`, not a reversal, not reversed
+    (a pair of an entry and its reversal changed nothing)."""
+    reversal = JournalEntry.__table__.alias("reversal")
+    return (JournalEntry.id.not_in(entry_ids) & JournalEntry.reverses_id.is_(None)
+            & ~select(reversal.c.id).where(reversal.c.reverses_id == JournalEntry.id).exists())
+
+
+def reverse_joining(original, reversal):
+    """REVERSAL_HANDLERS: undo a registration made in error. Only while nothing else was
+    recorded for the member (any other entry of theirs still standing, or any movement of
+    their savings outside the registration, refuses it). The pokok and wajib taken go back
+    out of the accounts with passbook lines, every account of the member is closed, and the
+    member is no longer active (resigned, on the reversal's date)."""
+    coop_id = original.cooperative_id
+    member = _member_of(original, _l("This registration entry does not belong to one member; "
+                                     "it cannot be reversed."))
+    if member.status != ACTIVE:
+        raise DomainError(_l("Member %(number)s is no longer active; their registration cannot "
+                             "be reversed.", number=member.member_number))
+    done = (original.id, reversal.id)
+    later = db.session.execute(
+        select(JournalEntry.id).join(JournalLine, JournalLine.entry_id == JournalEntry.id)
+        .where(JournalLine.cooperative_id == coop_id, JournalLine.member_id == member.id,
+               _standing_entries(done))
+        .order_by(JournalEntry.id).limit(1)).scalar()
+    if later is None:
+        later = db.session.execute(
+            select(JournalEntry.id)
+            .join(SavingsTransaction, SavingsTransaction.entry_id == JournalEntry.id)
+            .join(SavingsAccount, SavingsAccount.id == SavingsTransaction.account_id)
+            .where(SavingsAccount.cooperative_id == coop_id, SavingsAccount.member_id == member.id,
+                   _standing_entries(done))
+            .order_by(JournalEntry.id).limit(1)).scalar()
+    if later is not None:
+        raise DomainError(_l(
+            "The registration of member %(number)s cannot be reversed: entry #%(id)s was recorded "
+            "for the member since. Reverse that first, or let the member leave instead.",
+            number=member.member_number, id=later))
+    savings.reverse_savings_entry(original, reversal)
+    for account in savings.member_accounts(coop_id, member.id):
+        if account.status == "open":
+            account.status = "closed"
+            account.closed_on = reversal.entry_date
+    member.status = RESIGNED
+    member.left_on = reversal.entry_date
+    db.session.flush()
+
+
+def reverse_settlement(original, reversal):
+    """REVERSAL_HANDLERS: undo a member's leaving. The member is active again, the accounts
+    the settlement closed are reopened and the balances it paid out are put back, each with
+    a passbook line. Refused unless this settlement is the member's current leaving."""
+    member = _member_of(original, _l("This settlement entry does not belong to one member; it "
+                                     "cannot be reversed."))
+    if member.status == ACTIVE or member.left_on != original.entry_date:
+        raise DomainError(_l("This settlement cannot be reversed: member %(number)s is not "
+                             "recorded as having left on %(date)s.",
+                             number=member.member_number, date=original.entry_date.isoformat()))
+    closed = db.session.execute(
+        select(SavingsAccount).where(SavingsAccount.cooperative_id == original.cooperative_id,
+                                     SavingsAccount.member_id == member.id,
+                                     SavingsAccount.status == "closed",
+                                     SavingsAccount.closed_on == original.entry_date)
+        .with_for_update(of=SavingsAccount)).scalars().all()
+    for account in closed:
+        account.status = "open"
+        account.closed_on = None
+    savings.reverse_savings_entry(original, reversal)
+    member.status = ACTIVE
+    member.left_on = None
+    db.session.flush()
+
+
+# The ledger calls these when a manager reverses a registration's or a settlement's entry.
+REVERSAL_HANDLERS[JOINING_KIND] = reverse_joining
+REVERSAL_HANDLERS[SETTLEMENT_KIND] = reverse_settlement

@@ -12,7 +12,7 @@ from ..errors import DomainError
 from ..extensions import db
 from . import migrants
 from .forms import MigrantForm, MigrantSearchForm
-from .views import ROW_ID, or_404, refused, filter_values, member_labels, page_arg
+from .views import or_404, refused, filter_values, member_labels, page_arg
 
 bp = coop_blueprint("migrants", __name__, "/members/migrants")
 bp.context_processor(member_labels)
@@ -57,7 +57,7 @@ def new():
     return render_template("members/migrant_form.html", form=form, migrant=None)
 
 
-@bp.route(f"/<{ROW_ID}:migrant_id>")
+@bp.route("/<int:migrant_id>")
 @require_role(*READERS)
 def detail(migrant_id):
     migrant = or_404(migrants.get_migrant, g.coop.id, migrant_id)
@@ -67,7 +67,7 @@ def detail(migrant_id):
                            remittance_count=count, remittance_total=total)
 
 
-@bp.route(f"/<{ROW_ID}:migrant_id>/edit", methods=["GET", "POST"])
+@bp.route("/<int:migrant_id>/edit", methods=["GET", "POST"])
 @require_role(*STAFF)
 def edit(migrant_id):
     migrant = or_404(migrants.get_migrant, g.coop.id, migrant_id)

@@ -21,7 +21,7 @@ from ..errors import DomainError, InvalidField, NotFound
 from ..extensions import db
 from ..ledger.posting import Line, find_by_key
 from ..savings import service as savings
-from ..savings.models import POKOK, Remittance, SavingsProduct
+from ..savings.models import POKOK, Remittance, SavingsProduct, remittance_stands
 from .migrants import (SECTORS, MigrantData, add_migrant, create_migrant,  # noqa: F401 (re-exported)
                        escape_like, get_migrant)
 from .models import (ACTIVE, CATEGORIES, FAMILY, GENDERS, RELATIONSHIPS, RETURNEE,
@@ -43,6 +43,7 @@ NEW_MIGRANT_FIELDS = {"name": "migrant_name", "destination_country": "migrant_co
                       "expected_return_date": "migrant_expected_return",
                       "actual_return_date": "migrant_actual_return"}
 NUMBER_FIELDS = ("code", "year", "seq")
+JOINING_KIND = "member_joining"  # the journal kind of a registration (reversed in leaving.py)
 MAX_NUMBER_LENGTH = 30  # members.member_number
 
 
@@ -209,7 +210,7 @@ def register_member(cooperative, data: MemberData, money_account_id, idempotency
     existing = find_by_key(cooperative.id, idempotency_key)
     if existing is not None:
         member = _member_of_entry(existing)
-        if existing.kind == "member_joining" and member is not None:
+        if existing.kind == JOINING_KIND and member is not None:
             member.replayed = True
             return member
     if new_migrant is not None:
@@ -242,7 +243,7 @@ def register_member(cooperative, data: MemberData, money_account_id, idempotency
         total = sum(move.amount for move in movements)
         # The passbook memo column holds 200 characters.
         memo = f"Pendaftaran anggota {member.member_number} {member.name}"[:200]
-        savings.post_movements(cooperative.id, data.join_date, "member_joining", memo,
+        savings.post_movements(cooperative.id, data.join_date, JOINING_KIND, memo,
                                movements, [Line(cash.id, total, member_id=member.id)],
                                idempotency_key, created_by)
     member.replayed = False
@@ -356,7 +357,8 @@ def member_remittances(cooperative_id, member_id, limit=20):
     count, total, saved = db.session.execute(
         select(func.count(), func.coalesce(func.sum(Remittance.amount_idr), 0),
                func.coalesce(func.sum(Remittance.saved_amount), 0))
-        .where(Remittance.cooperative_id == cooperative_id, Remittance.member_id == member_id)).one()
+        .where(Remittance.cooperative_id == cooperative_id, Remittance.member_id == member_id,
+               remittance_stands())).one()
     return rows, {"count": count, "total": total, "saved": saved}
 
 

@@ -37,8 +37,6 @@ from .models import ACTIVE, DECEASED, Member
 
 bp = coop_blueprint("members", __name__, "/members")
 
-# Row ids in URLs: larger numbers are no row (404), not a database overflow.
-ROW_ID = "int(max=2147483647)"
 MAX_PAGE = 100000
 PREVIEW_ROWS = 200
 KEEP_UPLOADS_SECONDS = 24 * 3600
@@ -186,7 +184,7 @@ def register():
     return render_template("members/register.html", form=form)
 
 
-@bp.route(f"/<{ROW_ID}:member_id>")
+@bp.route("/<int:member_id>")
 @require_role(*READERS, MEMBER)
 def detail(member_id):
     member = _own_member_or_404(member_id)
@@ -207,7 +205,7 @@ def detail(member_id):
         staff_view=staff_view)
 
 
-@bp.route(f"/<{ROW_ID}:member_id>/edit", methods=["GET", "POST"])
+@bp.route("/<int:member_id>/edit", methods=["GET", "POST"])
 @require_role(*STAFF)
 def edit(member_id):
     member = or_404(service.get_member, g.coop.id, member_id)
@@ -227,7 +225,7 @@ def edit(member_id):
     return render_template("members/edit.html", form=form, member=member)
 
 
-@bp.route(f"/<{ROW_ID}:member_id>/login", methods=["GET", "POST"])
+@bp.route("/<int:member_id>/login", methods=["GET", "POST"])
 @require_role(MANAGER)
 def create_login(member_id):
     member = or_404(service.get_member, g.coop.id, member_id)
@@ -247,7 +245,7 @@ def create_login(member_id):
     return render_template("members/login.html", form=form, member=member)
 
 
-@bp.route(f"/<{ROW_ID}:member_id>/leave", methods=["GET", "POST"])
+@bp.route("/<int:member_id>/leave", methods=["GET", "POST"])
 @require_role(MANAGER)
 def leave(member_id):
     member = or_404(service.get_member, g.coop.id, member_id)

@@ -42,6 +42,8 @@ def _indonesian():
     language of the page the user came from."""
     return {"rp": lambda amount: format_money(amount, "id") if amount is not None else "",
             "tgl": lambda day: babel_format_date(day, "d MMMM y", locale="id") if day else "",
+            # In a listing's narrow date column: `5 Sep 2025`.
+            "tgl_singkat": lambda day: babel_format_date(day, "d MMM y", locale="id") if day else "",
             "kurs": lambda rate: format_rate(rate, "id"),
             "valas": lambda amount, currency: format_foreign(amount, currency, "id"),
             "persen": lambda share: format_share(share, "id"),

@@ -19,12 +19,15 @@ from ..money import ZERO
 from ..savings import remittance as remittances
 from ..savings.remittance_forms import StatementForm, channel_label
 from ..savings.remittance_views import statement_period
+from ..savings.views import page_arg
 from . import documents, service
 
 bp = coop_blueprint("portal", __name__, "/me")
 RECENT_REMITTANCES = 5
 KIND_LABELS = {
     "deposit": _l("Deposit"), "withdrawal": _l("Withdrawal"), "remittance": _l("Remittance"),
+    "reversal": _l("Reversal"), "interest": _l("Interest"), "profit_share": _l("Profit share"),
+    "bonus": _l("Wadiah bonus"),
 }
 
 
@@ -57,10 +60,6 @@ def _own(function, *args, **kwargs):
         abort(404)
 
 
-def _page():
-    return max(request.args.get("page", 1, type=int), 1)
-
-
 def render_home():
     """The member's landing page (also what a member sees at /c/<code>/)."""
     member = service.member_for_user(g.coop.id, current_user.id)
@@ -87,7 +86,7 @@ def index():
 
 def _render_account(member, account, form, status=200):
     per_page = current_app.config["PAGE_SIZE"]
-    page = _page()
+    page = page_arg()
     history = service.account_lines(account, page=page, per_page=per_page, newest_first=True)
     return render_template("portal/account.html", member=member, account=account, history=history,
                            form=form, pagination=Pages(page, per_page, history.total_rows),
@@ -138,7 +137,8 @@ def entry(entry_id):
 def remittance_list():
     member = _own_member()
     pagination = db.paginate(remittances.remittances_query(g.coop.id, member_id=member.id),
-                             per_page=current_app.config["PAGE_SIZE"], error_out=False)
+                             page=page_arg(), per_page=current_app.config["PAGE_SIZE"],
+                             error_out=False)
     return render_template("portal/remittances.html", member=member, pagination=pagination,
                            totals=remittances.remittance_totals(g.coop.id, member_id=member.id))
 

@@ -38,10 +38,19 @@ class Arrears:
     amount: Decimal  # in arrears (negative: paid in advance)
 
 
-def _arrears_columns(cooperative_id, as_of):
+def _arrears_columns(cooperative_id, as_of, member_id=None):
+    """The arrears query: every member's wajib account, or with member_id only that member's.
+    What was paid is summed over those wajib accounts' own passbook lines, never over the
+    whole cooperative's."""
+    wajib_accounts = (select(SavingsAccount.id).join(SavingsProduct)
+                      .where(SavingsAccount.cooperative_id == cooperative_id,
+                             SavingsProduct.kind == WAJIB))
+    if member_id is not None:
+        wajib_accounts = wajib_accounts.where(SavingsAccount.member_id == member_id)
     paid = (select(SavingsTransaction.account_id,
                    func.sum(type_coerce(SavingsTransaction.amount, BigInteger)).label("paid"))
             .where(SavingsTransaction.cooperative_id == cooperative_id,
+                   SavingsTransaction.account_id.in_(wajib_accounts),
                    SavingsTransaction.txn_date <= as_of)
             .group_by(SavingsTransaction.account_id).subquery())
     joined = (cast(extract("year", Member.join_date), Integer) * 12
@@ -61,6 +70,8 @@ def _arrears_columns(cooperative_id, as_of):
              .where(SavingsAccount.cooperative_id == cooperative_id, SavingsProduct.kind == WAJIB,
                     SavingsAccount.status == "open", Member.status == ACTIVE,
                     Member.join_date <= as_of, SavingsProduct.fixed_amount > 0))
+    if member_id is not None:
+        query = query.where(SavingsAccount.member_id == member_id)
     return query, due - paid_sen
 
 
@@ -84,9 +95,8 @@ def arrears_list(cooperative_id, as_of, page=1, per_page=50):
 
 def member_arrears(cooperative_id, member_id, as_of):
     """One member's wajib standing on `as_of`, or None without an open wajib account."""
-    query, _arrears_sen = _arrears_columns(cooperative_id, as_of)
-    row = db.session.execute(query.where(Member.id == member_id)
-                             .order_by(SavingsAccount.id).limit(1)).first()
+    query, _arrears_sen = _arrears_columns(cooperative_id, as_of, member_id)
+    row = db.session.execute(query.order_by(SavingsAccount.id).limit(1)).first()
     return _arrears(row) if row is not None else None
 
 

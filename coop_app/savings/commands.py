@@ -11,6 +11,7 @@ from ..cooperatives.models import Cooperative
 from ..errors import DomainError
 from ..extensions import db
 from ..money import MoneyError, format_money, parse_amount
+from ..loans import monthend as loan_monthend
 from . import monthend
 
 
@@ -38,6 +39,17 @@ def _product_amounts(cooperative, pairs, option):
     return amounts
 
 
+def _run_loans(cooperative_id, coop_code, day, loan_report, failures):
+    """The loans' month-end (aging, provisions, late charges), in its own transaction."""
+    try:
+        run = loan_monthend.run_loan_month_end(cooperative_id, day, None)
+        loan_report.append(f"{coop_code} loans: {loan_monthend.report_line(run)}")
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        failures.append((f"{coop_code} loans", _message(error)))
+
+
 @coop.command("month-end")
 @click.option("--date", "day", required=True, type=click.DateTime(formats=["%Y-%m-%d"]),
               help="Any day of the month to pay (normally its last day), YYYY-MM-DD.")
@@ -61,7 +73,7 @@ def month_end_command(day, code, income, bonus):
     if code:
         amounts = _product_amounts(cooperatives[0], income, "--income")
         amounts.update(_product_amounts(cooperatives[0], bonus, "--bonus"))
-    report, failures = [], []
+    report, failures, loan_report = [], [], []
     with click.progressbar(cooperatives, label=f"Month-end {day:%Y-%m}",
                            item_show_func=lambda c: c.code if c else "") as bar:
         for cooperative in bar:
@@ -74,10 +86,13 @@ def month_end_command(day, code, income, bonus):
             except DomainError as error:
                 db.session.rollback()
                 failures.append((coop_code, _message(error)))
+            _run_loans(cooperative.id, coop_code, day.date(), loan_report, failures)
     for coop_code, product, status, accounts, total, entry_id in report:
         posted = f": {accounts} account(s), {format_money(total, 'en')}, entry #{entry_id}" \
             if status == monthend.POSTED else ""
         click.echo(f"{coop_code} {product}: {status.replace('_', ' ')}{posted}")
+    for line in loan_report:
+        click.echo(line)
     for coop_code, message in failures:
         click.echo(f"{coop_code}: FAILED: {message}", err=True)
     click.echo(f"Month-end {day:%Y-%m}: {len(cooperatives) - len(failures)} cooperative(s) done, "

@@ -4,12 +4,12 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, StringField
 from wtforms.validators import InputRequired, Length, Optional
 
 from ..fields import ChoiceField, LocalDateField, MoneyField, SubmissionKeyField
 from ..ledger.forms import choices, iso_date, optional_int
+from ..members.forms import TextForm  # text fields drop control characters (NUL)
 from .models import (AVERAGE_DAILY, BERJANGKA, LOWEST_MONTHLY, MUDHARABAH, POKOK, SUKARELA, WADIAH,
                      WAJIB)
 
@@ -75,7 +75,7 @@ class PercentField(StringField):
         return format(Decimal(self.data) / 100, "f").rstrip("0").rstrip(".") if self.data else "0"
 
 
-class ProductForm(FlaskForm):
+class ProductForm(TextForm):
     code = StringField(_l("Code"), validators=[_required(), _at_most(20)],
                        description=_l("Account numbers start with it; it cannot change later."))
     name = StringField(_l("Name"), validators=[_required(), _at_most(100)])
@@ -95,12 +95,12 @@ class ProductForm(FlaskForm):
     term_months = WholeNumberField(_l("Term (months)"), validators=[Optional()],
                                    description=_l("Time deposits only."))
     early_withdrawal_allowed = BooleanField(_l("Early withdrawal allowed (time deposits)"))
-    early_withdrawal_penalty = PercentField(_l("Early-withdrawal penalty (% of the amount)"))
+    early_withdrawal_penalty = PercentField(_l("Early-withdrawal penalty (percent of the amount)"))
     mandatory = BooleanField(_l("Mandatory: every new member gets this account"))
     active = BooleanField(_l("Offered to members"), default=True)
 
 
-class OpenAccountForm(FlaskForm):
+class OpenAccountForm(TextForm):
     member_number = StringField(_l("Member number"), validators=[
         _required(_l("Give the member number.")), _at_most(30)])
     product = ChoiceField(_l("Product"), coerce=optional_int,
@@ -112,7 +112,7 @@ class OpenAccountForm(FlaskForm):
     key = SubmissionKeyField()
 
 
-class MovementForm(FlaskForm):
+class MovementForm(TextForm):
     """A deposit or a withdrawal."""
     entry_date = LocalDateField(_l("Date"), validators=[_required()], default=date.today)
     money_account = ChoiceField(_l("Cash or bank account"), coerce=optional_int,
@@ -122,21 +122,21 @@ class MovementForm(FlaskForm):
     key = SubmissionKeyField()
 
 
-class CollectWajibForm(FlaskForm):
+class CollectWajibForm(TextForm):
     entry_date = LocalDateField(_l("Date"), validators=[_required()], default=date.today)
     money_account = ChoiceField(_l("Received into"), coerce=optional_int,
                                 validators=[_required(_l("Choose an account."))])
     key = SubmissionKeyField()
 
 
-class ArrearsFilterForm(FlaskForm):
+class ArrearsFilterForm(TextForm):
     class Meta:
         csrf = False
 
     as_of = LocalDateField(_l("As of"), validators=[Optional()])
 
 
-class MonthEndForm(FlaskForm):
+class MonthEndForm(TextForm):
     """The month, and one amount field per profit-sharing or wadiah product (added by
     month_end_form), named amount_<product id>."""
     period_end = ChoiceField(_l("Month"), coerce=iso_date, validators=[_required()])

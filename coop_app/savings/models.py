@@ -1,6 +1,10 @@
 """Savings products, members' accounts, their transactions, and remittances received."""
+import json
+from datetime import date
+
 from ..cooperatives.models import utcnow
 from ..extensions import db
+from ..ledger.models import JournalEntry
 from ..money import Money
 
 POKOK, WAJIB, SUKARELA, BERJANGKA, WADIAH, MUDHARABAH = (
@@ -12,6 +16,7 @@ EQUITY_KINDS = (POKOK, WAJIB)
 # The GL control account of each kind (see ledger/chart.py).
 ACCOUNT_KEY = {kind: f"simpanan_{kind}" for kind in PRODUCT_KINDS}
 AVERAGE_DAILY, LOWEST_MONTHLY = "average_daily", "lowest_monthly"
+REVERSED_PART = "reversed"  # the split's marker of a reversed remittance
 
 
 class SavingsProduct(db.Model):
@@ -132,7 +137,7 @@ class RemittanceAllocation(db.Model):
     savings_pct = db.Column(db.Integer)  # percent of the remittance, or
     savings_fixed = db.Column(Money)  # a fixed amount
     pay_wajib_due = db.Column(db.Boolean, nullable=False, default=True)
-    # Loans do not exist yet: the flag is kept, and until then there is no instalment to pay.
+    # Whether the instalments due on the member's loans are paid from each remittance.
     pay_instalment_due = db.Column(db.Boolean, nullable=False, default=True)
 
     savings_account = db.relationship("SavingsAccount", lazy="joined")
@@ -159,6 +164,8 @@ class Remittance(db.Model):
     cash_paid = db.Column(Money, nullable=False, default=0)
     # The parts taken from it, in order: [{"part": "wajib"|"savings"|"cash", "amount": "..."
     # (decimal string), and for savings parts "account_id", "account_number", "product"}].
+    # A reversed remittance ends with {"part": "reversed", "entry_id": the reversal's id,
+    # "date": its date, "reference": the reference as received} (see `reversal`).
     split = db.Column(db.JSON)
 
     member = db.relationship("Member")
@@ -169,3 +176,31 @@ class Remittance(db.Model):
         db.UniqueConstraint("cooperative_id", "reference", name="uq_remittances_reference"),
         db.Index("ix_remittances_coop_date", "cooperative_id", "received_on"),
     )
+
+    @property
+    def split_list(self):
+        """The stored split as a list (a driver may hand JSON back as text)."""
+        parts = self.split or []
+        return json.loads(parts) if isinstance(parts, str) else list(parts)
+
+    @property
+    def reversal(self):
+        """{"entry_id", "date", "reference"} once the remittance's entry was reversed, else None."""
+        return next((part for part in self.split_list if part.get("part") == REVERSED_PART), None)
+
+    @property
+    def reversed_on(self):
+        reversal = self.reversal
+        return date.fromisoformat(reversal["date"]) if reversal else None
+
+    @property
+    def original_reference(self):
+        """The transfer's reference as received (a reversed one gives its reference up)."""
+        reversal = self.reversal
+        return reversal["reference"] if reversal else self.reference
+
+
+def remittance_stands():
+    """SQL condition: the remittance's journal entry has not been reversed (the ledger says
+    so; totals of remittances count only these)."""
+    return ~db.select(JournalEntry.id).where(JournalEntry.reverses_id == Remittance.entry_id).exists()

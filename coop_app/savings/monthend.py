@@ -25,8 +25,8 @@ from ..audit.models import AuditLog
 from ..cooperatives.models import utcnow
 from ..errors import DomainError
 from ..extensions import db
-from ..ledger.models import JournalLine
-from ..ledger.posting import EntrySpec, Line, check_open, find_by_key, post_entries_batch
+from ..ledger.models import JournalEntry, JournalLine
+from ..ledger.posting import EntrySpec, Line, check_open, post_entries_batch
 from ..ledger.service import account_by_key, check_amount
 from ..money import ZERO, from_sen
 from . import interest
@@ -194,17 +194,26 @@ def run_month_end(cooperative, day, amounts=None, run_by=None, today=None):
             for product, distribution in month_end_products(cooperative)]
 
 
+def _entry_id(cooperative_id, key):
+    """The id of the entry posted under `key`, or None. Only the id: loading the entry
+    would load its lines too, one per account of the product."""
+    return db.session.execute(select(JournalEntry.id).where(
+        JournalEntry.cooperative_id == cooperative_id,
+        JournalEntry.idempotency_key == key)).scalar_one_or_none()
+
+
 def _done(cooperative, product, end, distribution):
     """The ProductRun of a month already run for this product, or None."""
-    run = db.session.execute(select(SavingsMonthEndRun).where(
+    run = db.session.execute(select(
+        SavingsMonthEndRun.accounts, SavingsMonthEndRun.total, SavingsMonthEndRun.entry_id).where(
         SavingsMonthEndRun.cooperative_id == cooperative.id,
         SavingsMonthEndRun.product_id == product.id,
-        SavingsMonthEndRun.period_end == end)).scalar_one_or_none()
+        SavingsMonthEndRun.period_end == end)).one_or_none()
     if run is not None:
         return ProductRun(product, distribution, ALREADY_RUN, run.accounts, run.total, run.entry_id)
-    entry = find_by_key(cooperative.id, month_key(product, end))
-    if entry is not None:
-        return ProductRun(product, distribution, ALREADY_RUN, entry_id=entry.id)
+    entry_id = _entry_id(cooperative.id, month_key(product, end))
+    if entry_id is not None:
+        return ProductRun(product, distribution, ALREADY_RUN, entry_id=entry_id)
     return None
 
 
@@ -259,7 +268,7 @@ def _post(cooperative_id, product, distribution, end, credits, members, run_by):
         created_by=run_by)])
     if not posted:
         return None
-    entry_id = find_by_key(cooperative_id, key).id
+    entry_id = _entry_id(cooperative_id, key)
     _apply(cooperative_id, entry_id, end, PASSBOOK_KINDS[distribution], memo[:200])
     return entry_id
 

@@ -6,7 +6,6 @@ is debited the full rupiah amount, the savings parts are credited to their accou
 part paid out to the member is credited back to the same cash or bank account (so that
 account's net change is the saved part and the payout can never overdraw it).
 """
-import json
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -19,14 +18,15 @@ from sqlalchemy.orm import joinedload
 from ..errors import DomainError, NotFound
 from ..extensions import db
 from ..ledger.posting import IdempotencyConflict, Line, find_by_key
-from ..ledger.service import check_amount
+from ..ledger.service import REVERSAL_HANDLERS, check_amount
 from ..members.models import ACTIVE, Member, MigrantWorker
 from ..members.migrants import get_migrant
 from ..members.service import get_member, search_query
 from ..money import MAX_AMOUNT, SEN, ZERO, from_sen, to_money
 from . import arrears
 from . import service as savings
-from .models import MUDHARABAH, SUKARELA, WADIAH, WAJIB, Remittance, RemittanceAllocation
+from .models import (MUDHARABAH, REVERSED_PART, SUKARELA, WADIAH, WAJIB, Remittance,
+                     RemittanceAllocation, remittance_stands)
 
 REMITTANCE = "remittance"  # the journal entry's kind and the savings movements' kind
 BANK, POS, REMITTANCE_COMPANY = "bank", "pos", "remittance_company"
@@ -124,19 +124,22 @@ class Split:
     wajib: Decimal
     savings: Decimal
     cash: Decimal
+    instalment: Decimal = ZERO
 
 
-def split_amounts(amount, wajib_due=ZERO, savings_pct=None, savings_fixed=None):
+def split_amounts(amount, wajib_due=ZERO, savings_pct=None, savings_fixed=None, instalment=ZERO):
     """How a remittance is divided (a pure function).
 
-    Dues come first: the wajib due, as far as the remittance covers it (an instalment due
-    would follow, once loans exist). The savings share is then a percentage of the whole
-    remittance (rounded half up to the sen) or a fixed amount, but never more than what is
-    left after the dues. The remainder is paid out in cash. The parts sum to the amount.
+    Dues come first: the wajib due, then the loan instalments due, as far as the remittance
+    covers them (the instalment part is worked out by the loans module and given here). The
+    savings share is then a percentage of the whole remittance (rounded half up to the sen)
+    or a fixed amount, but never more than what is left after the dues. The remainder is
+    paid out in cash. The parts sum to the amount.
     """
     amount = to_money(amount)
     wajib = min(to_money(wajib_due or ZERO), amount)
-    left = amount - wajib
+    instalment = min(to_money(instalment or ZERO), amount - wajib)
+    left = amount - wajib - instalment
     if savings_pct:
         wanted = (amount * Decimal(savings_pct) / 100).quantize(SEN, rounding=ROUND_HALF_UP)
     elif savings_fixed:
@@ -144,7 +147,7 @@ def split_amounts(amount, wajib_due=ZERO, savings_pct=None, savings_fixed=None):
     else:
         wanted = ZERO
     saved = min(wanted, left)
-    return Split(wajib=wajib, savings=saved, cash=left - saved)
+    return Split(wajib=wajib, savings=saved, cash=left - saved, instalment=instalment)
 
 
 def wajib_due(cooperative_id, member_id, as_of):
@@ -238,7 +241,8 @@ def _replay(cooperative_id, idempotency_key, member_id, reference):
     remittance = db.session.execute(select(Remittance).where(
         Remittance.cooperative_id == cooperative_id, Remittance.entry_id == entry.id)
     ).scalar_one_or_none()
-    if remittance is None or remittance.member_id != member_id or remittance.reference != reference:
+    if remittance is None or remittance.member_id != member_id \
+            or remittance.original_reference != reference:
         raise IdempotencyConflict(_l(
             "This submission key was already used for a different entry (#%(id)s).", id=entry.id))
     remittance.replayed = True
@@ -296,21 +300,29 @@ def record_remittance(cooperative_id, member_id, migrant_worker_id, channel, cur
         if wajib_account is not None:
             wajib_account = savings.get_account(cooperative_id, wajib_account.id, lock=True)
             due = wajib_due(cooperative_id, member.id, received_on)
-    # Loans do not exist yet: pay_instalment_due is kept, and there is nothing to pay.
+    loan_lines, record_loan_payments, instalment = [], None, ZERO
+    if allocation is not None and allocation.pay_instalment_due:
+        from ..loans.repayment import instalment_lines  # loans build on savings, not the reverse
+        loan_lines, record_loan_payments, instalment = instalment_lines(
+            cooperative_id, member.id, amount - min(due, amount), received_on)
     split = split_amounts(amount, due,
                           allocation.savings_pct if target is not None else None,
-                          allocation.savings_fixed if target is not None else None)
+                          allocation.savings_fixed if target is not None else None,
+                          instalment=instalment)
 
     movements, parts = [], []
     if split.wajib:
         movements.append(savings.Movement(wajib_account, split.wajib, REMITTANCE,
                                           memo=f"Remitansi {reference}: simpanan wajib"))
         parts.append(_part(PART_WAJIB, split.wajib, wajib_account))
+    if split.instalment:
+        parts.append(dict(_part(PART_INSTALMENT, split.instalment), loans=_loan_numbers(loan_lines)))
     if split.savings:
         movements.append(savings.Movement(target, split.savings, REMITTANCE,
                                           memo=f"Remitansi {reference}: {target.product.name}"))
         parts.append(_part(PART_SAVINGS, split.savings, target))
-    lines = [Line(cash.id, amount, memo=f"Remitansi {reference} diterima", member_id=member.id)]
+    lines = [Line(cash.id, amount, memo=f"Remitansi {reference} diterima", member_id=member.id),
+             *loan_lines]
     if split.cash:
         lines.append(Line(cash.id, -split.cash, memo=f"Remitansi {reference} dibayar tunai",
                           member_id=member.id))
@@ -334,8 +346,17 @@ def record_remittance(cooperative_id, member_id, migrant_worker_id, channel, cur
         if existing is None:
             raise
         raise _duplicate(existing) from None
+    if record_loan_payments is not None and split.instalment:
+        record_loan_payments(entry, remittance.id)
     remittance.replayed = False
     return remittance
+
+
+def _loan_numbers(lines):
+    from ..loans.models import Loan
+    loan_ids = {line.loan_id for line in lines if line.loan_id}
+    return db.session.execute(select(Loan.number).where(Loan.id.in_(loan_ids))
+                              .order_by(Loan.number)).scalars().all()
 
 
 def _part(kind, amount, account=None):
@@ -348,10 +369,39 @@ def _part(kind, amount, account=None):
 
 def split_parts(remittance):
     """The stored split as dicts with Decimal amounts, in the order it was taken."""
-    parts = remittance.split or []
-    if isinstance(parts, str):  # a driver that hands JSON back as text
-        parts = json.loads(parts)
-    return [dict(part, amount=Decimal(part["amount"])) for part in parts]
+    return [dict(part, amount=Decimal(part["amount"])) for part in remittance.split_list
+            if part.get("part") != REVERSED_PART]
+
+
+# -- reversal -----------------------------------------------------------------------------
+
+def _reversed_reference(reference, reversal_id):
+    """What a reversed remittance's reference becomes, so that the transfer's own reference
+    can be recorded again. Typed references are upper case, so this one can never be typed."""
+    suffix = f" (dibalik #{reversal_id})"
+    return reference[:REFERENCE_MAX - len(suffix)].rstrip() + suffix
+
+
+def reverse_remittance(original, reversal):
+    """REVERSAL_HANDLERS: a reversed remittance takes its savings parts (wajib due, savings
+    share) back out of the accounts with passbook lines, refused if that money is no longer
+    there. The record stays, marked reversed: it leaves the remittance totals, and its
+    reference is given up so that the transfer can be recorded again, correctly."""
+    remittance = db.session.execute(
+        select(Remittance).where(Remittance.cooperative_id == original.cooperative_id,
+                                 Remittance.entry_id == original.id)
+        .with_for_update().execution_options(populate_existing=True)).scalar_one_or_none()
+    from ..loans.reversal import reverse_payments_of_entry
+    reverse_payments_of_entry(original, reversal)  # the instalments it paid, if any
+    savings.reverse_savings_entry(original, reversal)
+    if remittance is None:  # an entry of this kind always has its record; nothing to mark
+        return
+    reference = remittance.reference
+    remittance.split = [*remittance.split_list, {
+        "part": REVERSED_PART, "entry_id": reversal.id, "date": reversal.entry_date.isoformat(),
+        "reference": reference}]
+    remittance.reference = _reversed_reference(reference, reversal.id)
+    db.session.flush()
 
 
 # -- reading ------------------------------------------------------------------------------
@@ -398,8 +448,10 @@ def remittance_totals(cooperative_id, date_from=None, date_to=None, member_text=
     def total(column):
         return func.coalesce(func.sum(type_coerce(column, BigInteger)), 0)
 
+    # A reversed remittance is listed (marked) but never counted.
     query = select(func.count(Remittance.id), total(Remittance.amount_idr),
-                   total(Remittance.saved_amount), total(Remittance.cash_paid))
+                   total(Remittance.saved_amount), total(Remittance.cash_paid)
+                   ).where(remittance_stands())
     count, received, saved, paid = db.session.execute(
         _filtered(query, cooperative_id, date_from, date_to, member_text, member_id)).one()
     received, saved, paid = from_sen(received), from_sen(saved), from_sen(paid)
@@ -429,3 +481,6 @@ def members_for_recording(cooperative_id, text, limit=20):
     query = search_query(cooperative_id, text, status=ACTIVE).limit(limit)
     return db.session.execute(query).scalars().all()
 
+
+# The ledger calls this when a manager reverses a remittance's entry.
+REVERSAL_HANDLERS[REMITTANCE] = reverse_remittance

@@ -7,12 +7,12 @@ from decimal import Decimal
 from babel.numbers import NumberFormatError, parse_decimal
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from ..fields import ChoiceField, LocalDateField, MoneyField, SubmissionKeyField
 from ..ledger.forms import choices, optional_int
+from ..members.forms import TextForm  # text fields drop control characters (NUL)
 from .remittance import BANK, CHANNELS, CURRENCIES, IDR, POS, RATE_DECIMALS, REMITTANCE_COMPANY
 
 CHANNEL_LABELS = {BANK: _l("Bank"), POS: _l("Post office"),
@@ -90,7 +90,7 @@ class PercentField(StringField):
         return "" if self.data is None else str(self.data)
 
 
-class RemittanceForm(FlaskForm):
+class RemittanceForm(TextForm):
     sender = ChoiceField(_l("Sent by (migrant worker)"), coerce=optional_int,
                          validators=[_required(_l("Choose the migrant worker who sent the money."))])
     country = StringField(_l("Sent from (country)"), validators=[_at_most(100)],
@@ -118,7 +118,7 @@ class RemittanceForm(FlaskForm):
             raise ValidationError(_l("The date received cannot be in the future."))
 
 
-class AllocationForm(FlaskForm):
+class AllocationForm(TextForm):
     savings_account = ChoiceField(_l("Savings account"), coerce=optional_int, validators=[Optional()])
     savings_pct = PercentField(_l("Share of each remittance (%)"))
     savings_fixed = MoneyField(_l("Or a fixed amount (Rp)"))
@@ -128,7 +128,7 @@ class AllocationForm(FlaskForm):
 
 # -- GET filters (no CSRF) ------------------------------------------------------------------
 
-class RemittanceFilterForm(FlaskForm):
+class RemittanceFilterForm(TextForm):
     class Meta:
         csrf = False
 
@@ -137,14 +137,14 @@ class RemittanceFilterForm(FlaskForm):
     member = StringField(_l("Member (name, number or NIK)"), validators=[_at_most(100)])
 
 
-class MemberSearchForm(FlaskForm):
+class MemberSearchForm(TextForm):
     class Meta:
         csrf = False
 
     q = StringField(_l("Member (name, number or NIK)"), validators=[_at_most(100)])
 
 
-class StatementForm(FlaskForm):
+class StatementForm(TextForm):
     class Meta:
         csrf = False
 

@@ -21,6 +21,7 @@ from ..portal import documents, service as portal
 from . import remittance as remittances
 from .remittance_forms import (AllocationForm, MemberSearchForm, RemittanceFilterForm,
                                RemittanceForm, StatementForm, channel_label)
+from .views import page_arg
 
 bp = coop_blueprint("remittances", __name__, "/remittances")
 
@@ -86,7 +87,7 @@ def index():
     form = RemittanceFilterForm(formdata=request.args)
     filters = filter_values(form)
     args = (g.coop.id, filters["date_from"], filters["date_to"], filters["member"])
-    pagination = db.paginate(remittances.remittances_query(*args),
+    pagination = db.paginate(remittances.remittances_query(*args), page=page_arg(),
                              per_page=current_app.config["PAGE_SIZE"], error_out=False)
     return render_template("remittances/index.html", form=form, pagination=pagination,
                            totals=remittances.remittance_totals(*args))

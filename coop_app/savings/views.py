@@ -20,6 +20,7 @@ from ..errors import DomainError, NotFound
 from ..extensions import db
 from ..ledger.forms import choices
 from ..ledger.service import cash_accounts
+from ..loans import monthend as loan_monthend
 from ..members.models import Member
 from ..money import format_money
 from ..pdf import pdf_response
@@ -63,8 +64,20 @@ class Pages:
         self.has_next, self.next_num = page < self.pages, page + 1
 
 
-def _page_arg():
-    return max(request.args.get("page", 1, type=int), 1)
+MAX_PAGE = 100000
+
+
+def row_id(text):
+    """type= of a row id in a query string: past the integers it is absent, like any non-number."""
+    number = int(text)
+    if not 1 <= number <= 2147483647:
+        raise ValueError(text)
+    return number
+
+
+def page_arg():
+    """The ?page= of a list, within bounds (a huge page would overflow SQLite's OFFSET)."""
+    return min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
 
 
 def _or_404(function, *args):
@@ -200,7 +213,7 @@ def product_accounts(product_id):
              .where(SavingsAccount.cooperative_id == g.coop.id, SavingsAccount.product_id == product.id)
              .order_by(SavingsAccount.number))
     per_page = current_app.config["PAGE_SIZE"]
-    page = _page_arg()
+    page = page_arg()
     total = db.session.execute(select(func.count()).select_from(query.subquery())).scalar()
     rows = db.session.execute(query.limit(per_page).offset((page - 1) * per_page)).all()
     return render_template("savings/product_accounts.html", product=product, rows=rows,
@@ -215,7 +228,7 @@ def open_account():
     form = OpenAccountForm()
     form.product.choices = choices((p.id, f"{p.code} · {p.name}") for p in service.products(g.coop.id))
     _money_choices(form.money_account)
-    member_id = request.args.get("member_id", type=int)
+    member_id = request.args.get("member_id", type=row_id)
     if request.method == "GET" and member_id:
         member = _or_404(service.get_member, g.coop.id, member_id)
         form.member_number.data = member.member_number
@@ -242,12 +255,12 @@ def account(account_id):
                                          SavingsTransaction.account_id == account.id)
         # In the order recorded, as a printed passbook: each line's balance follows the one before.
         .order_by(SavingsTransaction.id.desc()),
-        per_page=current_app.config["PAGE_SIZE"], error_out=False)
+        page=page_arg(), per_page=current_app.config["PAGE_SIZE"], error_out=False)
     today = date.today()
     return render_template(
         "savings/account.html", account=account, member=member, passbook=passbook,
         available=service.available_to_withdraw(account, today), matured=service.matured(account, today),
-        receipt_id=request.args.get("receipt", type=int), staff=has_role(*STAFF))
+        receipt_id=request.args.get("receipt", type=row_id), staff=has_role(*STAFF))
 
 
 def _movement(account_id, withdrawal):
@@ -323,7 +336,7 @@ def arrears():
                 error=form.as_of.errors[0]), "warning")
     form.as_of.data = as_of
     per_page = current_app.config["PAGE_SIZE"]
-    page = _page_arg()
+    page = page_arg()
     rows, count, total = wajib_arrears.arrears_list(g.coop.id, as_of, page, per_page)
     return render_template("savings/arrears.html", form=form, rows=rows, count=count, total=total,
                            as_of=as_of, pagination=Pages(page, per_page, count))
@@ -378,6 +391,19 @@ def _render_month_end(form, products, status=200):
                            runs=monthend.runs(g.coop.id)), status
 
 
+def _run_loan_month_end(period_end):
+    """The loans' month-end (aging, provisions, late charges) follows, in its own transaction."""
+    try:
+        message = str(loan_monthend.summary(
+            loan_monthend.run_loan_month_end(g.coop.id, period_end, current_user.id)))
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+    else:
+        db.session.commit()
+        flash(message, "success")
+
+
 @bp.route("/month-end", methods=["GET"])
 @require_role(*READERS)
 def month_end():
@@ -404,5 +430,6 @@ def run_month_end():
             flash(_("Month-end for %(month)s: %(posted)s product(s) posted, %(skipped)s had nothing "
                     "new to post.", month=format_date(form.period_end.data, "MMMM yyyy"),
                     posted=len(posted), skipped=len(summary) - len(posted)), "success")
+            _run_loan_month_end(form.period_end.data)
             return redirect(url_for("savings.month_end"))
     return _render_month_end(form, products, REFUSED)

@@ -10,6 +10,7 @@ from coop_app.audit.models import AuditLog
 from coop_app.auth.models import RoleGrant
 from coop_app.extensions import db
 from coop_app.ledger.models import GLAccount
+from coop_app.loans.models import LoanProduct
 from coop_app.savings.models import SavingsProduct
 from tests.auth.helpers import english, require_ledger_views, table_column
 from tests.conftest import PASSWORD
@@ -167,7 +168,9 @@ def test_audit_page_filters_and_pages(make_app, world):
         accounts = db.session.scalar(select(func.count(GLAccount.id)).where(GLAccount.cooperative_id == world.ksp_id))
         products = db.session.scalar(select(func.count(SavingsProduct.id)).where(
             SavingsProduct.cooperative_id == world.ksp_id))
-    # the cooperative, its chart, its default savings products, its four role grants
+        products += db.session.scalar(select(func.count(LoanProduct.id)).where(
+            LoanProduct.cooperative_id == world.ksp_id))
+    # the cooperative, its chart, its default savings and loan products, its four role grants
     assert total == 1 + accounts + products + 4
     assert f"Page 1 of {-(-total // 10)}" in page
     # newest first: the last grant made while building the world leads

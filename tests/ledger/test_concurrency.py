@@ -5,12 +5,10 @@ and the savepoint in post_entry decide the race. SQLite (a file in WAL mode): ev
 transaction begins with BEGIN IMMEDIATE, so writers queue behind the busy timeout.
 """
 import os
-import threading
 from datetime import date
 from decimal import Decimal
 
 import pytest
-from flask import g
 from sqlalchemy import func, select
 
 from coop_app.errors import DomainError
@@ -19,6 +17,8 @@ from coop_app.ledger import service as ledger
 from coop_app.ledger.models import JournalEntry, JournalLine
 from coop_app.ledger.posting import Line, post_entry
 from coop_app.ledger.service import EXPENSE_VOUCHER
+
+from tests.concurrency import run_at_once
 
 D = Decimal
 DAY = date(2025, 4, 1)
@@ -32,31 +32,6 @@ sqlite_only = pytest.mark.skipif(bool(PG_URL), reason="the SQLite variant; Postg
 def threaded_app(make_app, world):
     # One connection per thread and a few to spare: the pool must not be the bottleneck.
     return make_app(SQLALCHEMY_ENGINE_OPTIONS={"pool_size": 20, "max_overflow": 5, "pool_timeout": 60})
-
-
-def run_at_once(app, n, work):
-    """Run work(i) in n threads, each in its own app context and session, released together."""
-    barrier = threading.Barrier(n, timeout=60)
-    results = [None] * n
-
-    def thread(i):
-        with app.app_context():
-            g.actor_id = None
-            try:
-                barrier.wait()
-                results[i] = ("ok", work(i))
-                db.session.commit()
-            except Exception as error:  # noqa: BLE001  (reported back to the test)
-                db.session.rollback()
-                results[i] = ("error", error)
-
-    threads = [threading.Thread(target=thread, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(120)
-    assert not any(t.is_alive() for t in threads)
-    return results
 
 
 def accounts(app, coop_id, *keys):

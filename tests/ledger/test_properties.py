@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from coop_app.extensions import db
 from coop_app.ledger import reports
 from coop_app.ledger import service as ledger
+from coop_app.ledger.chart import CONTROL_ACCOUNT_KEYS
 from coop_app.ledger.check import check_ledger
 from coop_app.ledger.models import JournalEntry, JournalLine
 from coop_app.ledger.posting import EntrySpec, Line, PostingError, post_entries_batch, post_entry
@@ -48,7 +49,10 @@ def counts():
 
 
 def postable(coop_id):
-    return [a.id for a in ledger.accounts(coop_id, postable=True)]
+    """Postable accounts outside the sub-ledgers' control accounts (only their own modules
+    post there, naming the savings account or loan; check-ledger holds them to it)."""
+    return [a.id for a in ledger.accounts(coop_id, postable=True)
+            if a.system_key not in CONTROL_ACCOUNT_KEYS]
 
 
 def as_lines(accounts, drawn):

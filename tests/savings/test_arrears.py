@@ -72,6 +72,48 @@ def test_one_members_standing_and_other_periods(sctx):
     db.session.rollback()
 
 
+def _statements_of(call):
+    """(SQL, parameters) of every statement `call` runs, and its result."""
+    from sqlalchemy import event
+    seen = []
+
+    def record(_conn, _cursor, statement, parameters, _context, _many):
+        seen.append((statement, parameters))
+
+    engine = db.session.get_bind()
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        result = call()
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    return seen, result
+
+
+def test_one_members_arrears_reads_only_that_members_wajib_lines(sctx):
+    s = sctx
+    siti, _budi, _wati = setup_wajib(s)
+    # Many other lines in the cooperative: Siti's sukarela and the others' wajib.
+    sukarela = open_with(s.ksp_id, s.siti, "SS", "50000", date(2024, 2, 1))
+    for day in (2, 3, 4):
+        savings.deposit(s.ksp_id, sukarela.id, D("10000"), date(2024, 2, day), cash(s.ksp_id), key())
+    db.session.commit()
+    seen, standing = _statements_of(lambda: arrears.member_arrears(s.ksp_id, s.siti, AS_OF))
+    assert (standing.account_id, standing.paid, standing.amount) == (siti, D("120000.00"), D("180000.00"))
+    (statement, parameters), = [q for q in seen if "savings_transactions" in q[0]]
+    # The paid subquery is limited to the member's wajib account(s) ...
+    paid = statement[statement.index("savings_transactions"):]
+    assert "member_id" in paid.split("GROUP BY")[0]
+    if db.session.get_bind().dialect.name == "sqlite":
+        # ... so SQLite reads the account's lines through its index instead of scanning
+        # every passbook line of the cooperative.
+        plan = db.session.connection().exec_driver_sql(
+            f"EXPLAIN QUERY PLAN {statement}", parameters).all()
+        details = [row[-1] for row in plan]
+        assert not any(d.startswith("SCAN savings_transactions") for d in details), details
+        assert any(d.startswith("SEARCH savings_transactions") for d in details), details
+    db.session.rollback()
+
+
 def test_resigned_members_and_members_joining_later_owe_nothing(sctx):
     s = sctx
     setup_wajib(s)

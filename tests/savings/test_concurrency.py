@@ -2,12 +2,10 @@
 locked (SELECT ... FOR UPDATE on PostgreSQL, BEGIN IMMEDIATE on SQLite) before its balance
 is read, so the refusals are DomainErrors and the books still agree."""
 import os
-import threading
 from datetime import date
 from decimal import Decimal
 
 import pytest
-from flask import g
 from sqlalchemy import func, select
 
 from coop_app.errors import DomainError
@@ -17,6 +15,8 @@ from coop_app.savings import service as savings
 from coop_app.savings.models import SavingsAccount, SavingsTransaction
 
 from .conftest import build_savers, cash, open_with
+
+from tests.concurrency import run_at_once
 
 D = Decimal
 DAY = date(2025, 4, 1)
@@ -32,31 +32,6 @@ def threaded(make_app):
     app = make_app(SQLALCHEMY_ENGINE_OPTIONS={"pool_size": 22, "max_overflow": 5, "pool_timeout": 60})
     with app.app_context():
         return app, build_savers()
-
-
-def run_at_once(app, n, work):
-    """work(i) in n threads, each with its own app context and session, released together."""
-    barrier = threading.Barrier(n, timeout=60)
-    results = [None] * n
-
-    def thread(i):
-        with app.app_context():
-            g.actor_id = None
-            try:
-                barrier.wait()
-                results[i] = ("ok", work(i))
-                db.session.commit()
-            except Exception as error:  # noqa: BLE001  (reported back to the test)
-                db.session.rollback()
-                results[i] = ("error", error)
-
-    threads = [threading.Thread(target=thread, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(120)
-    assert not any(t.is_alive() for t in threads)
-    return results
 
 
 def opened(app, savers):

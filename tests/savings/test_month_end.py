@@ -101,6 +101,39 @@ def test_january_interest_is_posted_once_per_product(sctx):
     assert runs == 2
 
 
+def test_a_month_already_run_is_found_without_loading_its_lines(sctx):
+    """The second run looks up the first by id only: loading the run's entry would load
+    its lines, one per account (100,000 in a large cooperative)."""
+    from sqlalchemy import event
+    s = sctx
+    january_savers(s)
+    first = {r.product.code: r for r in monthend.run_month_end(coop(s.ksp_id), JAN)}
+    db.session.commit()
+    db.session.expunge_all()
+    statements = []
+    engine = db.session.get_bind()
+    record = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        again = {r.product.code: r for r in monthend.run_month_end(coop(s.ksp_id), JAN)}
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert {code: (r.status, r.accounts, r.total, r.entry_id) for code, r in again.items()} == {
+        code: ("already_run", r.accounts, r.total, r.entry_id) for code, r in first.items()}
+    assert not [sql for sql in statements if "journal_lines" in sql], statements
+    # A run whose savings_month_end_runs row is missing is still found by its key.
+    db.session.execute(SavingsMonthEndRun.__table__.delete())
+    statements.clear()
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        by_key = {r.product.code: r for r in monthend.run_month_end(coop(s.ksp_id), JAN)}
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert by_key["SS"].status == "already_run" and by_key["SS"].entry_id == first["SS"].entry_id
+    assert not [sql for sql in statements if "journal_lines" in sql], statements
+    db.session.rollback()
+
+
 def test_lowest_balance_method(sctx):
     s = sctx
     siti, budi, wati, _deposit = january_savers(s)

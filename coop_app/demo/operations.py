@@ -1,0 +1,153 @@
+"""The demo's operations, each through its service as a treasurer or manager would."""
+from decimal import Decimal
+
+from ..enterprises.service import create_enterprise
+from ..ledger import service as ledger
+from ..loans.monthend import run_loan_month_end
+from ..members import leaving
+from ..members import service as members
+from ..members.migrants import MigrantData
+from ..members.models import RETURNEE
+from ..savings import arrears, monthend, remittance
+from ..savings import service as savings
+from ..savings.models import MUDHARABAH, POKOK, WADIAH, WAJIB
+from ..savings.products import product_summaries
+from .cast import _round_down
+from .regions import REFERENCE_PREFIX
+
+DEMO_PASSWORD = "Desmigratif2026"
+# Month-end amounts of a BMT, as parts of the product's balance: the income the manager
+# declares distributable from mudharabah funds (about 12% a year before the nisbah) and the
+# discretionary wadiah bonus (about 1.2% a year).
+MUDHARABAH_INCOME_RATE = Decimal("0.01")
+WADIAH_BONUS_RATE = Decimal("0.001")
+CASH_KEPT = Decimal(10_000_000)  # cash the counter keeps; the rest is banked each month
+
+# -- the operations, each through its service ------------------------------------------------
+
+def _record_migrant(books, migrant):
+    record = members.create_migrant(
+        books.coop.id, migrant.name, migrant.country, migrant.sector, migrant.departure,
+        migrant.expected_return, migrant.actual_return, migrant.procedural, migrant.gender)
+    migrant.id = record.id
+
+
+def _register(books, person):
+    coop = books.coop
+    new_migrant = None
+    migrant_id = None
+    if person.category == RETURNEE:
+        m = person.migrant
+        new_migrant = MigrantData(m.name, m.country, m.sector, m.departure, m.expected_return,
+                                  m.actual_return, m.procedural, m.gender)
+    elif person.migrant is not None:
+        migrant_id = person.migrant.id
+    data = members.MemberData(
+        nik=person.nik, name=person.name, gender=person.gender, birth_date=person.birth_date,
+        address=person.address, phone=person.phone, join_date=person.join_date,
+        category=person.category, migrant_worker_id=migrant_id, relationship=person.relationship)
+    member = members.register_member(coop, data, books.cash_id, books.key("join"),
+                                     created_by=books.treasurer_id, new_migrant=new_migrant)
+    person.member_id = member.id
+    if person.category == RETURNEE:
+        person.migrant.id = member.migrant_worker_id
+    for kind, code in ((POKOK, "SP"), (WAJIB, "SW")):
+        person.accounts[code] = savings.account_of_kind(coop.id, member.id, kind).id
+    for code in (person.everyday, person.extra):
+        if code:
+            product = books.products[code]
+            opening = max(product.min_opening, Decimal(50_000))
+            account, _entry = savings.open_account_with_deposit(
+                coop.id, member.id, product.id, person.join_date, opening, books.cash_id,
+                books.key("open"), created_by=books.treasurer_id)
+            person.accounts[code] = account.id
+    if person.allocation:
+        kind, value = person.allocation
+        target = person.accounts[person.extra or person.everyday]
+        remittance.set_allocation(coop.id, member.id, target,
+                                  savings_pct=value if kind == "pct" else None,
+                                  savings_fixed=value if kind == "fixed" else None,
+                                  pay_wajib_due=True)
+    if person.username:
+        members.create_member_login(coop.id, member.id, person.username, DEMO_PASSWORD)
+
+
+def _deposit(books, person, code, amount, day):
+    savings.deposit(books.coop.id, person.accounts[code], amount, day, books.cash_id,
+                    books.key("dep"), created_by=books.treasurer_id)
+
+
+def _collect_wajib(books, person, day):
+    standing = arrears.member_arrears(books.coop.id, person.member_id, day)
+    if standing is not None and standing.amount > 0:
+        arrears.collect_wajib(books.coop.id, person.member_id, day, books.cash_id,
+                              books.key("wajib"), created_by=books.treasurer_id)
+
+
+def _withdraw(books, person, code, percent, day):
+    account = savings.get_account(books.coop.id, person.accounts[code])
+    amount = _round_down(savings.available_to_withdraw(account, day) * percent / 100, 5_000)
+    if amount < 20_000:
+        return
+    # Large sums are paid by transfer from the bank, small ones over the counter.
+    cash_left = ledger.account_balance(books.coop.id, books.cash_id)
+    money = books.cash_id if amount <= 1_000_000 and cash_left >= amount + 500_000 else books.bank_id
+    savings.withdraw(books.coop.id, account.id, amount, day, money, books.key("wd"),
+                     created_by=books.treasurer_id)
+
+
+def _remit(books, person, day, currency, foreign_amount, rate, amount_idr):
+    migrant = person.migrant
+    reference = f"{REFERENCE_PREFIX[migrant.channel]}{day:%y%m%d}{next(books.keys):05d}"
+    remittance.record_remittance(
+        books.coop.id, person.member_id, migrant.id, migrant.channel, currency, day, reference,
+        books.bank_id if migrant.channel == "bank" else books.cash_id, books.key("remit"),
+        foreign_amount=foreign_amount, rate=rate, amount_idr=amount_idr,
+        created_by=books.treasurer_id, today=books.today)
+
+
+def _open_time_deposit(books, person, code, amount, day):
+    product = books.products[code]
+    account, _entry = savings.open_account_with_deposit(
+        books.coop.id, person.member_id, product.id, day, amount, books.bank_id,
+        books.key("td"), created_by=books.treasurer_id)
+    person.accounts[code] = account.id
+
+
+def _add_enterprise(books, person, data):
+    enterprise = create_enterprise(books.coop.id, person.member_id, data)
+    if enterprise.active:  # a business that has closed down finances nothing
+        person.enterprise_id = enterprise.id
+
+
+def _leave(books, person):
+    leaving.resign_member(books.coop.id, person.member_id, person.leaves_on, books.cash_id,
+                          books.key("leave"), created_by=books.manager_id)
+
+
+def _bank_the_cash(books, day):
+    """Cash above what the counter needs goes to the bank at the end of the month."""
+    surplus = ledger.account_balance(books.coop.id, books.cash_id) - CASH_KEPT
+    if surplus >= 1_000_000:
+        amount = _round_down(surplus, 1_000_000)
+        ledger.post_manual_entry(
+            books.coop.id, day, "Setor kelebihan kas ke rekening bank koperasi",
+            [(books.bank_id, amount, None, None), (books.cash_id, None, amount, None)],
+            books.key("bank"), created_by=books.manager_id)
+
+
+def _month_end(books, end):
+    """Interest (KSP) or profit sharing and the wadiah bonus (BMT) for the month."""
+    amounts = {}
+    for product, _accounts, total in product_summaries(books.coop.id):
+        if product.kind == MUDHARABAH or (product.kind not in (POKOK, WAJIB, WADIAH)
+                                          and product.nisbah_member_pct):
+            basis = _round_down(total * MUDHARABAH_INCOME_RATE, 1000)
+        elif product.kind == WADIAH:
+            basis = _round_down(total * WADIAH_BONUS_RATE, 1)
+        else:
+            continue
+        if basis > 0:
+            amounts[product.id] = basis
+    monthend.run_month_end(books.coop, end, amounts, run_by=books.manager_id, today=books.today)
+    run_loan_month_end(books.coop.id, end, books.manager_id, today=books.today)

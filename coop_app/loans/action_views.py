@@ -1,0 +1,216 @@
+"""What staff do to a loan, one page and one service call each: approve or reject (a manager
+who did not record the application: the service refuses otherwise), cancel, disburse,
+repay, pay off at the quote shown, restructure and write off (managers), and record a
+recovery after write-off.
+
+Every form carries a submission key: posting actions hand it to the service as the journal
+entry's idempotency key, and a key this browser already sent is answered with the first
+result, so a double submit acts once.
+"""
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from flask import flash, g, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..auth.access import STAFF, require_role
+from ..auth.models import MANAGER
+from ..errors import DomainError
+from ..extensions import db
+from ..members.service import get_member
+from ..money import format_money
+from . import repayment, service, workout
+from . import models as m
+from .forms import (ApproveForm, DisburseForm, PayoffForm, ReasonForm, RecoveryForm, RepayForm,
+                    RestructureForm)
+from .views import REFUSED, bp, done, get_loan_or_404, refused, replay, savings_choices
+
+
+def _render(loan, form, action, status=200, **extra):
+    return render_template("loans/action.html", loan=loan, member=get_member(g.coop.id, loan.member_id),
+                           form=form, action=action, **extra), status
+
+
+def _perform(loan_id, form, action, call, message, receipt=False, **extra):
+    """The shared shape of an action: validate, replay a known key, call the service on the
+    locked loan, then commit and go back to the loan, or roll back and show the form again
+    with why (422)."""
+    if form.validate_on_submit():
+        replayed = replay(form.key.data)
+        if replayed:
+            return replayed
+        try:
+            result = call(get_loan_or_404(loan_id, lock=True))
+        except DomainError as error:
+            refused(error, form)
+        else:
+            args = {"loan_id": loan_id}
+            if receipt:
+                args["receipt"] = result.id
+            return done(form.key.data, url_for("loans.detail", **args), message)
+    return _render(get_loan_or_404(loan_id), form, action,
+                   REFUSED if request.method == "POST" else 200, **extra)
+
+
+def _savings_field(form, loan):
+    form.savings_account.choices = savings_choices(loan.member_id, blank="—", withdrawable=True)
+
+
+def _money_source(form, name):
+    """(source, savings account id): the account only when the money moves through savings."""
+    source = form[name].data
+    return source, form.savings_account.data if source == "savings" else None
+
+
+# -- decisions -------------------------------------------------------------------------------
+
+@bp.route("/<int:loan_id>/approve", methods=["GET", "POST"])
+@require_role(MANAGER)
+def approve(loan_id):
+    form = ApproveForm()
+    return _perform(loan_id, form, "approve", lambda loan: service.approve_loan(
+        loan.cooperative_id, loan.id, current_user.id, form.on.data,
+        reason=(form.reason.data or "").strip() or None), _("The loan was approved."))
+
+
+@bp.route("/<int:loan_id>/reject", methods=["GET", "POST"])
+@require_role(MANAGER)
+def reject(loan_id):
+    form = ReasonForm()
+    return _perform(loan_id, form, "reject", lambda loan: service.reject_loan(
+        loan.cooperative_id, loan.id, current_user.id, form.on.data, form.reason.data.strip()),
+        _("The application was rejected."))
+
+
+@bp.route("/<int:loan_id>/cancel", methods=["GET", "POST"])
+@require_role(*STAFF)
+def cancel(loan_id):
+    form = ReasonForm()
+    return _perform(loan_id, form, "cancel", lambda loan: service.cancel_loan(
+        loan.cooperative_id, loan.id, current_user.id, form.on.data, form.reason.data.strip()),
+        _("The loan was cancelled."))
+
+
+# -- money in and out --------------------------------------------------------------------------
+
+@bp.route("/<int:loan_id>/disburse", methods=["GET", "POST"])
+@require_role(*STAFF)
+def disburse(loan_id):
+    loan = get_loan_or_404(loan_id)
+    form = DisburseForm()
+    _savings_field(form, loan)
+
+    def call(loan):
+        to, account_id = _money_source(form, "to")
+        return service.disburse_loan(loan.cooperative_id, loan.id, current_user.id, form.on.data,
+                                     to=to, savings_account_id=account_id,
+                                     idempotency_key=form.key.data)
+    net = loan.amount - (loan.admin_fee or 0)
+    return _perform(loan_id, form, "disburse", call, _("The loan was disbursed."), net=net)
+
+
+@bp.route("/<int:loan_id>/repay", methods=["GET", "POST"])
+@require_role(*STAFF)
+def repay(loan_id):
+    loan = get_loan_or_404(loan_id)
+    form = RepayForm()
+    _savings_field(form, loan)
+
+    def call(loan):
+        source, account_id = _money_source(form, "source")
+        return repayment.repay_loan(loan.cooperative_id, loan.id, form.amount.data, form.on.data,
+                                    current_user.id, source=source, savings_account_id=account_id,
+                                    idempotency_key=form.key.data)
+    return _perform(loan_id, form, "repay", call, _("The repayment was recorded."), receipt=True,
+                    **_figures(loan, form.on.data if isinstance(form.on.data, date) else None))
+
+
+def _figures(loan, on):
+    """What is due and what paying off would cost on the form's date (today on first display)."""
+    on = on or date.today()
+    if loan.status != m.ACTIVE:
+        return {"due": None, "quote": None, "quote_on": on}
+    try:
+        return {"due": repayment.amount_due(loan, on), "quote": repayment.payoff_quote(loan, on),
+                "quote_on": on}
+    except DomainError as error:  # e.g. a date before the disbursement
+        db.session.rollback()
+        flash(str(error), "warning")
+        return {"due": None, "quote": None, "quote_on": on}
+
+
+@bp.route("/<int:loan_id>/payoff", methods=["GET", "POST"])
+@require_role(*STAFF)
+def payoff(loan_id):
+    loan = get_loan_or_404(loan_id)
+    form = PayoffForm()
+    _savings_field(form, loan)
+    if request.method == "GET" and _day(request.args.get("on")):
+        form.on.data = _day(request.args.get("on"))
+    shown_total = _decimal(form.quoted_total.data)  # the quote the person saw when submitting
+    figures = _figures(loan, form.on.data if isinstance(form.on.data, date) else None)
+    if figures["quote"] is not None:
+        form.quoted_total.data = str(figures["quote"].total)  # the quote this page shows now
+
+    def call(loan):
+        quote = repayment.payoff_quote(loan, form.on.data) if loan.status == m.ACTIVE else None
+        if quote is not None and shown_total != quote.total:
+            raise DomainError(_("The amount to pay off on that date is %(total)s, not the amount "
+                                "shown before; check it and submit again.", total=_money(quote.total)))
+        source, account_id = _money_source(form, "source")
+        return repayment.pay_off_loan(loan.cooperative_id, loan.id, form.on.data, current_user.id,
+                                      source=source, savings_account_id=account_id,
+                                      idempotency_key=form.key.data)
+    return _perform(loan_id, form, "payoff", call, _("The loan was paid off."), receipt=True,
+                    **figures)
+
+
+def _day(text):
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def _decimal(text):
+    try:
+        return Decimal(text) if text else None
+    except InvalidOperation:
+        return None
+
+
+def _money(amount):
+    return format_money(amount, str(get_locale()))
+
+
+# -- workout ------------------------------------------------------------------------------------
+
+@bp.route("/<int:loan_id>/restructure", methods=["GET", "POST"])
+@require_role(MANAGER)
+def restructure(loan_id):
+    form = RestructureForm()
+    return _perform(loan_id, form, "restructure", lambda loan: workout.restructure_loan(
+        loan.cooperative_id, loan.id, current_user.id, form.on.data, form.term.data,
+        rate_bp=form.rate.data, grace=form.grace.data or 0, reason=form.reason.data.strip()),
+        _("The loan was restructured; its new schedule is below."))
+
+
+@bp.route("/<int:loan_id>/write-off", methods=["GET", "POST"])
+@require_role(MANAGER)
+def write_off(loan_id):
+    form = ReasonForm()
+    return _perform(loan_id, form, "write_off", lambda loan: workout.write_off_loan(
+        loan.cooperative_id, loan.id, current_user.id, form.on.data, form.reason.data.strip()),
+        _("The loan was written off."))
+
+
+@bp.route("/<int:loan_id>/recovery", methods=["GET", "POST"])
+@require_role(*STAFF)
+def recovery(loan_id):
+    form = RecoveryForm()
+    return _perform(loan_id, form, "recovery", lambda loan: workout.record_recovery(
+        loan.cooperative_id, loan.id, form.amount.data, form.on.data, current_user.id,
+        source=form.source.data, idempotency_key=form.key.data),
+        _("The recovery was recorded."), receipt=True)

@@ -1,0 +1,141 @@
+"""The loan's documents in Indonesian with the cooperative's letterhead: the agreement (an
+akad for sharia financing: murabahah, qardh, mudharabah; a perjanjian pinjaman otherwise)
+with its schedule, the schedule on its own, and the receipt (kuitansi) of a repayment.
+Staff and the member who owns the loan download the same documents."""
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from babel.dates import format_date as babel_format_date
+from babel.numbers import format_decimal
+from flask import g
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from ..auth.models import User
+from ..enterprises.service import get_enterprise
+from ..errors import NotFound
+from ..extensions import db
+from ..members.service import get_member
+from ..money import ZERO, format_money
+from ..pdf import pdf_response
+from ..savings.terbilang import money_in_words
+from . import models as m
+from . import service
+from .models import LoanPayment
+
+TITLES = {m.MURABAHAH: "Akad Murabahah", m.QARDH: "Akad Qardh", m.MUDHARABAH: "Akad Mudharabah"}
+METHODS_ID = {m.FLAT: "bunga tetap (flat)", m.EFFECTIVE: "bunga menurun (efektif, pokok sama)",
+              m.ANNUITY: "anuitas", m.MURABAHAH: "murabahah", m.QARDH: "qardh",
+              m.MUDHARABAH: "mudharabah"}
+FREQUENCIES_ID = {m.MONTHLY: "bulanan", m.WEEKLY: "mingguan"}
+SOURCES_ID = {"cash": "Tunai", "bank": "Transfer bank", "savings": "Pemindahbukuan dari simpanan",
+              "remittance": "Kiriman uang (remitansi)", "recovery": "Tunai"}
+
+
+@dataclass
+class Row:
+    n: int
+    due_date: date
+    principal: Decimal
+    interest: Decimal
+    total: Decimal
+    balance: Decimal
+
+
+def _indonesian():
+    """Amounts, dates and percentages written in Indonesian whatever the reader's language."""
+    return {"rp": lambda amount: format_money(amount, "id") if amount is not None else "",
+            "tgl": lambda day: babel_format_date(day, "d MMMM y", locale="id") if day else "",
+            "pct": lambda bp: format_decimal(Decimal(bp or 0) / 100, locale="id"),
+            "coop": g.coop, "printed_on": date.today()}
+
+
+def interest_word(method):
+    """What the charge part of an instalment is called in the documents."""
+    return {m.MURABAHAH: "Margin", m.MUDHARABAH: "Bagi hasil", m.QARDH: "Jasa"}.get(method, "Bunga")
+
+
+def schedule_rows(loan):
+    """The loan's current schedule; before disbursement, the one it would have."""
+    if loan.status in (m.APPLIED, m.APPROVED, m.REJECTED, m.CANCELLED):
+        return [Row(i.n, i.due_date, i.principal, i.interest, i.total, i.balance)
+                for i in service.preview_schedule(loan, start=date.today()).installments]
+    return [Row(i.n, i.due_date, i.principal, i.interest, i.total, i.balance_after)
+            for i in service.installments(loan)]
+
+
+def _totals(rows):
+    return {"principal": sum((r.principal for r in rows), ZERO),
+            "interest": sum((r.interest for r in rows), ZERO),
+            "total": sum((r.total for r in rows), ZERO)}
+
+
+def _name(user_id):
+    return db.session.get(User, user_id).full_name if user_id else None
+
+
+def _loan_context(loan):
+    rows = schedule_rows(loan)
+    member = get_member(loan.cooperative_id, loan.member_id)
+    enterprise = None
+    if loan.enterprise_id:
+        enterprise = get_enterprise(loan.cooperative_id, loan.enterprise_id)
+    return dict(loan=loan, member=member, enterprise=enterprise, product=loan.product, rows=rows,
+                totals=_totals(rows), interest_word=interest_word(loan.method),
+                method_id=METHODS_ID.get(loan.method, loan.method),
+                frequency_id=FREQUENCIES_ID.get(loan.frequency, loan.frequency),
+                sharia=loan.method in m.SHARIA_METHODS, **_indonesian())
+
+
+def agreement_context(loan):
+    context = _loan_context(loan)
+    margin = loan.margin or ZERO
+    context.update(
+        title=TITLES.get(loan.method, "Perjanjian Pinjaman"),
+        number=f"{loan.number}/AKAD" if loan.method in m.SHARIA_METHODS else f"{loan.number}/PP",
+        sale_price=(loan.cost_price or loan.amount) + margin,
+        debt=loan.amount + margin,
+        first_instalment=context["rows"][0] if context["rows"] else None,
+        officer=_name(loan.decided_by), words=money_in_words(loan.amount))
+    return context
+
+
+def agreement_pdf(loan):
+    return pdf_response("loan_agreement.html", f"akad-{loan.number}.pdf".replace("/", "-"),
+                        **agreement_context(loan))
+
+
+def schedule_pdf(loan):
+    return pdf_response("loan_schedule.html", f"jadwal-{loan.number}.pdf".replace("/", "-"),
+                        **_loan_context(loan))
+
+
+# -- receipts ------------------------------------------------------------------------------------
+
+def get_payment(loan, payment_id):
+    """A payment of this loan (never of another one, whatever its id); NotFound otherwise."""
+    payment = db.session.execute(select(LoanPayment).where(
+        LoanPayment.cooperative_id == loan.cooperative_id, LoanPayment.loan_id == loan.id,
+        LoanPayment.id == payment_id)).scalar_one_or_none()
+    if payment is None:
+        raise NotFound(_l("Payment not found."))
+    return payment
+
+
+def receipt_number(payment):
+    return f"KWP/{payment.paid_on.year}/{payment.id:06d}"
+
+
+def receipt_context(loan, payment):
+    context = _loan_context(loan)
+    context.update(payment=payment, number=receipt_number(payment),
+                   source=SOURCES_ID.get(payment.source, payment.source),
+                   penalty_word="Ta'zir (dana sosial)" if context["sharia"] else "Denda keterlambatan",
+                   words=money_in_words(payment.amount), served_by=_name(payment.created_by))
+    return context
+
+
+def receipt_pdf(loan, payment):
+    return pdf_response("loan_receipt.html", f"kuitansi-{receipt_number(payment)}.pdf".replace("/", "-"),
+                        **receipt_context(loan, payment))

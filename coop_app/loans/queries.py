@@ -1,0 +1,116 @@
+"""Reading loans: one loan, a member's loans, the schedule, what is overdue, and the history.
+(service.py re-exports these; import them from there.)"""
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from ..errors import NotFound
+from ..extensions import db
+from ..money import ZERO
+from ..savings.service import rupiah  # noqa: F401 (amounts in messages, one helper)
+from .models import (ACTIVE, APPLIED, APPROVED, CANCELLED, PAID_OFF, REJECTED, WRITTEN_OFF, Loan,
+                     LoanEvent, LoanInstallment)
+
+STATUS_LABELS = {
+    APPLIED: _l("awaiting a decision"), APPROVED: _l("approved"), REJECTED: _l("rejected"),
+    ACTIVE: _l("active"), PAID_OFF: _l("paid off"), WRITTEN_OFF: _l("written off"),
+    CANCELLED: _l("cancelled"),
+}
+
+
+@dataclass(frozen=True)
+class Arrears:
+    days_past_due: int
+    overdue_installments: int
+    overdue_principal: Decimal
+    overdue_interest: Decimal
+    penalty_due: Decimal
+    total_overdue: Decimal
+
+
+def get_loan(cooperative_id, loan_id, lock=False):
+    query = select(Loan).where(Loan.cooperative_id == cooperative_id, Loan.id == loan_id)
+    if lock:
+        # PostgreSQL: hold the loan row (not its joined product) until commit.
+        query = query.with_for_update(of=Loan).execution_options(populate_existing=True)
+    loan = db.session.execute(query).scalar_one_or_none()
+    if loan is None:
+        raise NotFound(_l("Loan not found."))
+    return loan
+
+
+def member_loans(cooperative_id, member_id):
+    return db.session.execute(select(Loan).where(
+        Loan.cooperative_id == cooperative_id, Loan.member_id == member_id)
+        .order_by(Loan.applied_on.desc(), Loan.id.desc())).scalars().all()
+
+
+def installments(loan, include_superseded=False):
+    query = select(LoanInstallment).where(LoanInstallment.loan_id == loan.id)
+    if not include_superseded:
+        query = query.where(LoanInstallment.superseded.is_(False))
+    return db.session.execute(query.order_by(LoanInstallment.version, LoanInstallment.n)).scalars().all()
+
+
+def open_installments(loan, lock=False):
+    """The unsettled instalments of the current schedule, oldest due first."""
+    query = (select(LoanInstallment)
+             .where(LoanInstallment.loan_id == loan.id, LoanInstallment.superseded.is_(False),
+                    LoanInstallment.paid_on.is_(None))
+             .order_by(LoanInstallment.due_date, LoanInstallment.version, LoanInstallment.n))
+    if lock:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    return db.session.execute(query).scalars().all()
+
+
+def has_outstanding_loan(cooperative_id, member_id):
+    """Whether the member has a loan approved or not yet repaid (a member cannot leave then)."""
+    return db.session.execute(select(Loan.id).where(
+        Loan.cooperative_id == cooperative_id, Loan.member_id == member_id,
+        Loan.status.in_((APPROVED, ACTIVE))).limit(1)).first() is not None
+
+
+def next_due(loan, on=None):
+    """The first unsettled instalment, or None."""
+    return db.session.execute(
+        select(LoanInstallment)
+        .where(LoanInstallment.loan_id == loan.id, LoanInstallment.superseded.is_(False),
+               LoanInstallment.paid_on.is_(None))
+        .order_by(LoanInstallment.due_date, LoanInstallment.n).limit(1)).scalar_one_or_none()
+
+
+def unpaid_interest(row):
+    return row.interest - row.paid_interest - row.waived_interest
+
+
+def unpaid_principal(row):
+    return row.principal - row.paid_principal
+
+
+def arrears(loan, on):
+    """What is overdue on `on`: instalments whose due date has passed, and late charges."""
+    if not isinstance(on, date):
+        raise TypeError(f"on must be a date, not {on!r}")
+    overdue = [row for row in open_installments(loan) if row.due_date < on]
+    principal = sum((unpaid_principal(row) for row in overdue), ZERO)
+    interest = sum((unpaid_interest(row) for row in overdue), ZERO)
+    days = (on - overdue[0].due_date).days if overdue else 0
+    return Arrears(days, len(overdue), principal, interest, loan.penalty_due,
+                   principal + interest + loan.penalty_due)
+
+
+def add_event(loan, kind, on, user_id, note=None, entry_id=None, detail=None):
+    event = LoanEvent(cooperative_id=loan.cooperative_id, loan_id=loan.id, kind=kind, event_date=on,
+                      user_id=user_id, entry_id=entry_id, note=(note or None) and note[:300],
+                      detail=detail)
+    db.session.add(event)
+    db.session.flush()
+    return event
+
+
+def events(loan):
+    return db.session.execute(select(LoanEvent).where(LoanEvent.loan_id == loan.id)
+                              .order_by(LoanEvent.event_date, LoanEvent.id)).scalars().all()

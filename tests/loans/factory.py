@@ -1,0 +1,144 @@
+"""Helpers to make loans in tests through the service: members, money in the till, products by
+code, and a loan taken from application to disbursement. Used by the loans tests of every
+engineer (import from tests.loans.factory)."""
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from coop_app.extensions import db
+from coop_app.ledger.check import check_ledger
+from coop_app.ledger.models import GLAccount, JournalLine
+from coop_app.ledger.posting import Line, post_entry
+from coop_app.ledger.service import account_by_key
+from coop_app.loans import service
+from coop_app.loans.models import LoanProduct
+from coop_app.members.models import Member
+
+D = Decimal
+JOINED = date(2022, 1, 10)
+
+
+def key():
+    return uuid.uuid4().hex
+
+
+def add_member(coop_id, number, name, joined=JOINED, user_id=None, gender="F", category="family"):
+    member = Member(cooperative_id=coop_id, member_number=number, nik=number.replace(".", "").rjust(16, "3"),
+                    name=name, name_search=name.lower(), gender=gender, birth_date=date(1985, 5, 17),
+                    address="Blok Karanganyar RT 02", join_date=joined, category=category,
+                    user_id=user_id)
+    db.session.add(member)
+    db.session.flush()
+    return member
+
+
+def fund(coop_id, amount, on=date(2022, 1, 1), to="cash"):
+    """Put money in the cooperative's cash (or bank): a grant, so loans can be paid out."""
+    account = account_by_key(coop_id, to).id
+    grants = account_by_key(coop_id, "grants").id
+    return post_entry(coop_id, on, "manual", "Hibah modal usaha", [Line(account, D(amount)),
+                      Line(grants, -D(amount))], key())
+
+
+def product(coop_id, code):
+    return db.session.execute(db.select(LoanProduct).where(
+        LoanProduct.cooperative_id == coop_id, LoanProduct.code == code)).scalar_one()
+
+
+def active_loan(coop_id, member_id, code, amount, term, applied_by, approved_by, on,
+                purpose="Modal usaha", to="cash", **options):
+    """Apply, approve and disburse on the same day `on`; returns the active loan."""
+    loan = service.apply_loan(coop_id, member_id, product(coop_id, code).id,
+                              D(amount) if amount is not None else None, term, purpose, on,
+                              applied_by, **options)
+    service.approve_loan(coop_id, loan.id, approved_by, on)
+    return service.disburse_loan(coop_id, loan.id, applied_by, on, to=to)
+
+
+def entry_lines(entry_id):
+    """{account system key: signed amount} of one entry (debit positive)."""
+    rows = db.session.execute(
+        db.select(GLAccount.system_key, db.func.sum(JournalLine.amount))
+        .join(GLAccount, GLAccount.id == JournalLine.account_id)
+        .where(JournalLine.entry_id == entry_id).group_by(GLAccount.system_key)).all()
+    return {k: v for k, v in rows if v}
+
+
+def balance(coop_id, system_key):
+    from coop_app.ledger.service import account_balance
+    return account_balance(coop_id, account_by_key(coop_id, system_key).id)
+
+
+def assert_books_clean(cooperative_id=None):
+    _facts, problems = check_ledger(cooperative_id)
+    assert problems == []
+
+
+# -- a world with borrowers ------------------------------------------------------------------
+
+@dataclass
+class Borrowers:
+    ksp_id: int
+    bmt_id: int
+    other_id: int
+    siti: int  # KSP-A, sukarela account `siti_ss` with 5.000.000, enterprise `warung`
+    budi: int  # KSP-A, no savings
+    aminah: int  # BMT-C, wadiah account `aminah_wd` with 2.000.000
+    siti_ss: int
+    aminah_wd: int
+    warung: int  # Siti's enterprise
+    bengkel: int  # Budi's enterprise
+    users: dict
+
+    def user_id(self, username):
+        return self.users[username]
+
+
+def build_borrowers(cash=D("1000000000")):
+    from coop_app.enterprises.models import Enterprise
+    from coop_app.savings import service as savings
+    from coop_app.savings.models import SavingsProduct
+    from ..conftest import build_world
+
+    world = build_world()
+
+    def open_with(coop_id, member_id, code, amount, on=date(2022, 1, 10)):
+        product_id = db.session.execute(db.select(SavingsProduct.id).where(
+            SavingsProduct.cooperative_id == coop_id, SavingsProduct.code == code)).scalar_one()
+        account, _entry = savings.open_account_with_deposit(
+            coop_id, member_id, product_id, on, D(amount), account_by_key(coop_id, "cash").id, key())
+        return account
+
+    def enterprise(coop_id, member_id, name):
+        row = Enterprise(cooperative_id=coop_id, member_id=member_id, name=name, sector="trade",
+                         products="Sembako", start_date=date(2020, 1, 1))
+        db.session.add(row)
+        db.session.flush()
+        return row
+
+    siti = add_member(world.ksp_id, "2022.00001", "Siti Rahayu")
+    budi = add_member(world.ksp_id, "2022.00002", "Budi Santoso", gender="M")
+    aminah = add_member(world.bmt_id, "2022.00001", "Aminah")
+    siti_ss = open_with(world.ksp_id, siti.id, "SS", "5000000")
+    aminah_wd = open_with(world.bmt_id, aminah.id, "WD", "2000000")
+    for coop_id in (world.ksp_id, world.bmt_id):
+        fund(coop_id, cash)
+    warung = enterprise(world.ksp_id, siti.id, "Warung Siti")
+    bengkel = enterprise(world.ksp_id, budi.id, "Bengkel Budi")
+    db.session.commit()
+    return Borrowers(world.ksp_id, world.bmt_id, world.other_id, siti.id, budi.id, aminah.id,
+                     siti_ss.id, aminah_wd.id, warung.id, bengkel.id, world.users)
+
+
+@pytest.fixture
+def lw(app):
+    """Service-layer context over the borrowers' world; messages read in English."""
+    from flask import g
+    from flask_babel import force_locale
+    with app.app_context(), force_locale("en"):
+        g.actor_id = None
+        yield build_borrowers()
+        db.session.rollback()
