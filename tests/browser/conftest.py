@@ -69,9 +69,18 @@ def page(browser, live_server):
     assert not errors, f"the page logged errors: {errors}"
 
 
+def follow(locator):
+    """Click a link or a submit button and wait until
+    the page it leads to has loaded. A bare click returns once the navigation has started,
+    so reading the page right after it can still see the old document or a half-parsed
+    new one."""
+    with locator.page.expect_navigation():
+        locator.click()
+
+
 def login(page, username, password="rahasia-123"):
     page.goto(page.base + "/login")
     page.fill("#username", username)
     page.fill("#password", password)
-    page.press("#password", "Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.press("#password", "Enter")

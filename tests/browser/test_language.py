@@ -1,15 +1,15 @@
 """A person logs in and switches the interface between Indonesian and English."""
-from .conftest import login
+from .conftest import follow, login
 
 
 def test_login_page_is_indonesian_by_default_and_switches_to_english(page):
     page.goto(page.base + "/login")
     assert page.locator("html").get_attribute("lang") == "id"
     assert page.locator("h1").inner_text() == "Masuk"
-    page.click("#lang-switch")
+    follow(page.locator("#lang-switch"))
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.locator("h1").inner_text() == "Log in"
-    page.click("#lang-switch")
+    follow(page.locator("#lang-switch"))
     assert page.locator("h1").inner_text() == "Masuk"
 
 

@@ -7,7 +7,7 @@ from coop_app.extensions import db
 from coop_app.ledger import service as ledger
 from coop_app.ledger.models import JournalEntry
 
-from .conftest import login
+from .conftest import follow, login
 
 
 def _fund_cash(server, amount):
@@ -28,12 +28,12 @@ def test_manager_records_finds_and_reverses_an_expense_voucher(page, live_server
     assert page.url.endswith("/c/KSP-A/")
     assert page.locator("#summary-cash").inner_text() == "Rp10.000.000"
 
-    page.click("main >> text=Bukti kas keluar")
+    follow(page.locator("main >> text=Bukti kas keluar"))
     page.select_option("#cash_account", label="1101 · Kas")
     page.select_option("#counter_account", label="5203 · Beban Alat Tulis Kantor")
     page.fill("#amount", "1.250.000")
     page.fill("#description", "Beli kertas kuitansi dan tinta printer")
-    page.click("button:has-text('Catat pembayaran')")
+    follow(page.locator("button:has-text('Catat pembayaran')"))
 
     assert "/ledger/entries/" in page.url
     lines = page.locator("table").first.inner_text()
@@ -57,7 +57,7 @@ def test_manager_records_finds_and_reverses_an_expense_voucher(page, live_server
     page.goto(page.base + f"/c/KSP-A/ledger/entries/{voucher_id}")
     page.fill("#reason", "Salah catat: kertas dibeli dengan dana pribadi pengurus")
     page.once("dialog", lambda dialog: dialog.accept())
-    page.click("button:has-text('Balik')")
+    follow(page.locator("button:has-text('Balik')"))
     assert page.locator("#entry-reverses").inner_text().startswith(f"#{voucher_id}")
 
     page.goto(page.base + "/c/KSP-A/ledger/journal")

@@ -7,7 +7,7 @@ from coop_app.extensions import db
 from coop_app.members.models import Member
 from coop_app.savings.models import Remittance
 
-from .conftest import login
+from .conftest import follow, login
 
 
 def _pdf(page, href):
@@ -34,7 +34,7 @@ def test_treasurer_registers_a_family_takes_savings_and_a_remittance(page, live_
     page.fill("#migrant_country", "Malaysia")
     page.select_option("#migrant_sector", "plantation")
     page.fill("#migrant_departure", (date.today() - timedelta(days=400)).isoformat())
-    page.click("main button[type=submit]")
+    follow(page.locator("main button[type=submit]"))
     assert "/members/" in page.url and "Tarsih" in page.locator("main").inner_text()
     with live_server.app.app_context():
         member = db.session.execute(db.select(Member).where(Member.nik == "3212055405900001")).scalar_one()
@@ -42,10 +42,10 @@ def test_treasurer_registers_a_family_takes_savings_and_a_remittance(page, live_
         assert member.migrant_worker.name == "Dulkarim" and member.relationship == "spouse"
 
     # Deposit into her simpanan wajib account, then print the receipt.
-    page.click("main a:has-text('SW-')")
-    page.click("main a:has-text('Setor')")
+    follow(page.locator("main a:has-text('SW-')"))
+    follow(page.locator("main a:has-text('Setor')"))
     page.fill("#amount", "40.000")
-    page.click("main button[type=submit]")
+    follow(page.locator("main button[type=submit]"))
     receipt = page.locator("#receipt-ready a").get_attribute("href")
     _pdf(page, receipt)
     assert "Rp160.000" not in page.locator("main").inner_text()  # pokok is not in this account
@@ -56,7 +56,7 @@ def test_treasurer_registers_a_family_takes_savings_and_a_remittance(page, live_
     page.fill("#foreign_amount", "1.500")
     page.fill("#rate", "3.412,50")
     page.fill("#reference", "MBB-2026-0001")
-    page.click("main button[type=submit]")
+    follow(page.locator("main button[type=submit]"))
     assert "Rp5.118.750" in page.locator("main").inner_text()
     _pdf(page, page.locator("#receipt-link").get_attribute("href"))
     with live_server.app.app_context():
