@@ -54,6 +54,15 @@ def _perform(loan_id, form, action, call, message, receipt=False, **extra):
                    REFUSED if request.method == "POST" else 200, **extra)
 
 
+def _perform_with_reason(loan_id, action, decide, message):
+    """Reject, cancel, write off: a date and a reason, handed to `decide` as
+    (cooperative, loan, user, date, reason)."""
+    form = ReasonForm()
+    return _perform(loan_id, form, action, lambda loan: decide(
+        loan.cooperative_id, loan.id, current_user.id, form.on.data, form.reason.data.strip()),
+        message)
+
+
 def _savings_field(form, loan):
     form.savings_account.choices = savings_choices(loan.member_id, blank="—", withdrawable=True)
 
@@ -78,19 +87,15 @@ def approve(loan_id):
 @bp.route("/<int:loan_id>/reject", methods=["GET", "POST"])
 @require_role(MANAGER)
 def reject(loan_id):
-    form = ReasonForm()
-    return _perform(loan_id, form, "reject", lambda loan: service.reject_loan(
-        loan.cooperative_id, loan.id, current_user.id, form.on.data, form.reason.data.strip()),
-        _("The application was rejected."))
+    return _perform_with_reason(loan_id, "reject", service.reject_loan,
+                                _("The application was rejected."))
 
 
 @bp.route("/<int:loan_id>/cancel", methods=["GET", "POST"])
 @require_role(*STAFF)
 def cancel(loan_id):
-    form = ReasonForm()
-    return _perform(loan_id, form, "cancel", lambda loan: service.cancel_loan(
-        loan.cooperative_id, loan.id, current_user.id, form.on.data, form.reason.data.strip()),
-        _("The loan was cancelled."))
+    return _perform_with_reason(loan_id, "cancel", service.cancel_loan,
+                                _("The loan was cancelled."))
 
 
 # -- money in and out --------------------------------------------------------------------------
@@ -200,10 +205,8 @@ def restructure(loan_id):
 @bp.route("/<int:loan_id>/write-off", methods=["GET", "POST"])
 @require_role(MANAGER)
 def write_off(loan_id):
-    form = ReasonForm()
-    return _perform(loan_id, form, "write_off", lambda loan: workout.write_off_loan(
-        loan.cooperative_id, loan.id, current_user.id, form.on.data, form.reason.data.strip()),
-        _("The loan was written off."))
+    return _perform_with_reason(loan_id, "write_off", workout.write_off_loan,
+                                _("The loan was written off."))
 
 
 @bp.route("/<int:loan_id>/recovery", methods=["GET", "POST"])
