@@ -110,7 +110,7 @@ def _cooperative(app):
     from coop_app.cooperatives.service import create_cooperative
     from coop_app.extensions import db
     from coop_app.ledger import service as ledger
-    from coop_app.savings import service as savings
+    from coop_app.savings.products import products as savings_products
 
     with app.app_context():
         coop = create_cooperative(
@@ -123,7 +123,7 @@ def _cooperative(app):
         # against a real closed period.
         ledger.close_period(coop, CLOSED_THROUGH, today=JOIN_FROM)
         accounts = {a.system_key: a.id for a in ledger.accounts(coop.id, postable=True)}
-        products = {p.code: p.id for p in savings.products(coop.id)}
+        products = {p.code: p.id for p in savings_products(coop.id)}
         coop_id = coop.id
         db.session.commit()
         db.session.remove()

@@ -83,7 +83,7 @@ def _register_models():
 def _register_subledgers():
     from .ledger.check import register_subledger_check
     from .loans.check import check_loans_subledger
-    from .savings.service import check_savings_subledger
+    from .savings.check import check_savings_subledger
 
     register_subledger_check(check_savings_subledger)
     register_subledger_check(check_loans_subledger)
@@ -104,6 +104,7 @@ def _register_blueprints(app):
     from .portal.views import bp as portal_bp
     from .savings.remittance_views import bp as remittances_bp
     from .savings.views import bp as savings_bp
+    from .savings import monthend_views  # noqa: F401  (its routes are on the savings blueprint)
 
     for blueprint in (auth_bp, main_bp, coop_bp, admin_bp, ledger_bp, audit_bp, members_bp,
                       migrants_bp, enterprises_bp):

@@ -26,7 +26,7 @@ from coop_app.members.service import returnee_eligible
 from coop_app.savings.arrears import arrears_list
 from coop_app.savings.models import (Remittance, RemittanceAllocation, SavingsAccount,
                                      SavingsMonthEndRun, SavingsProduct, SavingsTransaction)
-from coop_app.savings.service import check_savings_subledger
+from coop_app.savings.check import check_savings_subledger
 
 from .conftest import PG_URL, Auth
 

@@ -9,7 +9,7 @@ from ..errors import DomainError, NotFound
 from ..extensions import db
 from ..ledger.service import install_chart
 from ..loans.products import install_default_products as install_loan_products
-from ..savings.service import install_default_products
+from ..savings.products import install_default_products
 from .models import COOPERATIVE_TYPES, Cooperative
 
 CODE = re.compile(r"^[A-Z0-9][A-Z0-9\-]{1,19}$")

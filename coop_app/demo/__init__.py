@@ -25,7 +25,7 @@ from ..ledger import service as ledger
 from ..ledger.service import EXPENSE_VOUCHER, INCOME_VOUCHER
 from ..members import service as members
 from ..members.models import FAMILY, OTHER, RETURNEE
-from ..savings import service as savings
+from ..savings.products import products as savings_products
 from .cast import HISTORY_MONTHS, _cast, _round_down, _rupiah
 from .loans import schedule_loans
 from .operations import (DEMO_PASSWORD, _add_enterprise, _bank_the_cash, _collect_wajib, _deposit,
@@ -146,7 +146,7 @@ def load_demo(today=None, months=6):
         manager, treasurer = people[f"{prefix}.manajer"], people[f"{prefix}.bendahara"]
         books = Books(coop, manager.id, treasurer.id, ledger.account_by_key(coop.id, "cash").id,
                       ledger.account_by_key(coop.id, "bank").id, today,
-                      {p.code: p for p in savings.products(coop.id)})
+                      {p.code: p for p in savings_products(coop.id)})
         timeline = Timeline(today)
         opening = _month_starts(today, HISTORY_MONTHS)[0]
         timeline.add(opening, OPENING, manager.id, _opening, coop, opening, manager)

@@ -11,6 +11,7 @@ from ..members.models import RETURNEE
 from ..savings import arrears, monthend, remittance
 from ..savings import service as savings
 from ..savings.models import MUDHARABAH, POKOK, WADIAH, WAJIB
+from ..savings.opening import open_account_with_deposit
 from ..savings.products import product_summaries
 from .cast import _round_down
 from .regions import REFERENCE_PREFIX
@@ -57,7 +58,7 @@ def _register(books, person):
         if code:
             product = books.products[code]
             opening = max(product.min_opening, Decimal(50_000))
-            account, _entry = savings.open_account_with_deposit(
+            account, _entry = open_account_with_deposit(
                 coop.id, member.id, product.id, person.join_date, opening, books.cash_id,
                 books.key("open"), created_by=books.treasurer_id)
             person.accounts[code] = account.id
@@ -108,7 +109,7 @@ def _remit(books, person, day, currency, foreign_amount, rate, amount_idr):
 
 def _open_time_deposit(books, person, code, amount, day):
     product = books.products[code]
-    account, _entry = savings.open_account_with_deposit(
+    account, _entry = open_account_with_deposit(
         books.coop.id, person.member_id, product.id, day, amount, books.bank_id,
         books.key("td"), created_by=books.treasurer_id)
     person.accounts[code] = account.id

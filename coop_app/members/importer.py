@@ -14,7 +14,6 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass, field
-from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -24,8 +23,9 @@ from ..extensions import db
 from ..ledger.models import JournalEntry
 from ..ledger.posting import ClosedPeriodError, check_open, closed_through
 from ..ledger.service import account_by_key
+from .import_rows import RowError, _parse_row, _text
 from .migrants import MigrantData, add_migrant
-from .models import CTKI, FAMILY, OTHER, RETURNEE, MigrantWorker
+from .models import MigrantWorker
 from .service import MemberData, check_member, register_member
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -37,48 +37,16 @@ KINDS = ("csv", "xlsx")
 REQUIRED = ("nik", "name", "gender", "birth_date", "address", "join_date", "category")
 OPTIONAL = ("phone", "migrant_name", "migrant_country", "migrant_sector", "relationship",
             "return_date")
-MIGRANT_COLUMNS = ("migrant_name", "migrant_country", "migrant_sector", "relationship",
-                   "return_date")
 COLUMNS = REQUIRED + OPTIONAL
 
-GENDER_WORDS = {"l": "M", "m": "M", "laki-laki": "M", "pria": "M", "male": "M",
-                "p": "F", "f": "F", "perempuan": "F", "wanita": "F", "female": "F"}
-CATEGORY_WORDS = {
-    CTKI: CTKI, "calon pmi": CTKI, "calon tki": CTKI, "cpmi": CTKI,
-    FAMILY: FAMILY, "keluarga": FAMILY, "keluarga pmi": FAMILY, "keluarga tki": FAMILY,
-    RETURNEE: RETURNEE, "purna": RETURNEE, "purna pmi": RETURNEE, "purna tki": RETURNEE,
-    OTHER: OTHER, "lainnya": OTHER, "lain-lain": OTHER,
-}
-SECTOR_WORDS = {
-    "domestic": "domestic", "rumah tangga": "domestic", "prt": "domestic",
-    "caregiving": "caregiving", "perawat": "caregiving", "pengasuh": "caregiving",
-    "manufacturing": "manufacturing", "manufaktur": "manufacturing", "pabrik": "manufacturing",
-    "plantation": "plantation", "perkebunan": "plantation", "pertanian": "plantation",
-    "construction": "construction", "konstruksi": "construction", "bangunan": "construction",
-    "fishing": "fishing", "perikanan": "fishing", "nelayan": "fishing", "abk": "fishing",
-    "hospitality": "hospitality", "perhotelan": "hospitality", "restoran": "hospitality",
-    "other": "other", "lainnya": "other",
-}
-RELATIONSHIP_WORDS = {"spouse": "spouse", "suami": "spouse", "istri": "spouse", "pasangan": "spouse",
-                      "child": "child", "anak": "child",
-                      "parent": "parent", "orang tua": "parent", "ayah": "parent", "ibu": "parent"}
 # Service fields, as their import columns.
 FIELD_COLUMNS = {"migrant": "migrant_name", "actual_return_date": "return_date",
                  "name": "migrant_name", "destination_country": "migrant_country",
                  "sector": "migrant_sector"}
-DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
-ISO = re.compile(r"^\d{4}-\d{2}-\d{2}( 00:00(:00)?)?$")
 
 
 class ImportRefused(DomainError):
     """The file as a whole cannot be imported (size, type, layout)."""
-
-
-@dataclass
-class RowError:
-    row: int          # the row number as the spreadsheet shows it (the header is row 1)
-    column: str       # an import column, or "" for the row as a whole
-    message: object   # a lazy translatable message
 
 
 @dataclass
@@ -196,101 +164,6 @@ def read_import(filename, content, max_rows=MAX_ROWS):
     if not rows:
         raise ImportRefused(_l("The file has a header but no members."))
     return ImportFile(sha256=hashlib.sha256(content).hexdigest(), kind=kind, rows=rows)
-
-
-# -- one row's values ------------------------------------------------------------------------
-
-def _text(value):
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
-def _date(value):
-    """A date cell, or text as YYYY-MM-DD or DD/MM/YYYY; None when empty."""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = _text(value)
-    if not text:
-        return None
-    try:
-        match = DMY.match(text)
-        if match:
-            day, month, year = (int(part) for part in match.groups())
-            return date(year, month, day)
-        if ISO.match(text):
-            return date.fromisoformat(text[:10])
-    except ValueError:
-        pass
-    raise _BadValue(_l("That is not a date. Write it as YYYY-MM-DD or DD/MM/YYYY."))
-
-
-class _BadValue(Exception):
-    pass
-
-
-def _word(value, words, message):
-    text = " ".join(_text(value).lower().split())
-    if text not in words:
-        raise _BadValue(message)
-    return words[text]
-
-
-def _parse_row(row):
-    """Fill row.data / row.migrant from the typed values; return the RowErrors found."""
-    values, errors = row.values, []
-
-    def take(column, parse):
-        try:
-            return parse(values.get(column))
-        except _BadValue as bad:
-            errors.append(RowError(row.number, column, bad.args[0]))
-            return None
-
-    def nik(value):
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            raise _BadValue(_l("Store the NIK as text: a spreadsheet keeps only 15 digits of a number."))
-        return _text(value)
-
-    def required_date(value):
-        day = _date(value)
-        if day is None:
-            raise _BadValue(_l("This field is required."))
-        return day
-
-    gender = take("gender", lambda v: _word(v, GENDER_WORDS, _l("Write the gender as L or P (or M or F).")))
-    category = take("category", lambda v: _word(v, CATEGORY_WORDS, _l(
-        "Write the category as ctki, family, returnee or other (or calon pmi, keluarga, purna, lainnya).")))
-    data = MemberData(nik=take("nik", nik), name=_text(values.get("name")), gender=gender,
-                      birth_date=take("birth_date", required_date),
-                      address=_text(values.get("address")), phone=_text(values.get("phone")) or None,
-                      join_date=take("join_date", required_date), category=category)
-    has_migrant = any(_text(values.get(column)) for column in MIGRANT_COLUMNS)
-    if category in (FAMILY, RETURNEE):
-        if category == FAMILY:
-            data.relationship = take("relationship", lambda v: _word(
-                v, RELATIONSHIP_WORDS, _l("Write the relationship as spouse, child or parent "
-                                          "(or suami, istri, anak, orang tua).")))
-        sector = take("migrant_sector", lambda v: _word(v, SECTOR_WORDS, _l(
-            "Write the sector of work abroad, e.g. domestic, caregiving, manufacturing, "
-            "plantation, construction, fishing, hospitality or other.")))
-        returned = take("return_date", _date)
-        if category == RETURNEE and returned is None and not any(e.column == "return_date" for e in errors):
-            errors.append(RowError(row.number, "return_date",
-                                   _l("A returnee's row gives the date they came home.")))
-        name = _text(values.get("migrant_name")) or (data.name if category == RETURNEE else "")
-        row.migrant = MigrantData(name=name, destination_country=_text(values.get("migrant_country")),
-                                  sector=sector, actual_return_date=returned,
-                                  gender=gender if category == RETURNEE else None)
-    elif has_migrant and category is not None:
-        errors.append(RowError(row.number, "migrant_name", _l(
-            "Only family members and returnees have migrant-worker columns; leave them empty.")))
-    row.data = data
-    return errors
 
 
 # -- the import itself ------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from ..errors import DomainError, InvalidField, NotFound
 from ..extensions import db
 from ..ledger.posting import Line, find_by_key
 from ..savings import service as savings
+from ..savings.opening import open_account
 from ..savings.models import POKOK, Remittance, SavingsProduct, remittance_stands
 from .migrants import (SECTORS, MigrantData, add_migrant, create_migrant,  # noqa: F401 (re-exported)
                        escape_like, get_migrant)
@@ -234,7 +235,7 @@ def register_member(cooperative, data: MemberData, money_account_id, idempotency
         SavingsProduct.active.is_(True)).order_by(SavingsProduct.code)).scalars().all()
     movements = []
     for product in mandatory:
-        account = savings.open_account(cooperative.id, member.id, product.id, data.join_date)
+        account = open_account(cooperative.id, member.id, product.id, data.join_date)
         due = product.fixed_amount or Decimal(0)
         if due > 0 and (product.kind == POKOK or pay_first_wajib):
             movements.append(savings.Movement(account, due, savings.DEPOSIT))

@@ -28,7 +28,7 @@ from ..extensions import db
 from ..ledger.forms import choices
 from ..ledger.service import cash_accounts
 from ..savings.service import member_accounts
-from . import importer, leaving, migrants, service
+from . import import_rows, importer, leaving, migrants, service
 from .forms import (CATEGORY_LABELS, GENDER_LABELS, NEW_MIGRANT, RELATIONSHIP_LABELS,
                     SECTOR_LABELS, STATUS_LABELS, EditMemberForm, ImportConfirmForm,
                     ImportUploadForm, LoginForm, MemberSearchForm, NumberPatternForm, RegisterForm,
@@ -325,7 +325,7 @@ def _cell(value):
         value = value.date()
     if isinstance(value, date):
         return value.isoformat()
-    return importer._text(value)
+    return import_rows._text(value)
 
 
 def _render_preview(parsed, result, status=200):

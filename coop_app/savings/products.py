@@ -1,4 +1,5 @@
-"""Savings products of a cooperative: what a manager may set for each kind, checked here.
+"""Savings products of a cooperative: the defaults a new one gets, and what a manager may set
+for each kind, checked here.
 
 A product's code and kind are fixed once it exists: account numbers carry the code, and the
 month-end job keys its entries by it ("month-end:<code>:<YYYY-MM>").
@@ -10,13 +11,12 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import BigInteger, func, select, type_coerce
 
-from ..errors import DomainError, InvalidField
+from ..errors import DomainError, InvalidField, NotFound
 from ..extensions import db
 from ..money import MAX_AMOUNT, ZERO, from_sen, to_money
 from .models import (AVERAGE_DAILY, BERJANGKA, EQUITY_KINDS, LOWEST_MONTHLY, MUDHARABAH, POKOK,
-                     PRODUCT_KINDS, SHARIA_ONLY, SUKARELA, WAJIB, SavingsAccount,
+                     PRODUCT_KINDS, SHARIA_ONLY, SUKARELA, WADIAH, WAJIB, SavingsAccount,
                      SavingsProduct)
-from .service import get_product
 
 PRODUCT_CODE = re.compile(r"^[A-Z0-9][A-Z0-9\-]{0,19}$")
 INTEREST_METHODS = (AVERAGE_DAILY, LOWEST_MONTHLY)
@@ -25,6 +25,52 @@ MAX_RATE_BP = 2400  # 24% a year: far above any savings rate a cooperative pays
 MAX_PENALTY_BP = 5000
 MAX_TERM_MONTHS = 120
 SHARIA = "kspps"
+
+# (code, name, kind, settings) installed for a new cooperative; managers adjust them.
+DEFAULT_PRODUCTS = {
+    "ksp": [
+        ("SP", "Simpanan Pokok", POKOK, dict(fixed_amount=Decimal("100000"), mandatory=True)),
+        ("SW", "Simpanan Wajib", WAJIB, dict(fixed_amount=Decimal("20000"), period_months=1,
+                                             mandatory=True)),
+        ("SS", "Simpanan Sukarela", SUKARELA, dict(interest_rate_bp=300, min_balance=Decimal("10000"),
+                                                    min_opening=Decimal("10000"))),
+        ("SB12", "Simpanan Berjangka 12 Bulan", BERJANGKA,
+         dict(interest_rate_bp=600, term_months=12, min_opening=Decimal("1000000"))),
+    ],
+    "kspps": [
+        ("SP", "Simpanan Pokok", POKOK, dict(fixed_amount=Decimal("100000"), mandatory=True)),
+        ("SW", "Simpanan Wajib", WAJIB, dict(fixed_amount=Decimal("20000"), period_months=1,
+                                             mandatory=True)),
+        ("WD", "Simpanan Wadiah", WADIAH, dict(min_balance=Decimal("10000"), min_opening=Decimal("10000"))),
+        ("SM", "Simpanan Mudharabah", MUDHARABAH,
+         dict(nisbah_member_pct=40, min_balance=Decimal("10000"), min_opening=Decimal("10000"))),
+        ("SMB12", "Simpanan Berjangka Mudharabah 12 Bulan", BERJANGKA,
+         dict(nisbah_member_pct=55, term_months=12, min_opening=Decimal("1000000"))),
+    ],
+}
+
+
+def install_default_products(cooperative):
+    for code, name, kind, settings in DEFAULT_PRODUCTS[cooperative.type]:
+        db.session.add(SavingsProduct(cooperative_id=cooperative.id, code=code, name=name,
+                                      kind=kind, **settings))
+    db.session.flush()
+
+
+def products(cooperative_id, active=True):
+    query = select(SavingsProduct).where(SavingsProduct.cooperative_id == cooperative_id)
+    if active is not None:
+        query = query.where(SavingsProduct.active == active)
+    return db.session.execute(query.order_by(SavingsProduct.code)).scalars().all()
+
+
+def get_product(cooperative_id, product_id):
+    product = db.session.execute(select(SavingsProduct).where(
+        SavingsProduct.cooperative_id == cooperative_id, SavingsProduct.id == product_id)
+    ).scalar_one_or_none()
+    if product is None:
+        raise NotFound(_l("Savings product not found."))
+    return product
 
 
 @dataclass

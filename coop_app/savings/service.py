@@ -1,11 +1,10 @@
-"""Savings: products, accounts, and every movement of a member's savings.
+"""Savings: accounts, and every movement of a member's savings.
 
 Each operation posts one journal entry through the posting service and changes the
 accounts' balances and passbook lines in the same transaction. post_movements() is the one
-place that does this; deposits, withdrawals, joining, remittances, interest and
-settlements all describe their movements and hand them to it.
+place that does this; deposits, withdrawals, opening deposits (opening.py), joining,
+remittances, interest and settlements all describe their movements and hand them to it.
 """
-import calendar
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -13,46 +12,23 @@ from decimal import Decimal
 from flask import has_request_context
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import BigInteger, func, select, type_coerce
+from sqlalchemy import select
 
 from ..errors import DomainError, NotFound
 from ..extensions import db
-from ..ledger.models import GLAccount, JournalLine
+from ..ledger.models import GLAccount
 from ..ledger.posting import IdempotencyConflict, Line, find_by_key, post_entry
 from ..ledger.service import (REVERSAL_HANDLERS, account_balance, account_by_key, cash_accounts,
                               check_amount)
-from ..members.models import ACTIVE, Member
-from ..money import ZERO, format_money, from_sen, round_money, to_money
-from .models import (ACCOUNT_KEY, BERJANGKA, EQUITY_KINDS, MUDHARABAH, POKOK, SUKARELA, WADIAH,
-                     WAJIB, SavingsAccount, SavingsProduct, SavingsTransaction)
+from ..members.models import Member
+from ..money import ZERO, format_money, round_money, to_money
+from .models import (ACCOUNT_KEY, BERJANGKA, EQUITY_KINDS, POKOK, SavingsAccount, SavingsProduct,
+                     SavingsTransaction)
 
 # Passbook line kinds (SavingsTransaction.kind).
 DEPOSIT, WITHDRAWAL, REVERSAL = "deposit", "withdrawal", "reversal"
 # Journal entry kinds of this module's own operations: they print receipts and reverse.
 DEPOSIT_ENTRY, WITHDRAWAL_ENTRY = "savings_deposit", "savings_withdrawal"
-
-# (code, name, kind, settings) installed for a new cooperative; managers adjust them.
-DEFAULT_PRODUCTS = {
-    "ksp": [
-        ("SP", "Simpanan Pokok", POKOK, dict(fixed_amount=Decimal("100000"), mandatory=True)),
-        ("SW", "Simpanan Wajib", WAJIB, dict(fixed_amount=Decimal("20000"), period_months=1,
-                                             mandatory=True)),
-        ("SS", "Simpanan Sukarela", SUKARELA, dict(interest_rate_bp=300, min_balance=Decimal("10000"),
-                                                    min_opening=Decimal("10000"))),
-        ("SB12", "Simpanan Berjangka 12 Bulan", BERJANGKA,
-         dict(interest_rate_bp=600, term_months=12, min_opening=Decimal("1000000"))),
-    ],
-    "kspps": [
-        ("SP", "Simpanan Pokok", POKOK, dict(fixed_amount=Decimal("100000"), mandatory=True)),
-        ("SW", "Simpanan Wajib", WAJIB, dict(fixed_amount=Decimal("20000"), period_months=1,
-                                             mandatory=True)),
-        ("WD", "Simpanan Wadiah", WADIAH, dict(min_balance=Decimal("10000"), min_opening=Decimal("10000"))),
-        ("SM", "Simpanan Mudharabah", MUDHARABAH,
-         dict(nisbah_member_pct=40, min_balance=Decimal("10000"), min_opening=Decimal("10000"))),
-        ("SMB12", "Simpanan Berjangka Mudharabah 12 Bulan", BERJANGKA,
-         dict(nisbah_member_pct=55, term_months=12, min_opening=Decimal("1000000"))),
-    ],
-}
 
 
 @dataclass
@@ -62,29 +38,6 @@ class Movement:
     amount: Decimal
     kind: str
     memo: str | None = None
-
-
-def install_default_products(cooperative):
-    for code, name, kind, settings in DEFAULT_PRODUCTS[cooperative.type]:
-        db.session.add(SavingsProduct(cooperative_id=cooperative.id, code=code, name=name,
-                                      kind=kind, **settings))
-    db.session.flush()
-
-
-def products(cooperative_id, active=True):
-    query = select(SavingsProduct).where(SavingsProduct.cooperative_id == cooperative_id)
-    if active is not None:
-        query = query.where(SavingsProduct.active == active)
-    return db.session.execute(query.order_by(SavingsProduct.code)).scalars().all()
-
-
-def get_product(cooperative_id, product_id):
-    product = db.session.execute(select(SavingsProduct).where(
-        SavingsProduct.cooperative_id == cooperative_id, SavingsProduct.id == product_id)
-    ).scalar_one_or_none()
-    if product is None:
-        raise NotFound(_l("Savings product not found."))
-    return product
 
 
 def get_account(cooperative_id, account_id, lock=False):
@@ -138,42 +91,6 @@ def member_id_of_user(cooperative_id, user_id):
     """The member record of a user with the member role here, or None."""
     return db.session.execute(select(Member.id).where(
         Member.cooperative_id == cooperative_id, Member.user_id == user_id)).scalar()
-
-
-def next_account_number(cooperative_id, product):
-    count = db.session.execute(select(func.count()).select_from(SavingsAccount).where(
-        SavingsAccount.cooperative_id == cooperative_id,
-        SavingsAccount.product_id == product.id)).scalar()
-    return f"{product.code}-{count + 1:06d}"
-
-
-def add_months(day, months):
-    """The same day `months` later, or the month's last day when it is shorter (31 Jan + 1 -> 28/29 Feb)."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
-
-
-def open_account(cooperative_id, member_id, product_id, opened_on, maturity_date=None):
-    """Open a member's account; a time deposit matures `term_months` after opening."""
-    product = get_product(cooperative_id, product_id)
-    if not product.active:
-        raise DomainError(_l("This savings product is no longer offered."))
-    member = get_member(cooperative_id, member_id)
-    if member.status != ACTIVE:
-        raise DomainError(_l("Accounts are opened only for active members."))
-    if not isinstance(opened_on, date) or opened_on < member.join_date:
-        raise DomainError(_l("An account cannot be opened before the member joined."))
-    if product.kind in (POKOK, WAJIB) and account_of_kind(cooperative_id, member_id, product.kind):
-        raise DomainError(_l("The member already has this account."))
-    if product.kind == BERJANGKA and maturity_date is None:
-        maturity_date = add_months(opened_on, product.term_months or 0)
-    account = SavingsAccount(cooperative_id=cooperative_id, member_id=member_id,
-                             product_id=product.id, number=next_account_number(cooperative_id, product),
-                             opened_on=opened_on, maturity_date=maturity_date, balance=ZERO, pledged=ZERO)
-    db.session.add(account)
-    db.session.flush()
-    return account
 
 
 def money_account(cooperative_id, account_id):
@@ -311,37 +228,6 @@ def check_withdrawal(account, amount, on_date, leaving=False):
 
 # -- operations ----------------------------------------------------------------------------
 
-def open_account_with_deposit(cooperative_id, member_id, product_id, opened_on, amount,
-                              money_account_id, idempotency_key, created_by=None):
-    """Open an account and take its opening deposit in the same entry (for a time deposit,
-    its whole principal). Returns (account, entry); a retried submission returns the first."""
-    amount = check_amount(amount)
-    existing = find_by_key(cooperative_id, idempotency_key)
-    if existing is not None:
-        account_id = next((ln.savings_account_id for ln in existing.lines if ln.savings_account_id), None)
-        account = get_account(cooperative_id, account_id) if account_id else None
-        if account is None or account.product_id != product_id or account.member_id != member_id:
-            raise IdempotencyConflict(_l("This submission key was already used for a different "
-                                         "entry (#%(id)s).", id=existing.id))
-        return account, replayed_entry(cooperative_id, idempotency_key, DEPOSIT_ENTRY, account.id, amount)
-    product = get_product(cooperative_id, product_id)
-    if product.kind == POKOK and amount != product.fixed_amount:
-        raise DomainError(_l("Simpanan pokok is paid once, %(amount)s in all.",
-                             amount=rupiah(product.fixed_amount)))
-    if product.kind not in EQUITY_KINDS and amount < product.min_opening:
-        raise DomainError(_l("The opening deposit must be at least %(amount)s.",
-                             amount=rupiah(product.min_opening)))
-    if isinstance(opened_on, date) and opened_on > date.today():
-        raise DomainError(_l("The date cannot be in the future."))
-    cash = money_account(cooperative_id, money_account_id)
-    account = open_account(cooperative_id, member_id, product.id, opened_on)
-    memo = f"Pembukaan {product.name} {account.number}"
-    entry = post_movements(cooperative_id, opened_on, DEPOSIT_ENTRY, memo,
-                           [Movement(account, amount, DEPOSIT)],
-                           [Line(cash.id, amount, member_id=member_id)], idempotency_key, created_by)
-    return account, entry
-
-
 def deposit(cooperative_id, account_id, amount, entry_date, money_account_id, idempotency_key,
             created_by=None, memo=None):
     amount = check_amount(amount)
@@ -417,23 +303,6 @@ def reverse_savings_entry(original, reversal):
             txn_date=reversal.entry_date, kind=REVERSAL, amount=change, balance_after=after,
             memo=f"Koreksi #{original.id}: {reversal.memo}"[:200]))
     db.session.flush()
-
-
-def check_savings_subledger(cooperative_id=None):
-    """check-ledger: every savings account's balance equals minus the sum of its lines."""
-    sen = type_coerce(JournalLine.amount, BigInteger)
-    lines = (select(JournalLine.savings_account_id.label("account_id"), func.sum(sen).label("total"))
-             .where(JournalLine.savings_account_id.is_not(None))
-             .group_by(JournalLine.savings_account_id).subquery())
-    balance = type_coerce(SavingsAccount.balance, BigInteger)
-    query = (select(SavingsAccount.id, SavingsAccount.number, balance, lines.c.total)
-             .outerjoin(lines, lines.c.account_id == SavingsAccount.id)
-             .where(balance != -func.coalesce(lines.c.total, 0)))
-    if cooperative_id is not None:
-        query = query.where(SavingsAccount.cooperative_id == cooperative_id)
-    return [f"savings account {number} has balance {from_sen(bal)} but its lines sum to "
-            f"{from_sen(-(total or 0))}" for _id, number, bal, total in db.session.execute(query)]
-
 
 
 # The ledger calls these when a manager reverses one of this module's entries (assigning

@@ -1,15 +1,15 @@
 """The savings pages: products, accounts and their passbooks, deposits and withdrawals with
-their receipts, wajib arrears and the month-end run.
+their receipts, and wajib arrears (the month-end run is in monthend_views).
 
 Each view parses its form, calls one service function, then commits and redirects, or rolls
 back and shows the service's message (status 422). Nothing here decides a business rule.
 """
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from babel.dates import format_date as babel_format_date
 from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
-from flask_babel import format_date, format_decimal, get_locale
+from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -20,14 +20,13 @@ from ..errors import DomainError, NotFound
 from ..extensions import db
 from ..ledger.forms import choices
 from ..ledger.service import cash_accounts
-from ..loans import monthend as loan_monthend
 from ..members.models import Member
 from ..money import format_money
 from ..pdf import pdf_response
 from . import arrears as wajib_arrears
-from . import monthend, products as product_service, receipts, service
+from . import opening, products as product_service, receipts, service
 from .forms import (METHOD_LABELS, PERIOD_LABELS, ArrearsFilterForm, CollectWajibForm, MovementForm,
-                    OpenAccountForm, ProductForm, kind_label, month_end_form)
+                    OpenAccountForm, ProductForm, kind_label)
 from .models import BERJANGKA, SavingsAccount, SavingsTransaction
 
 bp = coop_blueprint("savings", __name__, "/savings")
@@ -180,7 +179,7 @@ def new_product():
 @bp.route("/products/<int:product_id>/edit", methods=["GET", "POST"])
 @require_role(MANAGER)
 def edit_product(product_id):
-    product = _or_404(service.get_product, g.coop.id, product_id)
+    product = _or_404(product_service.get_product, g.coop.id, product_id)
     if request.method == "GET":
         data = product_service.product_data(product)
         form = ProductForm(obj=data)
@@ -195,7 +194,7 @@ def edit_product(product_id):
             product_service.update_product(g.coop, product.id, _product_data(form, product))
         except DomainError as error:
             _refused(error, form)
-            product = _or_404(service.get_product, g.coop.id, product_id)
+            product = _or_404(product_service.get_product, g.coop.id, product_id)
         else:
             code = product.code
             db.session.commit()
@@ -207,7 +206,7 @@ def edit_product(product_id):
 @bp.route("/products/<int:product_id>/accounts")
 @require_role(*READERS)
 def product_accounts(product_id):
-    product = _or_404(service.get_product, g.coop.id, product_id)
+    product = _or_404(product_service.get_product, g.coop.id, product_id)
     query = (select(SavingsAccount, Member)
              .join(Member, Member.id == SavingsAccount.member_id)
              .where(SavingsAccount.cooperative_id == g.coop.id, SavingsAccount.product_id == product.id)
@@ -226,7 +225,7 @@ def product_accounts(product_id):
 @require_role(*STAFF)
 def open_account():
     form = OpenAccountForm()
-    form.product.choices = choices((p.id, f"{p.code} · {p.name}") for p in service.products(g.coop.id))
+    form.product.choices = choices((p.id, f"{p.code} · {p.name}") for p in product_service.products(g.coop.id))
     _money_choices(form.money_account)
     member_id = request.args.get("member_id", type=row_id)
     if request.method == "GET" and member_id:
@@ -235,7 +234,7 @@ def open_account():
     if form.validate_on_submit():
         try:
             member = service.member_by_number(g.coop.id, form.member_number.data)
-            account, entry = service.open_account_with_deposit(
+            account, entry = opening.open_account_with_deposit(
                 g.coop.id, member.id, form.product.data, form.opened_on.data, form.amount.data,
                 form.money_account.data, form.key.data, created_by=current_user.id)
         except DomainError as error:
@@ -364,72 +363,3 @@ def collect_wajib(member_id):
     standing = wajib_arrears.member_arrears(g.coop.id, member.id, min(as_of, date.today()))
     return render_template("savings/collect_wajib.html", form=form, member=member,
                            standing=standing), _status(form)
-
-
-# -- month end -------------------------------------------------------------------------------
-
-def _ended_months(today, count=12):
-    ends, day = [], today.replace(day=1) - timedelta(days=1)
-    for _month in range(count):
-        ends.append(day)
-        day = day.replace(day=1) - timedelta(days=1)
-    return ends
-
-
-def _month_end_form():
-    products = [(p, d) for p, d in monthend.month_end_products(g.coop)
-                if d != monthend.INTEREST]
-    form = month_end_form(products)
-    form.period_end.choices = choices((d.isoformat(), format_date(d, "MMMM yyyy"))
-                                      for d in _ended_months(date.today()))
-    return form, products
-
-
-def _render_month_end(form, products, status=200):
-    return render_template("savings/month_end.html", form=form, products=products,
-                           all_products=monthend.month_end_products(g.coop),
-                           runs=monthend.runs(g.coop.id)), status
-
-
-def _run_loan_month_end(period_end):
-    """The loans' month-end (aging, provisions, late charges) follows, in its own transaction."""
-    try:
-        message = str(loan_monthend.summary(
-            loan_monthend.run_loan_month_end(g.coop.id, period_end, current_user.id)))
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-    else:
-        db.session.commit()
-        flash(message, "success")
-
-
-@bp.route("/month-end", methods=["GET"])
-@require_role(*READERS)
-def month_end():
-    form, products = _month_end_form() if has_role(MANAGER) else (None, [])
-    return _render_month_end(form, products)
-
-
-@bp.route("/month-end", methods=["POST"])
-@require_role(MANAGER)
-def run_month_end():
-    form, products = _month_end_form()
-    if form.validate_on_submit():
-        amounts = {p.id: form[f"amount_{p.id}"].data for p, _d in products
-                   if form[f"amount_{p.id}"].data is not None}
-        try:
-            results = monthend.run_month_end(g.coop, form.period_end.data, amounts,
-                                             run_by=current_user.id)
-        except DomainError as error:
-            _refused(error, form)
-        else:
-            summary = [(r.product.code, r.status, r.accounts, r.total) for r in results]
-            db.session.commit()
-            posted = [s for s in summary if s[1] == monthend.POSTED]
-            flash(_("Month-end for %(month)s: %(posted)s product(s) posted, %(skipped)s had nothing "
-                    "new to post.", month=format_date(form.period_end.data, "MMMM yyyy"),
-                    posted=len(posted), skipped=len(summary) - len(posted)), "success")
-            _run_loan_month_end(form.period_end.data)
-            return redirect(url_for("savings.month_end"))
-    return _render_month_end(form, products, REFUSED)

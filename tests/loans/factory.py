@@ -99,7 +99,7 @@ class Borrowers:
 
 def build_borrowers(cash=D("1000000000")):
     from coop_app.enterprises.models import Enterprise
-    from coop_app.savings import service as savings
+    from coop_app.savings import opening
     from coop_app.savings.models import SavingsProduct
     from ..conftest import build_world
 
@@ -108,7 +108,7 @@ def build_borrowers(cash=D("1000000000")):
     def open_with(coop_id, member_id, code, amount, on=date(2022, 1, 10)):
         product_id = db.session.execute(db.select(SavingsProduct.id).where(
             SavingsProduct.cooperative_id == coop_id, SavingsProduct.code == code)).scalar_one()
-        account, _entry = savings.open_account_with_deposit(
+        account, _entry = opening.open_account_with_deposit(
             coop_id, member_id, product_id, on, D(amount), account_by_key(coop_id, "cash").id, key())
         return account
 

@@ -162,11 +162,11 @@ def test_paying_from_savings_respects_the_free_balance(lw):
 
 
 def _pokok(lw):
-    from coop_app.savings import service as savings
+    from coop_app.savings import opening
     from coop_app.savings.models import SavingsProduct
     pokok = db.session.execute(db.select(SavingsProduct.id).where(
         SavingsProduct.cooperative_id == lw.ksp_id, SavingsProduct.code == "SP")).scalar_one()
-    account, _ = savings.open_account_with_deposit(lw.ksp_id, lw.siti, pokok, DAY, D("100000"),
+    account, _ = opening.open_account_with_deposit(lw.ksp_id, lw.siti, pokok, DAY, D("100000"),
                                                    account_by_key(lw.ksp_id, "cash").id, "pokok")
     return account.id
 

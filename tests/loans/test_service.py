@@ -14,7 +14,7 @@ from coop_app.cooperatives.models import Cooperative
 from coop_app.loans import products, repayment, service
 from coop_app.loans.models import Loan, LoanInstallment
 from coop_app.members.models import Member
-from coop_app.savings import service as savings
+from coop_app.savings import opening, service as savings
 
 from .factory import active_loan, assert_books_clean, entry_lines, lw, product  # noqa: F401
 
@@ -239,7 +239,7 @@ def _pokok(lw):
     from coop_app.savings.models import SavingsProduct
     pokok = db.session.execute(db.select(SavingsProduct.id).where(
         SavingsProduct.cooperative_id == lw.ksp_id, SavingsProduct.code == "SP")).scalar_one()
-    account, _ = savings.open_account_with_deposit(lw.ksp_id, lw.siti, pokok, DAY, D("100000"),
+    account, _ = opening.open_account_with_deposit(lw.ksp_id, lw.siti, pokok, DAY, D("100000"),
                                                    account_by_key(lw.ksp_id, "cash").id, "pokok")
     return account.id
 

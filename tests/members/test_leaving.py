@@ -12,7 +12,7 @@ from coop_app.ledger import service as ledger
 from coop_app.ledger.check import check_ledger
 from coop_app.ledger.models import GLAccount, JournalEntry, JournalLine
 from coop_app.members.leaving import resign_member, settlement_preview
-from coop_app.savings import service as savings
+from coop_app.savings import opening, service as savings
 from coop_app.savings.models import SavingsProduct
 
 from .helpers import D, cash_id, english, entry_count, register
@@ -23,7 +23,7 @@ LEFT = date.today()
 def open_sukarela(coop_id, member_id, amount):
     product = db.session.execute(select(SavingsProduct).where(
         SavingsProduct.cooperative_id == coop_id, SavingsProduct.kind == "sukarela")).scalar_one()
-    account = savings.open_account(coop_id, member_id, product.id, date(2024, 3, 1))
+    account = opening.open_account(coop_id, member_id, product.id, date(2024, 3, 1))
     savings.deposit(coop_id, account.id, D(amount), date(2024, 3, 1), cash_id(coop_id), uuid.uuid4().hex)
     db.session.commit()
     return account

@@ -20,7 +20,7 @@ from coop_app.ledger.posting import Line
 from coop_app.ledger.service import account_by_key
 from coop_app.members.models import Member, MigrantWorker
 from coop_app.savings import remittance as remittances
-from coop_app.savings import service as savings
+from coop_app.savings import opening, service as savings
 from coop_app.savings.models import Remittance, SavingsAccount, SavingsProduct
 
 from ..conftest import PASSWORD, build_world
@@ -71,7 +71,7 @@ def enrol(coop_id, member, deposits, day=JOINED):
     """Open the member's accounts {product code: opening deposit} in one joining entry."""
     accounts, movements = {}, []
     for code, amount in deposits.items():
-        account = savings.open_account(coop_id, member.id, product(coop_id, code).id, day)
+        account = opening.open_account(coop_id, member.id, product(coop_id, code).id, day)
         accounts[code] = account
         movements.append(savings.Movement(account, D(amount), "deposit"))
     total = sum(move.amount for move in movements)

@@ -14,7 +14,7 @@ from coop_app.auth import service as users
 from coop_app.extensions import db
 from coop_app.ledger.service import account_by_key
 from coop_app.members.models import Member
-from coop_app.savings import service as savings
+from coop_app.savings import opening
 from coop_app.savings.models import SavingsProduct
 
 from ..conftest import PASSWORD, build_world
@@ -48,7 +48,7 @@ def cash(coop_id):
 
 def open_with(coop_id, member_id, code, amount, day, money=None):
     """Open an account of product `code` with its opening deposit (committed by the caller)."""
-    account, _entry = savings.open_account_with_deposit(
+    account, _entry = opening.open_account_with_deposit(
         coop_id, member_id, product(coop_id, code).id, day, D(amount), money or cash(coop_id), key())
     return account
 

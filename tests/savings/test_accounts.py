@@ -10,7 +10,7 @@ from coop_app.errors import DomainError
 from coop_app.extensions import db
 from coop_app.ledger.posting import IdempotencyConflict
 from coop_app.ledger.service import reverse_entry
-from coop_app.savings import service as savings
+from coop_app.savings import opening, service as savings
 from coop_app.savings.models import SavingsAccount
 
 from .conftest import (assert_books_clean, bank, cash, counts, key, lines_of, open_with, passbook,
@@ -23,7 +23,7 @@ DAY = date(2025, 3, 3)
 def test_opening_an_account_takes_its_deposit_in_one_entry(sctx):
     s = sctx
     k = key()
-    account, entry = savings.open_account_with_deposit(
+    account, entry = opening.open_account_with_deposit(
         s.ksp_id, s.siti, product(s.ksp_id, "SS").id, DAY, D("500000"), cash(s.ksp_id), k)
     db.session.commit()
     assert account.number == "SS-000001" and account.balance == D("500000.00")
@@ -33,13 +33,13 @@ def test_opening_an_account_takes_its_deposit_in_one_entry(sctx):
     assert [ln.savings_account_id for ln in entry.lines if ln.amount < 0] == [account.id]
     assert passbook(account.id) == [("deposit", D("500000.00"), D("500000.00"))]
     before = counts()
-    again, replay = savings.open_account_with_deposit(
+    again, replay = opening.open_account_with_deposit(
         s.ksp_id, s.siti, product(s.ksp_id, "SS").id, DAY, D("500000"), cash(s.ksp_id), k)
     assert (again.id, replay.id, replay.replayed) == (account.id, entry.id, True)
     db.session.rollback()
     assert counts() == before
     with pytest.raises(IdempotencyConflict):
-        savings.open_account_with_deposit(s.ksp_id, s.siti, product(s.ksp_id, "SS").id, DAY,
+        opening.open_account_with_deposit(s.ksp_id, s.siti, product(s.ksp_id, "SS").id, DAY,
                                           D("600000"), cash(s.ksp_id), k)
     db.session.rollback()
     assert_books_clean()
@@ -51,9 +51,9 @@ def test_a_time_deposit_matures_after_its_term(sctx):
     db.session.commit()
     assert account.maturity_date == date(2026, 1, 31)
     assert account.balance == D("5000000.00")
-    assert savings.add_months(date(2024, 1, 31), 1) == date(2024, 2, 29)
-    assert savings.add_months(date(2025, 1, 31), 1) == date(2025, 2, 28)
-    assert savings.add_months(date(2025, 11, 30), 3) == date(2026, 2, 28)
+    assert opening.add_months(date(2024, 1, 31), 1) == date(2024, 2, 29)
+    assert opening.add_months(date(2025, 1, 31), 1) == date(2025, 2, 28)
+    assert opening.add_months(date(2025, 11, 30), 3) == date(2026, 2, 28)
 
 
 @pytest.mark.parametrize("code, amount, day, message", [

@@ -1,0 +1,85 @@
+"""The savings month-end page (routes on the savings blueprint): a manager runs interest,
+profit sharing and the wadiah bonus for a month just ended, then the loans' month-end."""
+from datetime import date, timedelta
+
+from flask import flash, g, redirect, render_template, url_for
+from flask_babel import format_date
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..auth.access import READERS, has_role, require_role
+from ..auth.models import MANAGER
+from ..errors import DomainError
+from ..extensions import db
+from ..ledger.forms import choices
+from ..loans import monthend as loan_monthend
+from . import monthend
+from .forms import month_end_form
+from .views import REFUSED, _refused, bp
+
+
+def _ended_months(today, count=12):
+    ends, day = [], today.replace(day=1) - timedelta(days=1)
+    for _month in range(count):
+        ends.append(day)
+        day = day.replace(day=1) - timedelta(days=1)
+    return ends
+
+
+def _month_end_form():
+    products = [(p, d) for p, d in monthend.month_end_products(g.coop)
+                if d != monthend.INTEREST]
+    form = month_end_form(products)
+    form.period_end.choices = choices((d.isoformat(), format_date(d, "MMMM yyyy"))
+                                      for d in _ended_months(date.today()))
+    return form, products
+
+
+def _render_month_end(form, products, status=200):
+    return render_template("savings/month_end.html", form=form, products=products,
+                           all_products=monthend.month_end_products(g.coop),
+                           runs=monthend.runs(g.coop.id)), status
+
+
+def _run_loan_month_end(period_end):
+    """The loans' month-end (aging, provisions, late charges) follows, in its own transaction."""
+    try:
+        message = str(loan_monthend.summary(
+            loan_monthend.run_loan_month_end(g.coop.id, period_end, current_user.id)))
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+    else:
+        db.session.commit()
+        flash(message, "success")
+
+
+@bp.route("/month-end", methods=["GET"])
+@require_role(*READERS)
+def month_end():
+    form, products = _month_end_form() if has_role(MANAGER) else (None, [])
+    return _render_month_end(form, products)
+
+
+@bp.route("/month-end", methods=["POST"])
+@require_role(MANAGER)
+def run_month_end():
+    form, products = _month_end_form()
+    if form.validate_on_submit():
+        amounts = {p.id: form[f"amount_{p.id}"].data for p, _d in products
+                   if form[f"amount_{p.id}"].data is not None}
+        try:
+            results = monthend.run_month_end(g.coop, form.period_end.data, amounts,
+                                             run_by=current_user.id)
+        except DomainError as error:
+            _refused(error, form)
+        else:
+            summary = [(r.product.code, r.status, r.accounts, r.total) for r in results]
+            db.session.commit()
+            posted = [s for s in summary if s[1] == monthend.POSTED]
+            flash(_("Month-end for %(month)s: %(posted)s product(s) posted, %(skipped)s had nothing "
+                    "new to post.", month=format_date(form.period_end.data, "MMMM yyyy"),
+                    posted=len(posted), skipped=len(summary) - len(posted)), "success")
+            _run_loan_month_end(form.period_end.data)
+            return redirect(url_for("savings.month_end"))
+    return _render_month_end(form, products, REFUSED)
