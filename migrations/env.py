@@ -1,4 +1,5 @@
 import logging
+from contextlib import contextmanager
 from logging.config import fileConfig
 
 from flask import current_app
@@ -98,16 +99,38 @@ def run_migrations_online():
 
     connectable = get_engine()
 
-    with connectable.connect() as connection:
+    with connectable.connect() as connection, sqlite_foreign_keys_off(connection):
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
             render_item=render_item,
             **conf_args
         )
-
         with context.begin_transaction():
             context.run_migrations()
+
+
+@contextmanager
+def sqlite_foreign_keys_off(connection):
+    """SQLite changes a table's constraints by rebuilding it (batch mode: copy, drop, rename).
+    With foreign keys enforced, dropping a table that others refer to fails, so, as SQLite's
+    own procedure for schema changes says, they are off while migrating, every reference is
+    checked before the end, and they are on again for the pooled connection's next user."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    # On the driver's own connection: the pragma is a no-op inside a transaction, and the
+    # engine begins one (BEGIN IMMEDIATE) for any statement sent through SQLAlchemy.
+    raw = connection.connection.driver_connection
+    raw.execute("PRAGMA foreign_keys=OFF")
+    try:
+        yield
+        broken = raw.execute("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise RuntimeError(f"the migration left broken foreign keys: {broken[:10]}")
+    finally:
+        connection.rollback()
+        raw.execute("PRAGMA foreign_keys=ON")
 
 
 if context.is_offline_mode():

@@ -11,7 +11,7 @@ from ..extensions import db
 from ..ledger import reports
 from ..portal.documents import format_share
 from ..portal.views import render_home
-from ..savings.remittance import remittance_summary
+from ..savings.remittance_queries import remittance_summary
 
 bp = Blueprint("main", __name__)
 

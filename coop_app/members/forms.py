@@ -14,7 +14,7 @@ from wtforms.validators import EqualTo, InputRequired, Length, Optional, Regexp
 
 from ..fields import ChoiceField, LocalDateField, SubmissionKeyField
 from ..ledger.forms import choices, optional_int
-from .models import CTKI, DECEASED, FAMILY, MEMBER_STATUSES, OTHER, RESIGNED, RETURNEE
+from .models import CANCELLED, CTKI, DECEASED, FAMILY, MEMBER_STATUSES, OTHER, RESIGNED, RETURNEE
 
 CATEGORY_LABELS = {
     CTKI: _l("Prospective migrant worker (calon PMI)"),
@@ -22,7 +22,8 @@ CATEGORY_LABELS = {
     RETURNEE: _l("Returnee (purna PMI)"),
     OTHER: _l("Other villager"),
 }
-STATUS_LABELS = {"active": _l("active"), RESIGNED: _l("resigned"), DECEASED: _l("deceased")}
+STATUS_LABELS = {"active": _l("active"), RESIGNED: _l("resigned"), DECEASED: _l("deceased"),
+                 CANCELLED: _l("registration cancelled")}
 GENDER_LABELS = {"M": _l("Male"), "F": _l("Female")}
 RELATIONSHIP_LABELS = {"spouse": _l("Spouse"), "child": _l("Child"), "parent": _l("Parent")}
 SECTOR_LABELS = {

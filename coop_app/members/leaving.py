@@ -15,7 +15,7 @@ from ..ledger.posting import Line, check_open, find_by_key
 from ..ledger.service import REVERSAL_HANDLERS, account_balance
 from ..savings import service as savings
 from ..savings.models import SavingsAccount, SavingsTransaction
-from .models import ACTIVE, DECEASED, RESIGNED, Member
+from .models import ACTIVE, CANCELLED, DECEASED, RESIGNED, Member
 from .service import JOINING_KIND
 
 SETTLEMENT = "settlement"  # the passbook kind of a leaving member's payout
@@ -134,7 +134,8 @@ def reverse_joining(original, reversal):
     recorded for the member (any other entry of theirs still standing, or any movement of
     their savings outside the registration, refuses it). The pokok and wajib taken go back
     out of the accounts with passbook lines, every account of the member is closed, and the
-    member is no longer active (resigned, on the reversal's date)."""
+    registration is cancelled on the reversal's date: the record stays for the books, and
+    the person's NIK is free to be registered again."""
     coop_id = original.cooperative_id
     member = _member_of(original, _l("This registration entry does not belong to one member; "
                                      "it cannot be reversed."))
@@ -165,7 +166,7 @@ def reverse_joining(original, reversal):
         if account.status == "open":
             account.status = "closed"
             account.closed_on = reversal.entry_date
-    member.status = RESIGNED
+    member.status = CANCELLED
     member.left_on = reversal.entry_date
     db.session.flush()
 

@@ -3,7 +3,10 @@ from ..cooperatives.models import utcnow
 from ..extensions import db
 
 ACTIVE, RESIGNED, DECEASED = "active", "resigned", "deceased"
-MEMBER_STATUSES = (ACTIVE, RESIGNED, DECEASED)
+# A registration made in error and reversed: the record stays for the books, but the person
+# never was a member, so their NIK is free to be registered again.
+CANCELLED = "cancelled"
+MEMBER_STATUSES = (ACTIVE, RESIGNED, DECEASED, CANCELLED)
 # Desmigratif categories: prospective migrant (calon TKI), family of a migrant abroad,
 # returnee (TKI purna, eligible for three years after return), or other villagers.
 CTKI, FAMILY, RETURNEE, OTHER = "ctki", "family", "returnee", "other"
@@ -62,13 +65,18 @@ class Member(db.Model):
 
     __table_args__ = (
         db.UniqueConstraint("cooperative_id", "member_number", name="uq_members_number"),
-        db.UniqueConstraint("cooperative_id", "nik", name="uq_members_nik"),
+        # One standing membership per person; cancelled registrations do not count.
+        db.Index("uq_members_nik", "cooperative_id", "nik", unique=True,
+                 sqlite_where=db.text("status <> 'cancelled'"),
+                 postgresql_where=db.text("status <> 'cancelled'")),
+        # The NIK search (a prefix range) over every member, cancelled ones included.
+        db.Index("ix_members_coop_nik", "cooperative_id", "nik"),
         # Name-prefix search: a range on SQLite; LIKE 'x%' on PostgreSQL, which can use the
         # index under any collation only with the pattern operator class.
         db.Index("ix_members_coop_name", "cooperative_id", "name_search",
                  postgresql_ops={"name_search": "varchar_pattern_ops"}),
         db.Index("ix_members_coop_status", "cooperative_id", "status"),
-        db.CheckConstraint("status in ('active', 'resigned', 'deceased')", name="status"),
+        db.CheckConstraint("status in ('active', 'resigned', 'deceased', 'cancelled')", name="status"),
         db.CheckConstraint("category in ('ctki', 'family', 'returnee', 'other')", name="category"),
         db.CheckConstraint("gender in ('M', 'F')", name="gender"),
     )

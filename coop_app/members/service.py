@@ -25,7 +25,7 @@ from ..savings.opening import open_account
 from ..savings.models import POKOK, Remittance, SavingsProduct, remittance_stands
 from .migrants import (SECTORS, MigrantData, add_migrant, create_migrant,  # noqa: F401 (re-exported)
                        escape_like, get_migrant)
-from .models import (ACTIVE, CATEGORIES, FAMILY, GENDERS, RELATIONSHIPS, RETURNEE,
+from .models import (ACTIVE, CANCELLED, CATEGORIES, FAMILY, GENDERS, RELATIONSHIPS, RETURNEE,
                      RETURNEE_ELIGIBLE_YEARS, Member, MigrantWorker)
 from .nik import NIKError, check_nik
 
@@ -155,7 +155,8 @@ def _clean_member(cooperative_id, data: MemberData, member_id=None):
         raise InvalidField("phone", _l("The phone number has 7 to 20 digits."))
     nik = validate_nik(data.nik, data.birth_date, data.gender)
     clash = db.session.execute(select(Member.id).where(
-        Member.cooperative_id == cooperative_id, Member.nik == nik)).scalar()
+        Member.cooperative_id == cooperative_id, Member.nik == nik,
+        Member.status != CANCELLED)).scalar()
     if clash and clash != member_id:
         raise InvalidField("nik", _l("A member with this NIK is already registered."))
     migrant_id, relationship = data.migrant_worker_id, data.relationship

@@ -17,6 +17,7 @@ from ..extensions import db
 from ..ledger.views import Pages
 from ..money import ZERO
 from ..savings import remittance as remittances
+from ..savings import remittance_queries
 from ..savings.remittance_forms import StatementForm, channel_label
 from ..savings.remittance_views import statement_period
 from ..savings.views import page_arg
@@ -66,13 +67,13 @@ def render_home():
     if member is None:
         return render_template("main/member_home.html")
     recent = db.session.execute(
-        remittances.remittances_query(g.coop.id, member_id=member.id).limit(RECENT_REMITTANCES)
+        remittance_queries.remittances_query(g.coop.id, member_id=member.id).limit(RECENT_REMITTANCES)
     ).scalars().all()
     accounts = service.accounts_of(g.coop.id, member.id)
     # The helpers are passed along: at /c/<code>/ this renders outside the portal blueprint.
     return render_template("portal/home.html", member=member, accounts=accounts,
                            total_balance=sum((a.balance for a in accounts), ZERO), recent=recent,
-                           totals=remittances.remittance_totals(g.coop.id, member_id=member.id),
+                           totals=remittance_queries.remittance_totals(g.coop.id, member_id=member.id),
                            **portal_helpers())
 
 
@@ -136,18 +137,18 @@ def entry(entry_id):
 @require_role(MEMBER)
 def remittance_list():
     member = _own_member()
-    pagination = db.paginate(remittances.remittances_query(g.coop.id, member_id=member.id),
+    pagination = db.paginate(remittance_queries.remittances_query(g.coop.id, member_id=member.id),
                              page=page_arg(), per_page=current_app.config["PAGE_SIZE"],
                              error_out=False)
     return render_template("portal/remittances.html", member=member, pagination=pagination,
-                           totals=remittances.remittance_totals(g.coop.id, member_id=member.id))
+                           totals=remittance_queries.remittance_totals(g.coop.id, member_id=member.id))
 
 
 @bp.route("/remittances/<int:remittance_id>")
 @require_role(MEMBER)
 def remittance(remittance_id):
     member = _own_member()
-    item = _own(remittances.get_remittance, g.coop.id, remittance_id, member_id=member.id)
+    item = _own(remittance_queries.get_remittance, g.coop.id, remittance_id, member_id=member.id)
     return render_template("portal/remittance.html", member=member, remittance=item)
 
 
@@ -156,4 +157,4 @@ def remittance(remittance_id):
 def receipt(remittance_id):
     member = _own_member()
     return documents.receipt_pdf(
-        _own(remittances.get_remittance, g.coop.id, remittance_id, member_id=member.id))
+        _own(remittance_queries.get_remittance, g.coop.id, remittance_id, member_id=member.id))

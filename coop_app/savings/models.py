@@ -1,10 +1,8 @@
 """Savings products, members' accounts, their transactions, and remittances received."""
 import json
-from datetime import date
 
 from ..cooperatives.models import utcnow
 from ..extensions import db
-from ..ledger.models import JournalEntry
 from ..money import Money
 
 POKOK, WAJIB, SUKARELA, BERJANGKA, WADIAH, MUDHARABAH = (
@@ -16,7 +14,6 @@ EQUITY_KINDS = (POKOK, WAJIB)
 # The GL control account of each kind (see ledger/chart.py).
 ACCOUNT_KEY = {kind: f"simpanan_{kind}" for kind in PRODUCT_KINDS}
 AVERAGE_DAILY, LOWEST_MONTHLY = "average_daily", "lowest_monthly"
-REVERSED_PART = "reversed"  # the split's marker of a reversed remittance
 
 
 class SavingsProduct(db.Model):
@@ -164,16 +161,21 @@ class Remittance(db.Model):
     cash_paid = db.Column(Money, nullable=False, default=0)
     # The parts taken from it, in order: [{"part": "wajib"|"savings"|"cash", "amount": "..."
     # (decimal string), and for savings parts "account_id", "account_number", "product"}].
-    # A reversed remittance ends with {"part": "reversed", "entry_id": the reversal's id,
-    # "date": its date, "reference": the reference as received} (see `reversal`).
     split = db.Column(db.JSON)
+    # Set when a manager reversed the remittance's entry: the record stays, marked, out of
+    # every total, and its reference is free for the transfer to be recorded again.
+    reversal_entry_id = db.Column(db.Integer, db.ForeignKey("journal_entries.id"))
 
     member = db.relationship("Member")
     sender = db.relationship("MigrantWorker")
-    entry = db.relationship("JournalEntry")
+    entry = db.relationship("JournalEntry", foreign_keys=[entry_id])
+    reversal_entry = db.relationship("JournalEntry", foreign_keys=[reversal_entry_id])
 
     __table_args__ = (
-        db.UniqueConstraint("cooperative_id", "reference", name="uq_remittances_reference"),
+        # The same transfer cannot be recorded twice while its record stands.
+        db.Index("uq_remittances_reference", "cooperative_id", "reference", unique=True,
+                 sqlite_where=db.text("reversal_entry_id IS NULL"),
+                 postgresql_where=db.text("reversal_entry_id IS NULL")),
         db.Index("ix_remittances_coop_date", "cooperative_id", "received_on"),
     )
 
@@ -184,23 +186,11 @@ class Remittance(db.Model):
         return json.loads(parts) if isinstance(parts, str) else list(parts)
 
     @property
-    def reversal(self):
-        """{"entry_id", "date", "reference"} once the remittance's entry was reversed, else None."""
-        return next((part for part in self.split_list if part.get("part") == REVERSED_PART), None)
-
-    @property
     def reversed_on(self):
-        reversal = self.reversal
-        return date.fromisoformat(reversal["date"]) if reversal else None
-
-    @property
-    def original_reference(self):
-        """The transfer's reference as received (a reversed one gives its reference up)."""
-        reversal = self.reversal
-        return reversal["reference"] if reversal else self.reference
+        return self.reversal_entry.entry_date if self.reversal_entry_id else None
 
 
 def remittance_stands():
-    """SQL condition: the remittance's journal entry has not been reversed (the ledger says
-    so; totals of remittances count only these)."""
-    return ~db.select(JournalEntry.id).where(JournalEntry.reverses_id == Remittance.entry_id).exists()
+    """SQL condition: the remittance's journal entry has not been reversed (totals of
+    remittances count only these)."""
+    return Remittance.reversal_entry_id.is_(None)

@@ -1,5 +1,6 @@
 """Remittances from migrant workers: conversion to rupiah on receipt, the member's standing
-allocation, and the split posted as one journal entry with its savings movements.
+allocation, the split posted as one journal entry with its savings movements, and its
+reversal (reading them is in remittance_queries).
 
 The entry shows the whole remittance and the payout: the cash or bank account it arrived in
 is debited the full rupiah amount, the savings parts are credited to their accounts, and the
@@ -11,21 +12,20 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import BigInteger, case, func, select, type_coerce
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
 
-from ..errors import DomainError, NotFound
+from ..errors import DomainError
 from ..extensions import db
 from ..ledger.posting import IdempotencyConflict, Line, find_by_key
 from ..ledger.service import REVERSAL_HANDLERS, check_amount
-from ..members.models import ACTIVE, Member, MigrantWorker
+from ..members.models import ACTIVE
 from ..members.migrants import get_migrant
-from ..members.service import get_member, search_query
-from ..money import MAX_AMOUNT, SEN, ZERO, from_sen, to_money
+from ..members.service import get_member
+from ..money import MAX_AMOUNT, SEN, ZERO, to_money
 from . import arrears
 from . import service as savings
-from .models import (MUDHARABAH, REVERSED_PART, SUKARELA, WADIAH, WAJIB, Remittance,
+from .models import (MUDHARABAH, SUKARELA, WADIAH, WAJIB, Remittance,
                      RemittanceAllocation, remittance_stands)
 
 REMITTANCE = "remittance"  # the journal entry's kind and the savings movements' kind
@@ -220,9 +220,10 @@ def _clean_reference(reference):
 
 
 def find_by_reference(cooperative_id, reference):
+    """The standing remittance recorded with this reference (a reversed one gave it up)."""
     return db.session.execute(select(Remittance).where(
-        Remittance.cooperative_id == cooperative_id,
-        Remittance.reference == reference)).scalar_one_or_none()
+        Remittance.cooperative_id == cooperative_id, Remittance.reference == reference,
+        remittance_stands())).scalar_one_or_none()
 
 
 def _duplicate(existing):
@@ -242,7 +243,7 @@ def _replay(cooperative_id, idempotency_key, member_id, reference):
         Remittance.cooperative_id == cooperative_id, Remittance.entry_id == entry.id)
     ).scalar_one_or_none()
     if remittance is None or remittance.member_id != member_id \
-            or remittance.original_reference != reference:
+            or remittance.reference != reference:
         raise IdempotencyConflict(_l(
             "This submission key was already used for a different entry (#%(id)s).", id=entry.id))
     remittance.replayed = True
@@ -369,18 +370,10 @@ def _part(kind, amount, account=None):
 
 def split_parts(remittance):
     """The stored split as dicts with Decimal amounts, in the order it was taken."""
-    return [dict(part, amount=Decimal(part["amount"])) for part in remittance.split_list
-            if part.get("part") != REVERSED_PART]
+    return [dict(part, amount=Decimal(part["amount"])) for part in remittance.split_list]
 
 
 # -- reversal -----------------------------------------------------------------------------
-
-def _reversed_reference(reference, reversal_id):
-    """What a reversed remittance's reference becomes, so that the transfer's own reference
-    can be recorded again. Typed references are upper case, so this one can never be typed."""
-    suffix = f" (dibalik #{reversal_id})"
-    return reference[:REFERENCE_MAX - len(suffix)].rstrip() + suffix
-
 
 def reverse_remittance(original, reversal):
     """REVERSAL_HANDLERS: a reversed remittance takes its savings parts (wajib due, savings
@@ -396,90 +389,8 @@ def reverse_remittance(original, reversal):
     savings.reverse_savings_entry(original, reversal)
     if remittance is None:  # an entry of this kind always has its record; nothing to mark
         return
-    reference = remittance.reference
-    remittance.split = [*remittance.split_list, {
-        "part": REVERSED_PART, "entry_id": reversal.id, "date": reversal.entry_date.isoformat(),
-        "reference": reference}]
-    remittance.reference = _reversed_reference(reference, reversal.id)
+    remittance.reversal_entry_id = reversal.id
     db.session.flush()
-
-
-# -- reading ------------------------------------------------------------------------------
-
-def get_remittance(cooperative_id, remittance_id, member_id=None):
-    """One remittance of the cooperative; with member_id, only if it is that member's."""
-    query = (select(Remittance).options(joinedload(Remittance.member), joinedload(Remittance.sender))
-             .where(Remittance.cooperative_id == cooperative_id, Remittance.id == remittance_id))
-    if member_id is not None:
-        query = query.where(Remittance.member_id == member_id)
-    remittance = db.session.execute(query).scalar_one_or_none()
-    if remittance is None:
-        raise NotFound(_l("Remittance not found."))
-    return remittance
-
-
-def _filtered(query, cooperative_id, date_from=None, date_to=None, member_text=None,
-              member_id=None):
-    query = query.where(Remittance.cooperative_id == cooperative_id)
-    if date_from:
-        query = query.where(Remittance.received_on >= date_from)
-    if date_to:
-        query = query.where(Remittance.received_on <= date_to)
-    if member_id is not None:
-        query = query.where(Remittance.member_id == member_id)
-    if member_text and member_text.strip():
-        members = search_query(cooperative_id, member_text).with_only_columns(Member.id).order_by(None)
-        query = query.where(Remittance.member_id.in_(members))
-    return query
-
-
-def remittances_query(cooperative_id, date_from=None, date_to=None, member_text=None,
-                      member_id=None):
-    """Remittances newest first, with member and sender loaded in the same query."""
-    query = select(Remittance).options(joinedload(Remittance.member), joinedload(Remittance.sender))
-    return _filtered(query, cooperative_id, date_from, date_to, member_text, member_id).order_by(
-        Remittance.received_on.desc(), Remittance.id.desc())
-
-
-def remittance_totals(cooperative_id, date_from=None, date_to=None, member_text=None,
-                      member_id=None):
-    """Count, rupiah received, saved and paid out of the matching remittances (one SQL
-    aggregate), and the share saved in percent (one decimal), or None when nothing came in."""
-    def total(column):
-        return func.coalesce(func.sum(type_coerce(column, BigInteger)), 0)
-
-    # A reversed remittance is listed (marked) but never counted.
-    query = select(func.count(Remittance.id), total(Remittance.amount_idr),
-                   total(Remittance.saved_amount), total(Remittance.cash_paid)
-                   ).where(remittance_stands())
-    count, received, saved, paid = db.session.execute(
-        _filtered(query, cooperative_id, date_from, date_to, member_text, member_id)).one()
-    received, saved, paid = from_sen(received), from_sen(saved), from_sen(paid)
-    share = (saved * 100 / received).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP) \
-        if received else None
-    return {"count": count, "received": received, "saved": saved, "paid_out": paid,
-            "share_saved": share}
-
-
-def remittance_summary(cooperative_id, date_from, date_to):
-    """The dashboard's figure: remittances received in a period and the share saved."""
-    summary = remittance_totals(cooperative_id, date_from, date_to)
-    summary.update(date_from=date_from, date_to=date_to)
-    return summary
-
-
-def senders(cooperative_id, linked_migrant_id=None):
-    """The cooperative's migrant workers, the one the member is linked to first."""
-    linked = case((MigrantWorker.id == linked_migrant_id, 0), else_=1)
-    return db.session.execute(
-        select(MigrantWorker).where(MigrantWorker.cooperative_id == cooperative_id)
-        .order_by(linked, MigrantWorker.name, MigrantWorker.id)).scalars().all()
-
-
-def members_for_recording(cooperative_id, text, limit=20):
-    """Active members matching a name prefix, member number or NIK, to record a remittance for."""
-    query = search_query(cooperative_id, text, status=ACTIVE).limit(limit)
-    return db.session.execute(query).scalars().all()
 
 
 # The ledger calls this when a manager reverses a remittance's entry.

@@ -19,6 +19,7 @@ from ..ledger.service import cash_accounts
 from ..members.service import get_member
 from ..portal import documents, service as portal
 from . import remittance as remittances
+from . import remittance_queries
 from .remittance_forms import (AllocationForm, MemberSearchForm, RemittanceFilterForm,
                                RemittanceForm, StatementForm, channel_label)
 from .views import page_arg
@@ -87,23 +88,23 @@ def index():
     form = RemittanceFilterForm(formdata=request.args)
     filters = filter_values(form)
     args = (g.coop.id, filters["date_from"], filters["date_to"], filters["member"])
-    pagination = db.paginate(remittances.remittances_query(*args), page=page_arg(),
+    pagination = db.paginate(remittance_queries.remittances_query(*args), page=page_arg(),
                              per_page=current_app.config["PAGE_SIZE"], error_out=False)
     return render_template("remittances/index.html", form=form, pagination=pagination,
-                           totals=remittances.remittance_totals(*args))
+                           totals=remittance_queries.remittance_totals(*args))
 
 
 @bp.route("/<int:remittance_id>")
 @require_role(*READERS)
 def detail(remittance_id):
-    remittance = _or_404(remittances.get_remittance, g.coop.id, remittance_id)
+    remittance = _or_404(remittance_queries.get_remittance, g.coop.id, remittance_id)
     return render_template("remittances/detail.html", remittance=remittance)
 
 
 @bp.route("/<int:remittance_id>/receipt.pdf")
 @require_role(*READERS)
 def receipt(remittance_id):
-    return documents.receipt_pdf(_or_404(remittances.get_remittance, g.coop.id, remittance_id))
+    return documents.receipt_pdf(_or_404(remittance_queries.get_remittance, g.coop.id, remittance_id))
 
 
 # -- recording -----------------------------------------------------------------------------
@@ -113,7 +114,7 @@ def receipt(remittance_id):
 def choose_member():
     form = MemberSearchForm(formdata=request.args)
     text = filter_values(form)["q"]
-    found = remittances.members_for_recording(g.coop.id, text) if text and text.strip() else []
+    found = remittance_queries.members_for_recording(g.coop.id, text) if text and text.strip() else []
     return render_template("remittances/choose_member.html", form=form, found=found,
                            searched=bool(text and text.strip()))
 
@@ -126,7 +127,7 @@ def record(member_id):
     form = RemittanceForm()
     form.sender.choices = choices([("", _("Choose…"))] + [
         (m.id, f"{m.name} · {m.destination_country}")
-        for m in remittances.senders(coop_id, member.migrant_worker_id)])
+        for m in remittance_queries.senders(coop_id, member.migrant_worker_id)])
     form.money_account.choices = _account_choices(cash_accounts(coop_id))
     if request.method == "GET" and member.migrant_worker_id:
         form.sender.data = member.migrant_worker_id

@@ -5,8 +5,9 @@ from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
-from coop_app.errors import DomainError
+from coop_app.errors import DomainError, InvalidField
 from coop_app.extensions import db
 from coop_app.ledger import service as ledger
 from coop_app.ledger.check import check_ledger
@@ -74,8 +75,32 @@ def test_reversing_a_registration_returns_pokok_and_wajib_and_closes_the_member(
         ("pokok", D("0.00"), "closed", TODAY, ("reversal", D("-100000.00"), D("0.00"))),
         ("wajib", D("0.00"), "closed", TODAY, ("reversal", D("-20000.00"), D("0.00")))]
     member = db.session.get(Member, member.id)
-    assert (member.status, member.left_on) == ("resigned", TODAY)
+    assert (member.status, member.left_on) == ("cancelled", TODAY)
     assert ledger.account_balance(coop_id, cash_id(coop_id)) == D("0.00")
+    assert check_ledger()[1] == []
+
+
+def test_a_cancelled_registrant_can_be_registered_again_with_the_same_nik(ctx, world):
+    coop_id = world.ksp_id
+    first = register(coop_id)
+    ledger.reverse_entry(coop_id, joining_entry(coop_id, first.id).id, "Salah kategori", key())
+    db.session.commit()
+
+    again = register(coop_id, phone="081300000001")
+    assert again.nik == first.nik and again.member_number != first.member_number
+    assert (again.status, db.session.get(Member, first.id).status) == ("active", "cancelled")
+    # a second standing membership of the same person is refused, by the service ...
+    with pytest.raises(InvalidField) as refused:
+        register(coop_id)
+    assert english(refused.value) == "A member with this NIK is already registered."
+    db.session.rollback()
+    # ... and by the database's own index
+    clone = {c.name: getattr(again, c.name) for c in Member.__table__.columns
+             if c.name not in ("id", "member_number", "user_id")}
+    with pytest.raises(IntegrityError):
+        with db.session.begin_nested():
+            db.session.add(Member(member_number="X-1", **clone))
+    db.session.rollback()
     assert check_ledger()[1] == []
 
 
@@ -106,7 +131,7 @@ def test_a_registration_is_reversed_only_while_nothing_else_was_recorded(ctx, wo
             standing(coop_id, member.id)] == [("pokok", D("0.00"), "closed"),
                                                ("sukarela", D("0.00"), "closed"),
                                                ("wajib", D("0.00"), "closed")]
-    assert db.session.get(Member, member.id).status == "resigned"
+    assert db.session.get(Member, member.id).status == "cancelled"
     assert ledger.account_balance(coop_id, cash_id(coop_id)) == D("0.00")
     assert check_ledger()[1] == []
 

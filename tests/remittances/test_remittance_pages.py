@@ -13,6 +13,7 @@ from coop_app.ledger.check import check_ledger
 from coop_app.ledger.service import account_by_key
 from coop_app.portal import documents
 from coop_app.savings import remittance as remittances
+from coop_app.savings import remittance_queries
 from coop_app.cooperatives.models import Cooperative
 from coop_app.savings.models import Remittance
 
@@ -447,7 +448,7 @@ def test_nav_and_dashboard_show_remittances(app, client, auth, families):
         today = date.today()
         record(families, amount_idr=D("1000000"), reference="TODAY-1", received_on=today)
         db.session.commit()
-        summary = remittances.remittance_summary(
+        summary = remittance_queries.remittance_summary(
             families.ksp_id, date(today.year, 1, 1), today)
     page = text_of(client.get("/c/KSP-A/"))
     assert re.search(r'id="summary-remittances">Rp([0-9,]+)<', page).group(1) == \

@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from coop_app.errors import DomainError
 from coop_app.extensions import db
@@ -14,6 +15,7 @@ from coop_app.ledger.check import check_ledger
 from coop_app.ledger.service import reverse_entry
 from coop_app.members.service import member_remittances
 from coop_app.savings import remittance as remittances
+from coop_app.savings import remittance_queries
 from coop_app.savings import service as savings
 from coop_app.savings.models import Remittance, SavingsTransaction
 
@@ -44,7 +46,7 @@ def test_reversing_a_remittance_takes_its_parts_back_and_marks_it(ctx, families)
     wajib, sukarela = families.accounts[("siti", "SW")], families.accounts[("siti", "SS")]
     remittance = recorded(families)
     assert (balance(wajib), balance(sukarela)) == (D("60000"), D("650000"))
-    assert remittances.remittance_totals(coop)["received"] == D("2000000")
+    assert remittance_queries.remittance_totals(coop)["received"] == D("2000000")
 
     reversal = reverse_entry(coop, remittance.entry_id, "Salah anggota penerima", key(),
                              reversal_date=REVERSED_ON)
@@ -59,17 +61,15 @@ def test_reversing_a_remittance_takes_its_parts_back_and_marks_it(ctx, families)
     # the record stays, marked, with the reference it was received under
     db.session.expire_all()
     stored = db.session.get(Remittance, remittance.id)
-    assert stored.reversal == {"part": "reversed", "entry_id": reversal.id,
-                               "date": "2025-03-17", "reference": "MBB-2025-0315-01"}
-    assert stored.original_reference == "MBB-2025-0315-01"
-    assert stored.reference == f"MBB-2025-0315-01 (dibalik #{reversal.id})"
+    assert (stored.reversal_entry_id, stored.reversed_on) == (reversal.id, REVERSED_ON)
+    assert stored.reference == "MBB-2025-0315-01"
     assert [p["part"] for p in remittances.split_parts(stored)] == ["wajib", "savings", "cash"]
     assert (stored.amount_idr, stored.saved_amount) == (D("2000000"), D("640000"))
     # out of every total; the wajib it paid is due again
-    assert remittances.remittance_totals(coop) == {"count": 0, "received": D("0"), "saved": D("0"),
+    assert remittance_queries.remittance_totals(coop) == {"count": 0, "received": D("0"), "saved": D("0"),
                                                    "paid_out": D("0"), "share_saved": None}
     assert member_remittances(coop, families.siti)[1] == {"count": 0, "total": 0, "saved": 0}
-    assert [r.id for r in db.session.execute(remittances.remittances_query(coop)).scalars()] == [stored.id]
+    assert [r.id for r in db.session.execute(remittance_queries.remittances_query(coop)).scalars()] == [stored.id]
     assert remittances.wajib_due(coop, families.siti, REVERSED_ON) == D("40000")
     assert check_ledger()[1] == []
 
@@ -77,7 +77,7 @@ def test_reversing_a_remittance_takes_its_parts_back_and_marks_it(ctx, families)
     again = record(families, member="wati", reference="mbb-2025-0315-01", received_on=REVERSED_ON)
     db.session.commit()
     assert again.reference == "MBB-2025-0315-01" and again.id != stored.id
-    assert remittances.remittance_totals(coop)["count"] == 1
+    assert remittance_queries.remittance_totals(coop)["count"] == 1
     # a second reversal of the same entry is refused by the ledger
     with pytest.raises(DomainError) as refused:
         reverse_entry(coop, remittance.entry_id, "Lagi", key(), reversal_date=REVERSED_ON)
@@ -118,23 +118,32 @@ def test_reversing_a_remittance_whose_savings_were_spent_is_refused(ctx, familie
         select(func.count()).select_from(SavingsTransaction)).scalar()) == before
     db.session.expire_all()
     stored = db.session.get(Remittance, remittance.id)
-    assert stored.reversal is None and stored.reference == "MBB-2025-0315-01"
+    assert stored.reversal_entry_id is None and stored.reference == "MBB-2025-0315-01"
     assert balance(sukarela) == D("450000")
-    assert remittances.remittance_totals(coop)["received"] == D("2000000")
+    assert remittance_queries.remittance_totals(coop)["received"] == D("2000000")
     assert check_ledger()[1] == []
 
 
-def test_a_long_reference_still_fits_once_reversed(ctx, families):
+def test_a_reference_is_unique_among_standing_remittances_only(ctx, families):
+    """The database holds the rule too: a second standing record of a transfer is refused,
+    however it is written, while any number of reversed ones may share the reference."""
     reference = "X" * 60
-    remittance = record(families, member="wati", reference=reference, amount_idr=D("500000"))
+    first = record(families, member="wati", reference=reference, amount_idr=D("500000"))
     db.session.commit()
-    reversal = reverse_entry(families.ksp_id, remittance.entry_id, "Salah", key(),
-                             reversal_date=REVERSED_ON)
+    reverse_entry(families.ksp_id, first.entry_id, "Salah", key(), reversal_date=REVERSED_ON)
     db.session.commit()
-    db.session.expire_all()
-    stored = db.session.get(Remittance, remittance.id)
-    assert len(stored.reference) == 60 and stored.reference.endswith(f" (dibalik #{reversal.id})")
-    assert stored.original_reference == reference
+    second = record(families, member="wati", reference=reference, amount_idr=D("500000"))
+    db.session.commit()
+    reverse_entry(families.ksp_id, second.entry_id, "Salah lagi", key(), reversal_date=REVERSED_ON)
+    third = record(families, member="wati", reference=reference, amount_idr=D("500000"))
+    db.session.commit()
+    assert [r.reference for r in db.session.execute(select(Remittance)).scalars()] == [reference] * 3
+    assert remittances.find_by_reference(families.ksp_id, reference).id == third.id
+    duplicate = {c.name: getattr(third, c.name) for c in Remittance.__table__.columns if c.name != "id"}
+    with pytest.raises(IntegrityError):
+        with db.session.begin_nested():
+            db.session.add(Remittance(**duplicate))
+    db.session.rollback()
     assert check_ledger()[1] == []
 
 

@@ -9,6 +9,7 @@ from coop_app.ledger.check import check_ledger
 from coop_app.ledger.models import JournalEntry
 from coop_app.ledger.posting import IdempotencyConflict
 from coop_app.savings import remittance as remittances
+from coop_app.savings import remittance_queries
 from coop_app.savings.models import Remittance, SavingsTransaction
 
 from .helpers import RECEIVED, D, balance, bank, cash, counts, entry_lines, key, message, record
@@ -323,13 +324,13 @@ def test_totals_and_share_saved_are_summed_in_sql(ctx, families):
     record(families, member="budi", amount_idr=D("500000"), received_on=date(2025, 4, 2))
     record(families, member="aminah", amount_idr=D("9000000"))                 # another cooperative
     db.session.commit()
-    totals = remittances.remittance_totals(coop)
+    totals = remittance_queries.remittance_totals(coop)
     assert totals == {"count": 3, "received": D("3500000"), "saved": D("640000"),
                       "paid_out": D("2860000"), "share_saved": D("18.3")}
-    march = remittances.remittance_summary(coop, date(2025, 3, 1), date(2025, 3, 31))
+    march = remittance_queries.remittance_summary(coop, date(2025, 3, 1), date(2025, 3, 31))
     assert (march["count"], march["received"], march["saved"], march["share_saved"]) == (
         2, D("3000000"), D("640000"), D("21.3"))
-    assert remittances.remittance_totals(coop, member_text="siti")["received"] == D("2000000")
-    assert remittances.remittance_totals(coop, member_text="2025.00003")["count"] == 1
-    empty = remittances.remittance_summary(coop, date(2020, 1, 1), date(2020, 12, 31))
+    assert remittance_queries.remittance_totals(coop, member_text="siti")["received"] == D("2000000")
+    assert remittance_queries.remittance_totals(coop, member_text="2025.00003")["count"] == 1
+    empty = remittance_queries.remittance_summary(coop, date(2020, 1, 1), date(2020, 12, 31))
     assert (empty["count"], empty["received"], empty["share_saved"]) == (0, D("0"), None)
