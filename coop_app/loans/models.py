@@ -164,12 +164,16 @@ class Loan(db.Model):
     written_off_amount = db.Column(Money, nullable=False, default=0)
     recovered_amount = db.Column(Money, nullable=False, default=0)
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    # The application form's submission key: a second submit of the same form, from any
+    # browser tab or at the same moment, finds this loan instead of recording another.
+    application_key = db.Column(db.String(64))
 
     product = db.relationship("LoanProduct", lazy="joined")
     member = db.relationship("Member", lazy="raise")
 
     __table_args__ = (
         db.UniqueConstraint("cooperative_id", "number", name="uq_loans_number"),
+        db.Index("uq_loans_application_key", "cooperative_id", "application_key", unique=True),
         db.Index("ix_loans_coop_status", "cooperative_id", "status"),
         db.Index("ix_loans_coop_disbursed", "cooperative_id", "disbursed_on"),
         db.CheckConstraint(

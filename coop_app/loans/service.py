@@ -5,20 +5,22 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
-from ..enterprises.models import Enterprise
 from ..errors import DomainError, InvalidField
 from ..extensions import db
 from ..ledger.models import GLAccount
 from ..ledger.posting import IdempotencyConflict, Line, check_open, find_by_key, post_entry
-from ..ledger.service import account_balance, account_by_key, check_amount
+from ..ledger.service import account_balance, account_by_key
 from ..members.models import ACTIVE as MEMBER_ACTIVE, Member
 from ..money import ZERO, round_money, to_money
 from ..savings import service as savings
-from ..savings.models import SUKARELA, WADIAH, SavingsAccount
+from ..savings.models import SUKARELA, WADIAH
 from .models import (ACTIVE, APPLIED, APPROVED, CANCELLED, MONTHLY, MURABAHAH, PAID_OFF, REJECTED,
                      RECEIVABLE_KEY, WEEKLY, WRITTEN_OFF, Loan, LoanEvent, LoanInstallment)
 from .products import get_product
+from .terms import (check_enterprise, check_pledge, check_savings_multiple, murabahah_terms,
+                    next_number, nonnegative)
 from .queries import (STATUS_LABELS, Arrears, add_event, arrears, get_loan,  # noqa: F401 (API)
                       has_outstanding_loan, installments, member_loans, next_due, rupiah)
 from .schedule import build_schedule
@@ -34,10 +36,16 @@ MONEY_SOURCES = ("cash", "bank")
 def apply_loan(cooperative_id, member_id, product_id, amount, term, purpose, applied_on, user_id,
                enterprise_id=None, pledged_account_id=None, pledged_amount=0,
                collateral_description=None, collateral_value=0, cost_price=None,
-               down_payment=None, margin=None, goods_description=None, frequency=None):
+               down_payment=None, margin=None, goods_description=None, frequency=None,
+               idempotency_key=None):
     """A treasurer's application for a member. For murabahah give cost_price (and any
     down_payment): the amount financed is their difference; the margin defaults to the
-    product's yearly rate, flat on the amount financed."""
+    product's yearly rate, flat on the amount financed. With an idempotency key, a second
+    application under the same key returns the first loan (marked `replayed`)."""
+    if idempotency_key:
+        existing = _applied_under(cooperative_id, idempotency_key, member_id, product_id)
+        if existing is not None:
+            return existing
     product = get_product(cooperative_id, product_id)
     if not product.active:
         raise InvalidField("product_id", _l("This loan product is no longer offered."))
@@ -47,7 +55,7 @@ def apply_loan(cooperative_id, member_id, product_id, amount, term, purpose, app
     _check_date(applied_on, member.join_date, _l("The application cannot be dated before the "
                                                  "member joined (%(date)s).", date=member.join_date.isoformat()))
     murabahah = product.method == MURABAHAH
-    amount, cost_price, down_payment, margin = _murabahah_terms(
+    amount, cost_price, down_payment, margin = murabahah_terms(
         murabahah, amount, cost_price, down_payment, margin, goods_description)
     if not product.min_amount <= amount <= product.max_amount:
         raise InvalidField("amount", _l("%(product)s lends from %(low)s to %(high)s.", product=product.name,
@@ -64,11 +72,11 @@ def apply_loan(cooperative_id, member_id, product_id, amount, term, purpose, app
     if not purpose or len(purpose) > 300:
         raise InvalidField("purpose", _l("Describe the purpose of the loan (at most 300 characters)."))
     if enterprise_id is not None:
-        _check_enterprise(cooperative_id, member.id, enterprise_id)
-    _check_savings_multiple(product, member, amount)
-    pledged_amount = _check_pledge(cooperative_id, member.id, pledged_account_id, pledged_amount)
+        check_enterprise(cooperative_id, member.id, enterprise_id)
+    check_savings_multiple(product, member, amount)
+    pledged_amount = check_pledge(cooperative_id, member.id, pledged_account_id, pledged_amount)
     collateral_description = (collateral_description or "").strip() or None
-    collateral_value = _nonnegative("collateral_value", collateral_value)
+    collateral_value = nonnegative("collateral_value", collateral_value)
     if collateral_value and not collateral_description:
         raise InvalidField("collateral_description", _l("Describe the collateral."))
     if collateral_description and len(collateral_description) > 300:
@@ -78,7 +86,7 @@ def apply_loan(cooperative_id, member_id, product_id, amount, term, purpose, app
     if admin_fee >= amount:
         raise InvalidField("amount", _l("The amount must be more than the admin fee of %(fee)s.",
                                         fee=rupiah(admin_fee)))
-    loan = Loan(cooperative_id=cooperative_id, number=_next_number(cooperative_id, product),
+    loan = Loan(cooperative_id=cooperative_id, number=next_number(cooperative_id, product),
                 member_id=member.id, product_id=product.id, enterprise_id=enterprise_id,
                 purpose=purpose, method=product.method, amount=amount, rate_bp=product.rate_bp,
                 term=term, frequency=frequency, grace_periods=product.grace_periods,
@@ -87,15 +95,38 @@ def apply_loan(cooperative_id, member_id, product_id, amount, term, purpose, app
                 pledged_account_id=pledged_account_id if pledged_amount else None,
                 pledged_amount=pledged_amount, collateral_description=collateral_description,
                 collateral_value=collateral_value, status=APPLIED, applied_on=applied_on,
-                applied_by=user_id, principal_outstanding=ZERO)
+                applied_by=user_id, principal_outstanding=ZERO, application_key=idempotency_key)
     loan.product = product
     if murabahah and margin is None:
         loan.margin = preview_schedule(loan).total_interest
     else:
         preview_schedule(loan)  # a ScheduleError names the field at fault
-    db.session.add(loan)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():  # a concurrent submit of the same key loses here
+            db.session.add(loan)
+    except IntegrityError:
+        existing = idempotency_key and _applied_under(cooperative_id, idempotency_key, member_id,
+                                                      product_id)
+        if not existing:
+            raise DomainError(_l("Another application was recorded at the same moment; "
+                                 "submit this one again.")) from None
+        return existing
     add_event(loan, "applied", applied_on, user_id, note=purpose)
+    loan.replayed = False
+    return loan
+
+
+def _applied_under(cooperative_id, key, member_id, product_id):
+    """The loan applied for under this submission key, or None; refused if the key was used
+    for another member's or product's application."""
+    loan = db.session.execute(select(Loan).where(Loan.cooperative_id == cooperative_id,
+                                                 Loan.application_key == key)).scalar_one_or_none()
+    if loan is None:
+        return None
+    if loan.member_id != member_id or loan.product_id != product_id:
+        raise IdempotencyConflict(_l("This submission key was already used for application "
+                                     "%(number)s.", number=loan.number))
+    loan.replayed = True
     return loan
 
 
@@ -117,100 +148,6 @@ def _check_date(day, earliest, too_early):
         raise InvalidField("date", _l("The date cannot be in the future."))
     if earliest is not None and day < earliest:
         raise InvalidField("date", too_early)
-
-
-def _nonnegative(field, value):
-    try:
-        value = to_money(value or 0)
-    except (ValueError, TypeError):
-        raise InvalidField(field, _l("Amounts are exact to the sen: at most two decimals.")) from None
-    if value < 0:
-        raise InvalidField(field, _l("The amount cannot be negative."))
-    return value
-
-
-def _amount(field, value):
-    try:
-        return check_amount(value)
-    except DomainError as error:
-        raise InvalidField(field, error.message) from None
-
-
-def _murabahah_terms(murabahah, amount, cost_price, down_payment, margin, goods):
-    if not murabahah:
-        if cost_price is not None or down_payment is not None or margin is not None:
-            raise InvalidField("cost_price", _l("Only murabahah financing has a cost price, down "
-                                                "payment and margin."))
-        return _amount("amount", amount), None, None, None
-    if not (goods or "").strip() or len(goods.strip()) > 300:
-        raise InvalidField("goods_description", _l("Describe the goods the cooperative buys for the "
-                                                   "member (at most 300 characters)."))
-    if cost_price is not None:
-        cost_price = _amount("cost_price", cost_price)
-        down_payment = _nonnegative("down_payment", down_payment)
-        if down_payment >= cost_price:
-            raise InvalidField("down_payment", _l("The down payment must be less than the cost price."))
-        financed = cost_price - down_payment
-        if amount is not None and to_money(amount) != financed:
-            raise InvalidField("amount", _l("The amount financed is the cost price less the down "
-                                            "payment: %(amount)s.", amount=rupiah(financed)))
-        amount = financed
-    elif down_payment:
-        raise InvalidField("cost_price", _l("Give the cost price with the down payment."))
-    if margin is not None:
-        margin = _nonnegative("margin", margin)
-    return _amount("amount", amount), cost_price, down_payment, margin
-
-
-def _check_enterprise(cooperative_id, member_id, enterprise_id):
-    enterprise = db.session.execute(select(Enterprise).where(
-        Enterprise.cooperative_id == cooperative_id, Enterprise.id == enterprise_id)).scalar_one_or_none()
-    if enterprise is None or enterprise.member_id != member_id:
-        raise InvalidField("enterprise_id", _l("The loan can finance only an enterprise of this member."))
-    if not enterprise.active:
-        raise InvalidField("enterprise_id", _l("This enterprise is no longer active."))
-
-
-def member_savings_total(cooperative_id, member_id):
-    return to_money(db.session.execute(select(func.coalesce(func.sum(SavingsAccount.balance), 0)).where(
-        SavingsAccount.cooperative_id == cooperative_id, SavingsAccount.member_id == member_id,
-        SavingsAccount.status == "open")).scalar() or 0)
-
-
-def _check_savings_multiple(product, member, amount):
-    if product.max_savings_multiple is None:
-        return
-    held = member_savings_total(member.cooperative_id, member.id)
-    limit = held * product.max_savings_multiple
-    if amount > limit:
-        raise InvalidField("amount", _l("With savings of %(savings)s this member can borrow at most "
-                                        "%(limit)s (%(times)s times their savings).",
-                                        savings=rupiah(held), limit=rupiah(limit),
-                                        times=product.max_savings_multiple))
-
-
-def _check_pledge(cooperative_id, member_id, account_id, amount):
-    amount = _nonnegative("pledged_amount", amount)
-    if not amount:
-        return ZERO
-    if account_id is None:
-        raise InvalidField("pledged_account_id", _l("Choose the savings account pledged."))
-    account = savings.get_account(cooperative_id, account_id)
-    if account.member_id != member_id or account.status != "open":
-        raise InvalidField("pledged_account_id", _l("Only an open savings account of the member can "
-                                                    "be pledged."))
-    free = account.balance - account.pledged
-    if amount > free:
-        raise InvalidField("pledged_amount", _l("Only %(free)s of savings account %(number)s is free "
-                                                "to pledge.", free=rupiah(max(free, ZERO)),
-                                                number=account.number))
-    return amount
-
-
-def _next_number(cooperative_id, product):
-    count = db.session.execute(select(func.count()).select_from(Loan).where(
-        Loan.cooperative_id == cooperative_id, Loan.product_id == product.id)).scalar()
-    return f"{product.code}-{count + 1:06d}"
 
 
 # -- decision --------------------------------------------------------------------------------

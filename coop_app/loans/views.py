@@ -240,7 +240,8 @@ def apply(member_id):
                 collateral_description=(form.collateral_description.data or "").strip() or None,
                 collateral_value=form.collateral_value.data or 0, cost_price=form.cost_price.data,
                 down_payment=form.down_payment.data, margin=form.margin.data,
-                goods_description=(form.goods_description.data or "").strip() or None)
+                goods_description=(form.goods_description.data or "").strip() or None,
+                idempotency_key=form.key.data)
             if "preview" in request.form:
                 preview = {"schedule": service.preview_schedule(loan), "amount": loan.amount,
                            "margin": loan.margin, "admin_fee": loan.admin_fee,
@@ -252,6 +253,10 @@ def apply(member_id):
         else:
             if preview is None:
                 loan_id, number = loan.id, loan.number
+                if loan.replayed:  # the same form sent again, from another tab or at once
+                    db.session.rollback()
+                    remember_submission(form.key.data, url_for("loans.detail", loan_id=loan_id))
+                    return replay(form.key.data)
                 return done(form.key.data, url_for("loans.detail", loan_id=loan_id),
                             _("Loan %(number)s was recorded; a manager decides on it.", number=number))
     elif request.method == "POST":
