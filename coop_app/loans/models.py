@@ -161,6 +161,9 @@ class Loan(db.Model):
     quality = db.Column(db.String(10), nullable=False, default=LANCAR)
     provision = db.Column(Money, nullable=False, default=0)
     schedule_version = db.Column(db.Integer, nullable=False, default=1)
+    # Set on restructuring: the class the loan had then, which month-ends keep (at the best)
+    # until the first instalments of the new schedule are paid on time (quality.held_class).
+    restructured_class = db.Column(db.String(10))
     written_off_amount = db.Column(Money, nullable=False, default=0)
     recovered_amount = db.Column(Money, nullable=False, default=0)
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)

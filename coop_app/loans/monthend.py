@@ -106,11 +106,35 @@ def overdue_by_loan(cooperative_id, period_end):
             .group_by(li.c.loan_id).subquery())
 
 
+def held_by_restructuring(cooperative_id, period_end):
+    """A subquery: per restructured loan, the instalments of its current schedule, and how
+    many of the latest ones due by `period_end` (at most quality.HOLD_RELEASED_AFTER) were
+    each paid by its due date."""
+    li, ln = LoanInstallment.__table__, Loan.__table__
+    end = literal(period_end, li.c.due_date.type)
+    current = and_(ln.c.id == li.c.loan_id, ln.c.schedule_version == li.c.version)
+    held = and_(li.c.cooperative_id == cooperative_id, ln.c.restructured_class.is_not(None))
+    schedules = (select(li.c.loan_id, func.count().label("instalments"))
+                 .join(ln, current).where(held).group_by(li.c.loan_id).subquery())
+    latest_due = (select(li.c.loan_id, li.c.due_date, li.c.paid_on, func.row_number().over(
+                      partition_by=li.c.loan_id, order_by=li.c.n.desc()).label("latest"))
+                  .join(ln, current).where(held, li.c.due_date <= end).subquery())
+    paid_on_time = and_(latest_due.c.paid_on.is_not(None), latest_due.c.paid_on <= latest_due.c.due_date,
+                        latest_due.c.paid_on <= end)
+    on_time = (select(latest_due.c.loan_id, func.sum(case((paid_on_time, 1), else_=0)).label("on_time"))
+               .where(latest_due.c.latest <= quality.HOLD_RELEASED_AFTER)
+               .group_by(latest_due.c.loan_id).subquery())
+    return (select(schedules.c.loan_id, schedules.c.instalments,
+                   func.coalesce(on_time.c.on_time, 0).label("on_time"))
+            .outerjoin(on_time, on_time.c.loan_id == schedules.c.loan_id).subquery())
+
+
 def _book(cooperative_id, period_end):
     """Every loan the run looks at: active ones disbursed by `period_end`, and closed ones
     still holding a provision (to release it)."""
     ln, pr = Loan.__table__, LoanProduct.__table__
     od = overdue_by_loan(cooperative_id, period_end)
+    hd = held_by_restructuring(cooperative_id, period_end)
     active = and_(ln.c.status == ACTIVE, ln.c.disbursed_on <= period_end)
     return db.session.execute(
         select(ln.c.id, ln.c.member_id, active.label("active"), _sen(ln.c.principal_outstanding),
@@ -121,8 +145,10 @@ def _book(cooperative_id, period_end):
                pr.c.provision_diragukan_bp, pr.c.provision_macet_bp,
                pr.c.late_charge_kind, pr.c.late_charge_daily_bp, _sen(pr.c.late_charge_fixed),
                func.coalesce(od.c.days_past_due, 0), func.coalesce(od.c.sen_days, 0),
-               func.coalesce(od.c.overdue_count, 0))
+               func.coalesce(od.c.overdue_count, 0),
+               ln.c.restructured_class, func.coalesce(hd.c.on_time, 0), func.coalesce(hd.c.instalments, 0))
         .join(pr, pr.c.id == ln.c.product_id).outerjoin(od, od.c.loan_id == ln.c.id)
+        .outerjoin(hd, hd.c.loan_id == ln.c.id)
         .where(ln.c.cooperative_id == cooperative_id, or_(active, ln.c.provision != 0))
         .order_by(ln.c.id)).all()
 
@@ -135,12 +161,13 @@ def _terms(dpk, kl, diragukan, macet, *rates_bp):
 def assess(row):
     """(days past due, class, required provision sen, late charge sen) of one `_book` row."""
     (_id, _member, active, outstanding, collateral, _provision, _penalty, _quality, _dpd,
-     *terms, late_kind, daily_bp, fixed, dpd, sen_days, overdue_count) = row
+     *terms, late_kind, daily_bp, fixed, dpd, sen_days, overdue_count, held, on_time,
+     instalments) = row
     if not active:
         return 0, None, 0, 0
     bands, rates = _terms(*terms)
     dpd = max(int(dpd), 0)
-    klass = quality.classify(dpd, bands)
+    klass = quality.held_class(quality.classify(dpd, bands), held, int(on_time), int(instalments))
     required = quality.required_provision_sen(outstanding, klass, collateral, rates)
     charge = 0
     if late_kind == quality.LATE_DAILY:
@@ -194,10 +221,13 @@ def run_loan_month_end(cooperative_id, period_end, user_id, today=None):
 
     changes, deltas, events, audit = [], [], [], []
     before_total = after_total = charges_total = count = 0
+    released = []
     for row in _book(cooperative_id, period_end):
         loan_id, member_id, active, provision, penalty, old_class, old_dpd = (
             row[0], row[1], row[2], row[5], row[6], row[7], row[8])
         dpd, klass, required, charge = assess(row)
+        if active and quality.hold_released(*row[-3:]):
+            released.append((loan_id, row[-3]))
         count += 1 if active else 0
         before_total += provision
         after_total += required
@@ -218,6 +248,9 @@ def run_loan_month_end(cooperative_id, period_end, user_id, today=None):
 
     entry_id = _post(cooperative_id, period_end, deltas, user_id) if deltas else None
     _write_loans(changes)
+    _release_holds(released)
+    audit += [(loan_id, {"restructured_class": held}, {"restructured_class": None})
+              for loan_id, held in released]
     _record(cooperative_id, period_end, user_id, entry_id, events, audit)
     try:
         # A savepoint: a run of the same month committed meanwhile loses here cleanly.
@@ -233,7 +266,8 @@ def run_loan_month_end(cooperative_id, period_end, user_id, today=None):
     run.replayed = False
     for obj in list(db.session.identity_map.values()):  # loaded loans now hold stale figures
         if isinstance(obj, Loan):
-            db.session.expire(obj, ["days_past_due", "quality", "provision", "penalty_due"])
+            db.session.expire(obj, ["days_past_due", "quality", "provision", "penalty_due",
+                                    "restructured_class"])
     return run
 
 
@@ -268,6 +302,15 @@ def _write_loans(changes):
     conn.exec_driver_sql(_driver_sql(conn,
         "UPDATE loans SET days_past_due = ?, quality = ?, provision = ?,"
         " penalty_due = penalty_due + ? WHERE id = ?"), changes)
+
+
+def _release_holds(released):
+    """Restructured loans whose new instalments were paid on time are classed by their own
+    arrears from now on."""
+    if released:
+        conn = db.session.connection()
+        conn.exec_driver_sql(_driver_sql(conn, "UPDATE loans SET restructured_class = NULL WHERE id = ?"),
+                             [(loan_id,) for loan_id, _held in released])
 
 
 def _record(cooperative_id, period_end, user_id, entry_id, events, audit):

@@ -66,6 +66,32 @@ def classify(days_past_due, bands=Bands()):
     return LANCAR
 
 
+# A restructured loan keeps the class it had when restructured (at most that good) until
+# this many instalments of its new schedule in a row, the latest to fall due, were each paid
+# by its due date; only then do its own arrears decide again.
+HOLD_RELEASED_AFTER = 3
+
+
+def worse(one, other):
+    """The worse of two classes (None counts as no class)."""
+    ranked = [c for c in (one, other) if c is not None]
+    return max(ranked, key=QUALITY_CLASSES.index) if ranked else None
+
+
+def hold_released(held, paid_on_time, instalments):
+    """Whether a restructured loan's hold ends: `paid_on_time` of the latest instalments due
+    (at most HOLD_RELEASED_AFTER counted) of the `instalments` in its new schedule were paid
+    by their due dates."""
+    return held is not None and paid_on_time >= min(HOLD_RELEASED_AFTER, instalments)
+
+
+def held_class(klass, held, paid_on_time, instalments):
+    """The class of a loan whose arrears say `klass`, held at `held` since its restructuring."""
+    if held is None or hold_released(held, paid_on_time, instalments):
+        return klass
+    return worse(klass, held)
+
+
 # The month-end job works in integer sen (as the database stores money), so each rule has a
 # sen form; the Decimal form is the same computation, for everyone else.
 

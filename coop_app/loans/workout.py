@@ -20,7 +20,7 @@ from ..ledger.models import JournalLine
 from ..ledger.posting import Line, check_open, find_by_key, post_entry
 from ..ledger.service import REVERSAL_HANDLERS, account_by_key, check_amount
 from ..money import ZERO, from_sen, to_money
-from .models import (ACTIVE, MURABAHAH, RECEIVABLE_KEY, WRITTEN_OFF, Loan, LoanInstallment,
+from .models import (ACTIVE, LANCAR, MURABAHAH, RECEIVABLE_KEY, WRITTEN_OFF, Loan, LoanInstallment,
                      LoanPayment)
 from .schedule import build_schedule
 from .service import STATUS_LABELS, add_event, get_loan, money_account, release_pledge, rupiah
@@ -106,6 +106,8 @@ def restructure_loan(cooperative_id, loan_id, user_id, on, term, rate_bp=None, g
             due_date=row.due_date, principal=row.principal, interest=row.interest, total=row.total,
             balance_after=row.balance))
     loan.term, loan.rate_bp, loan.grace_periods = term, rate_bp, grace
+    # The class recorded now is held until the new instalments are paid on time (month-end).
+    loan.restructured_class = loan.quality if loan.quality != LANCAR else None
     db.session.flush()
     for obj in list(db.session.identity_map.values()):
         if isinstance(obj, LoanInstallment) and obj.loan_id == loan.id:
@@ -113,7 +115,7 @@ def restructure_loan(cooperative_id, loan_id, user_id, on, term, rate_bp=None, g
     add_event(loan, "restructured", on, user_id, note=reason, detail={
         "old": old, "new": {"version": loan.schedule_version, "term": term, "rate_bp": rate_bp,
                             "grace": grace},
-        "principal": str(loan.principal_outstanding),
+        "principal": str(loan.principal_outstanding), "class_held": loan.restructured_class,
         "interest_dropped": str(ZERO if margin is not None else _unpaid_charge(loan, due_by=on,
                                                                                superseded=True))})
     return loan
