@@ -112,13 +112,16 @@ def held_by_restructuring(cooperative_id, period_end):
     each paid by its due date."""
     li, ln = LoanInstallment.__table__, Loan.__table__
     end = literal(period_end, li.c.due_date.type)
-    current = and_(ln.c.id == li.c.loan_id, ln.c.schedule_version == li.c.version)
-    held = and_(li.c.cooperative_id == cooperative_id, ln.c.restructured_class.is_not(None))
-    schedules = (select(li.c.loan_id, func.count().label("instalments"))
-                 .join(ln, current).where(held).group_by(li.c.loan_id).subquery())
-    latest_due = (select(li.c.loan_id, li.c.due_date, li.c.paid_on, func.row_number().over(
-                      partition_by=li.c.loan_id, order_by=li.c.n.desc()).label("latest"))
-                  .join(ln, current).where(held, li.c.due_date <= end).subquery())
+    # From the few held loans to their instalments (by the loan's index), never the reverse.
+    held = (select(ln.c.id, ln.c.schedule_version)
+            .where(ln.c.cooperative_id == cooperative_id, ln.c.restructured_class.is_not(None))
+            .subquery())
+    current = and_(li.c.loan_id == held.c.id, li.c.version == held.c.schedule_version)
+    schedules = (select(held.c.id.label("loan_id"), func.count().label("instalments"))
+                 .select_from(held).join(li, current).group_by(held.c.id).subquery())
+    latest_due = (select(held.c.id.label("loan_id"), li.c.due_date, li.c.paid_on, func.row_number().over(
+                      partition_by=held.c.id, order_by=li.c.n.desc()).label("latest"))
+                  .select_from(held).join(li, current).where(li.c.due_date <= end).subquery())
     paid_on_time = and_(latest_due.c.paid_on.is_not(None), latest_due.c.paid_on <= latest_due.c.due_date,
                         latest_due.c.paid_on <= end)
     on_time = (select(latest_due.c.loan_id, func.sum(case((paid_on_time, 1), else_=0)).label("on_time"))
