@@ -80,10 +80,12 @@ def list_products(cooperative_id, active=True):
     return db.session.execute(query.order_by(LoanProduct.code)).scalars().all()
 
 
-def get_product(cooperative_id, product_id):
-    product = db.session.execute(select(LoanProduct).where(
-        LoanProduct.cooperative_id == cooperative_id, LoanProduct.id == product_id)
-    ).scalar_one_or_none()
+def get_product(cooperative_id, product_id, lock=False):
+    """One loan product of the cooperative; with lock, held (FOR UPDATE on PostgreSQL) so
+    that applications for it are numbered one after the other."""
+    query = select(LoanProduct).where(LoanProduct.cooperative_id == cooperative_id,
+                                      LoanProduct.id == product_id)
+    product = db.session.execute(query.with_for_update() if lock else query).scalar_one_or_none()
     if product is None:
         raise NotFound(_l("Loan product not found."))
     return product

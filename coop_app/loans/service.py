@@ -46,7 +46,7 @@ def apply_loan(cooperative_id, member_id, product_id, amount, term, purpose, app
         existing = _applied_under(cooperative_id, idempotency_key, member_id, product_id)
         if existing is not None:
             return existing
-    product = get_product(cooperative_id, product_id)
+    product = get_product(cooperative_id, product_id, lock=True)  # numbers are per product
     if not product.active:
         raise InvalidField("product_id", _l("This loan product is no longer offered."))
     member = savings.get_member(cooperative_id, member_id)

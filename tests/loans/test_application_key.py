@@ -93,3 +93,13 @@ def test_concurrent_submits_of_one_key_record_one_loan(app):
     assert len({loan_id for _, loan_id in results}) == 1
     with app.app_context():
         assert loans_and_events() == (1, 1)
+
+
+def test_concurrent_applications_for_one_product_are_numbered_one_after_the_other(app):
+    """The product is held while its next number is taken, so four treasurers recording at
+    the same moment get four loans with four numbers, none refused."""
+    with app.app_context():
+        w = build_borrowers()
+    results = run_at_once(app, 4, lambda i: apply(w, w.siti, uuid.uuid4().hex).number)
+    assert [outcome for outcome, _ in results] == ["ok"] * 4, results
+    assert sorted(number for _, number in results) == [f"PUF-{n:06d}" for n in range(1, 5)]
