@@ -12,6 +12,7 @@ from ..auth.models import MEMBER
 from ..errors import DomainError, InvalidField, NotFound
 from ..extensions import db
 from ..members import service as members
+from ..members.views import form_page
 from . import service
 from .forms import SECTOR_LABELS, EnterpriseFilterForm, EnterpriseForm
 
@@ -83,7 +84,7 @@ def new(member_id):
             db.session.commit()
             flash(_("The enterprise was recorded."), "success")
             return redirect(url_for("enterprises.detail", enterprise_id=enterprise_id))
-    return render_template("enterprises/form.html", form=form, member=member, enterprise=None)
+    return form_page("enterprises/form.html", form=form, member=member, enterprise=None)
 
 
 @bp.route("/<int:enterprise_id>")
@@ -111,4 +112,4 @@ def edit(enterprise_id):
             db.session.commit()
             flash(_("The enterprise was saved."), "success")
             return redirect(url_for("enterprises.detail", enterprise_id=enterprise_id))
-    return render_template("enterprises/form.html", form=form, member=member, enterprise=enterprise)
+    return form_page("enterprises/form.html", form=form, member=member, enterprise=enterprise)

@@ -12,7 +12,7 @@ from ..errors import DomainError
 from ..extensions import db
 from . import migrants
 from .forms import MigrantForm, MigrantSearchForm
-from .views import or_404, refused, filter_values, member_labels, page_arg
+from .views import filter_values, form_page, member_labels, or_404, page_arg, refused
 
 bp = coop_blueprint("migrants", __name__, "/members/migrants")
 bp.context_processor(member_labels)
@@ -54,7 +54,7 @@ def new():
             db.session.commit()
             flash(_("The migrant worker was recorded."), "success")
             return redirect(url_for("migrants.detail", migrant_id=migrant_id))
-    return render_template("members/migrant_form.html", form=form, migrant=None)
+    return form_page("members/migrant_form.html", form=form, migrant=None)
 
 
 @bp.route("/<int:migrant_id>")
@@ -81,4 +81,4 @@ def edit(migrant_id):
             db.session.commit()
             flash(_("The migrant worker's record was saved."), "success")
             return redirect(url_for("migrants.detail", migrant_id=migrant_id))
-    return render_template("members/migrant_form.html", form=form, migrant=migrant)
+    return form_page("members/migrant_form.html", form=form, migrant=migrant)

@@ -59,6 +59,15 @@ def or_404(function, *args):
         abort(404)
 
 
+REFUSED = 422  # a form sent back with what was wrong: nothing was written
+
+
+def form_page(template, **context):
+    """A form's page: on a POST it is shown again only when the form was refused (every
+    accepted submission redirects), so it answers 422, as the other packages' forms do."""
+    return render_template(template, **context), (REFUSED if request.method == "POST" else 200)
+
+
 def refused(error, form=None, fields=None):
     """A service said no: undo whatever was flushed and show why, next to the field it is
     about when there is one on the form."""
@@ -181,7 +190,7 @@ def register():
                 db.session.commit()
                 flash(_("Member %(number)s was registered.", number=number), "success")
             return redirect(url_for("members.detail", member_id=member_id))
-    return render_template("members/register.html", form=form)
+    return form_page("members/register.html", form=form)
 
 
 @bp.route("/<int:member_id>")
@@ -222,7 +231,7 @@ def edit(member_id):
             db.session.commit()
             flash(_("The member's data was saved."), "success")
             return redirect(url_for("members.detail", member_id=member_id))
-    return render_template("members/edit.html", form=form, member=member)
+    return form_page("members/edit.html", form=form, member=member)
 
 
 @bp.route("/<int:member_id>/login", methods=["GET", "POST"])
@@ -242,7 +251,7 @@ def create_login(member_id):
             flash(_("%(name)s can now log in as %(username)s.", name=member.name,
                     username=username), "success")
             return redirect(url_for("members.detail", member_id=member_id))
-    return render_template("members/login.html", form=form, member=member)
+    return form_page("members/login.html", form=form, member=member)
 
 
 @bp.route("/<int:member_id>/leave", methods=["GET", "POST"])
@@ -272,8 +281,8 @@ def leave(member_id):
                       "success")
             return redirect(url_for("members.detail", member_id=member_id))
     accounts, total, pledged = leaving.settlement_preview(g.coop.id, member.id)
-    return render_template("members/leave.html", form=form, member=member, accounts=accounts,
-                           total=total, pledged=pledged, can_leave=member.status == ACTIVE)
+    return form_page("members/leave.html", form=form, member=member, accounts=accounts,
+                     total=total, pledged=pledged, can_leave=member.status == ACTIVE)
 
 
 @bp.route("/settings", methods=["GET", "POST"])
@@ -290,7 +299,7 @@ def settings():
             flash(_("New members will be numbered by the new pattern."), "success")
             return redirect(url_for("members.settings"))
     sample = service.format_member_number(g.coop.member_number_pattern, g.coop, 1, date.today())
-    return render_template("members/settings.html", form=form, sample=sample)
+    return form_page("members/settings.html", form=form, sample=sample)
 
 
 # -- import ------------------------------------------------------------------------------
@@ -361,7 +370,7 @@ def import_upload():
                 result = importer.run_import(g.coop, parsed, register=False)
                 db.session.rollback()  # a preview writes nothing
                 return _render_preview(parsed, result)
-    return render_template("members/import.html", form=form, columns=importer.COLUMNS)
+    return form_page("members/import.html", form=form, columns=importer.COLUMNS)
 
 
 @bp.route("/import/confirm", methods=["POST"])
@@ -381,7 +390,7 @@ def import_confirm():
     if not result.ok:
         db.session.rollback()
         flash(_("Nothing was imported: some rows are not valid."), "danger")
-        return _render_preview(parsed, result)
+        return _render_preview(parsed, result, REFUSED)
     db.session.commit()
     # The file stays for a day: confirming it again registers nobody twice (the keys).
     if result.registered:

@@ -100,7 +100,7 @@ def test_confirming_a_file_that_became_bad_imports_nothing(app, client, auth, wo
     client.post(f"{BASE}/import/confirm", data=confirm_data(text_of(upload(client, same_nik))))
     assert counts(app) == (1, 1)
     response = client.post(f"{BASE}/import/confirm", data=confirm_data(page))
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "Nothing was imported" in text_of(response) and "already registered" in text_of(response)
     assert counts(app) == (1, 1)
 
@@ -115,7 +115,7 @@ def test_bad_files_are_refused_on_the_upload_form(app, client, auth, world, name
     auth.login("treasurer")
     english(client)
     response = upload(client, content, name)
-    assert response.status_code == 200 and message in text_of(response)
+    assert response.status_code == 422 and message in text_of(response)
     assert 'name="file"' in text_of(response)
     assert counts(app) == (0, 0)
 
@@ -124,7 +124,7 @@ def test_the_web_takes_a_thousand_members_per_file(app, client, auth, world):
     auth.login("treasurer")
     english(client)
     response = upload(client, csv_bytes([ROWS[3]] * 1001))
-    assert response.status_code == 200 and "at most 1000 members" in text_of(response)
+    assert response.status_code == 422 and "at most 1000 members" in text_of(response)
     assert counts(app) == (0, 0)
 
 
@@ -132,7 +132,7 @@ def test_no_file_and_tampered_confirmations(app, client, auth, world):
     auth.login("treasurer")
     english(client)
     response = client.post(f"{BASE}/import", data={})
-    assert response.status_code == 200 and "Choose a file to upload" in text_of(response)
+    assert response.status_code == 422 and "Choose a file to upload" in text_of(response)
     for data in ({"file_hash": "../../etc/passwd", "kind": "csv"},
                  {"file_hash": "a" * 64, "kind": "exe"},
                  {"file_hash": "a" * 64, "kind": "csv"}, {}):

@@ -142,7 +142,7 @@ def test_register_bad_input_is_a_message_and_nothing_is_written(app, client, aut
     english(client)
     before = counts(app)
     response = client.post(f"{BASE}/new", data=register_form(app, world, **{field: value}))
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert message in text_of(response)
     assert counts(app) == before
 
@@ -166,7 +166,7 @@ def test_register_bad_migrant_part_writes_neither(app, client, auth, world, chan
     auth.login("treasurer")
     english(client)
     response = client.post(f"{BASE}/new", data=register_form(app, world, **changes))
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert message in text_of(response)
     assert counts(app)[:3] == (0, 0, 0)
 
@@ -180,7 +180,7 @@ def test_a_closed_period_is_a_message(app, client, auth, world):
     english(client)
     response = client.post(f"{BASE}/new", data=register_form(
         app, world, join_date=(TODAY.replace(day=1) - timedelta(days=3)).isoformat()))
-    assert response.status_code == 200 and "The books are closed" in text_of(response)
+    assert response.status_code == 422 and "The books are closed" in text_of(response)
     assert counts(app)[:2] == (0, 0)
 
 
@@ -229,7 +229,7 @@ def test_edit_bad_input_changes_nothing(app, client, auth, people):
                               "does not match the gender"),
                              ({"birth_date": "1990-13-01"}, "not a date")]:
         response = client.post(f"{BASE}/{people.siti}/edit", data=member_form(**changes))
-        assert response.status_code == 200 and message in text_of(response), changes
+        assert response.status_code == 422 and message in text_of(response), changes
     with app.app_context():
         siti = db.session.get(Member, people.siti)
         assert (siti.name, siti.category, siti.migrant_worker_id) == ("Siti Aminah", "other", None)
@@ -285,7 +285,7 @@ def test_bad_patterns_are_refused(app, client, auth, world, pattern, message):
     auth.login("manager")
     english(client)
     response = client.post(f"{BASE}/settings", data={"pattern": pattern})
-    assert response.status_code == 200 and message in text_of(response)
+    assert response.status_code == 422 and message in text_of(response)
     with app.app_context():
         assert db.session.get(Cooperative, world.ksp_id).member_number_pattern == "{year}.{seq:05d}"
 
@@ -301,7 +301,7 @@ def test_manager_gives_a_member_a_login_and_the_member_sees_their_page(app, clie
     assert "can now log in as budi.santoso" in text_of(client.get(response.headers["Location"]))
     again = client.post(f"{BASE}/{people.budi}/login", data={
         "username": "budi2", "password": "rahasia-budi", "confirm": "rahasia-budi"})
-    assert again.status_code == 200 and "already has a login" in text_of(again)
+    assert again.status_code == 422 and "already has a login" in text_of(again)
     auth.logout()
     assert auth.login("budi.santoso", "rahasia-budi").status_code == 302
     assert client.get(f"{BASE}/{people.budi}").status_code == 200
@@ -321,7 +321,7 @@ def test_bad_login_input(app, client, auth, people, form, message):
     english(client)
     before = counts(app)
     response = client.post(f"{BASE}/{people.budi}/login", data=form)
-    assert response.status_code == 200 and message in text_of(response)
+    assert response.status_code == 422 and message in text_of(response)
     assert counts(app) == before
 
 
@@ -372,7 +372,7 @@ def test_bad_leaving_input_changes_nothing(app, client, auth, world, people, cha
     data.update(changes)
     before = counts(app)
     response = client.post(f"{BASE}/{people.budi}/leave", data=data)
-    assert response.status_code == 200 and message in text_of(response)
+    assert response.status_code == 422 and message in text_of(response)
     assert counts(app) == before
     with app.app_context():
         assert db.session.get(Member, people.budi).status == "active"
@@ -392,7 +392,7 @@ def test_pledged_savings_are_shown_and_refused(app, client, auth, world, people)
     response = client.post(f"{BASE}/{people.budi}/leave", data={
         "outcome": "resigned", "left_on": TODAY.isoformat(), "money_account": str(cash),
         "key": uuid.uuid4().hex})
-    assert response.status_code == 200 and "pledged as loan collateral" in text_of(response)
+    assert response.status_code == 422 and "pledged as loan collateral" in text_of(response)
     assert counts(app) == before
 
 
@@ -432,4 +432,4 @@ def test_odd_input_never_breaks_a_page(app, client, auth, world, people):
         assert (member.name, member.address) == ("Nur Aini", "Blok Kulon")
     response = client.post(f"{BASE}/migrants/new", data={
         "name": "\x00", "destination_country": "Taiwan", "sector": "domestic"})
-    assert response.status_code == 200 and "Fill in the migrant worker" in text_of(response)
+    assert response.status_code == 422 and "Fill in the migrant worker" in text_of(response)
