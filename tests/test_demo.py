@@ -24,6 +24,7 @@ from coop_app.members.models import Member, MigrantWorker
 from coop_app.members.nik import check_nik
 from coop_app.members.service import returnee_eligible
 from coop_app.savings.arrears import arrears_list
+from coop_app.savings.remittance_queries import remittance_totals
 from coop_app.savings.models import (Remittance, RemittanceAllocation, SavingsAccount,
                                      SavingsMonthEndRun, SavingsProduct, SavingsTransaction)
 from coop_app.savings.check import check_savings_subledger
@@ -234,6 +235,14 @@ def test_demo_members_of_every_category_with_their_savings_and_remittances(demo_
                 (Decimal(p["amount"]) for p in r.split_list if p.get("part") == "instalment"),
                 Decimal(0)) == r.amount_idr for r in remittances)
             assert all(r.migrant_worker_id in abroad for r in remittances)
+            # One was typed with a zero too many, reversed the same day and recorded again
+            # under its own reference; the reversed one is out of the totals.
+            (wrong,) = [r for r in remittances if r.reversal_entry_id is not None]
+            (right,) = [r for r in remittances if r.reference == wrong.reference and r is not wrong]
+            assert wrong.amount_idr == 10 * right.amount_idr and wrong.received_on == right.received_on
+            assert wrong.reversed_on == wrong.received_on
+            assert remittance_totals(coop.id)["received"] == sum(
+                (r.amount_idr for r in remittances if r is not wrong), Decimal(0))
 
             # Voluntary savings move both ways; month-end interest or profit sharing was paid
             # for each of the past twelve months.

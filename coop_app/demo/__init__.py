@@ -227,12 +227,14 @@ def _members_year(timeline, books, region, rng, prefix):
             first_join[id(migrant)] = min(first_join.get(id(migrant), person.join_date), person.join_date)
     for migrant in migrants:
         timeline.add(first_join[id(migrant)], MIGRANT, treasurer, _record_migrant, books, migrant)
+    # One remittance of the first family receiving them is first typed wrong and reversed.
+    mistyped_for = next(person for person in people if person.recipient)
     for person in people:
         timeline.add(person.join_date, JOIN, treasurer, _register, books, person)
         _schedule_wajib(timeline, books, person, rng)
         _schedule_voluntary(timeline, books, person, rng)
         if person.recipient:
-            _schedule_remittances(timeline, books, person, rng)
+            _schedule_remittances(timeline, books, person, rng, mistyped=person is mistyped_for)
         if person.time_deposit:
             day, amount = person.time_deposit
             timeline.add(max(day, person.join_date), MONEY_IN, treasurer, _open_time_deposit,
@@ -303,9 +305,11 @@ def _schedule_voluntary(timeline, books, person, rng):
                              person.everyday, rng.choice([20, 30, 50, 80]), day)
 
 
-def _schedule_remittances(timeline, books, person, rng):
+def _schedule_remittances(timeline, books, person, rng, mistyped=False):
     """Most months the migrant sends money home after payday, in the currency of the country
-    (a few send rupiah through an Indonesian bank's branch abroad)."""
+    (a few send rupiah through an Indonesian bank's branch abroad). Mistyped: the third is
+    first recorded wrong, reversed and recorded again."""
+    sent = 0
     migrant = person.migrant
     currency, (low, high), (least, most, step), *_ = COUNTRIES[migrant.country]
     in_rupiah = migrant.country == "Malaysia" and migrant.channel == "bank"
@@ -318,12 +322,14 @@ def _schedule_remittances(timeline, books, person, rng):
             continue
         amount = Decimal(rng.randrange(least, most + 1, step))
         rate = Decimal(rng.randint(int(Decimal(low) * 100), int(Decimal(high) * 100))) / 100
+        sent += 1
+        typo = mistyped and sent == 3
         if in_rupiah:
             timeline.add(day, MONEY_IN, books.treasurer_id, _remit, books, person, day, "IDR",
-                         None, None, _round_down(amount * rate, 1000))
+                         None, None, _round_down(amount * rate, 1000), typo)
         else:
             timeline.add(day, MONEY_IN, books.treasurer_id, _remit, books, person, day, currency,
-                         amount, rate, None)
+                         amount, rate, None, typo)
 
 
 def _schedule_enterprises(timeline, books, region, people, rng):

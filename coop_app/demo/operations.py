@@ -97,14 +97,25 @@ def _withdraw(books, person, code, percent, day):
                      created_by=books.treasurer_id)
 
 
-def _remit(books, person, day, currency, foreign_amount, rate, amount_idr):
+def _remit(books, person, day, currency, foreign_amount, rate, amount_idr, mistyped=False):
+    """Record a remittance. Mistyped: the treasurer first types the amount with a zero too
+    many; the manager reverses that the same day and the transfer is recorded again, under
+    its own reference, as received."""
     migrant = person.migrant
     reference = f"{REFERENCE_PREFIX[migrant.channel]}{day:%y%m%d}{next(books.keys):05d}"
-    remittance.record_remittance(
-        books.coop.id, person.member_id, migrant.id, migrant.channel, currency, day, reference,
-        books.bank_id if migrant.channel == "bank" else books.cash_id, books.key("remit"),
-        foreign_amount=foreign_amount, rate=rate, amount_idr=amount_idr,
-        created_by=books.treasurer_id, today=books.today)
+
+    def record(foreign_amount, amount_idr):
+        return remittance.record_remittance(
+            books.coop.id, person.member_id, migrant.id, migrant.channel, currency, day, reference,
+            books.bank_id if migrant.channel == "bank" else books.cash_id, books.key("remit"),
+            foreign_amount=foreign_amount, rate=rate, amount_idr=amount_idr,
+            created_by=books.treasurer_id, today=books.today)
+
+    if mistyped:
+        wrong = record(foreign_amount and foreign_amount * 10, amount_idr and amount_idr * 10)
+        ledger.reverse_entry(books.coop.id, wrong.entry_id, "Salah ketik: jumlah kelebihan satu angka nol",
+                             books.key("reverse"), reversal_date=day, created_by=books.manager_id)
+    record(foreign_amount, amount_idr)
 
 
 def _open_time_deposit(books, person, code, amount, day):
