@@ -108,14 +108,16 @@ def run_migrations_online():
         )
         with context.begin_transaction():
             context.run_migrations()
+            check_foreign_keys(connection)
 
 
 @contextmanager
 def sqlite_foreign_keys_off(connection):
     """SQLite changes a table's constraints by rebuilding it (batch mode: copy, drop, rename).
     With foreign keys enforced, dropping a table that others refer to fails, so, as SQLite's
-    own procedure for schema changes says, they are off while migrating, every reference is
-    checked before the end, and they are on again for the pooled connection's next user."""
+    own procedure for schema changes says, they are off while migrating (every reference is
+    checked before the migration commits: check_foreign_keys), and on again afterwards for
+    the pooled connection's next user."""
     if connection.dialect.name != "sqlite":
         yield
         return
@@ -125,12 +127,18 @@ def sqlite_foreign_keys_off(connection):
     raw.execute("PRAGMA foreign_keys=OFF")
     try:
         yield
-        broken = raw.execute("PRAGMA foreign_key_check").fetchall()
-        if broken:
-            raise RuntimeError(f"the migration left broken foreign keys: {broken[:10]}")
     finally:
         connection.rollback()
         raw.execute("PRAGMA foreign_keys=ON")
+
+
+def check_foreign_keys(connection):
+    """On SQLite (where they were off): refuse to commit a migration that left a row
+    referring to one that is not there."""
+    if connection.dialect.name == "sqlite":
+        broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise RuntimeError(f"the migration left broken foreign keys: {broken[:10]}")
 
 
 if context.is_offline_mode():
