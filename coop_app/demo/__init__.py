@@ -29,8 +29,8 @@ from ..savings.products import products as savings_products
 from .cast import HISTORY_MONTHS, _cast, _round_down, _rupiah
 from .loans import schedule_loans
 from .operations import (DEMO_PASSWORD, _add_enterprise, _bank_the_cash, _collect_wajib, _deposit,
-                         _leave, _month_end, _open_time_deposit, _record_migrant, _register, _remit,
-                         _withdraw)
+                         _leave, _month_end, _open_time_deposit, _record_migrant, _register,
+                         _register_in_error, _remit, _withdraw)
 from .regions import COUNTRIES, REGIONS
 
 
@@ -241,6 +241,8 @@ def _members_year(timeline, books, region, rng, prefix):
                          books, person, region["time_deposit"], amount, max(day, person.join_date))
         if person.leaves_on:
             timeline.add(person.leaves_on, LEAVING, manager, _leave, books, person)
+    timeline.add(window_start + timedelta(days=45), JOIN, treasurer, _register_in_error, books, region,
+                 window_start + timedelta(days=45))
     _schedule_enterprises(timeline, books, region, people, rng)
     schedule_loans(timeline, books, people, RANKS)
     for start in _month_starts(today, HISTORY_MONTHS):

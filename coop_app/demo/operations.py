@@ -1,13 +1,18 @@
 """The demo's operations, each through its service as a treasurer or manager would."""
+from datetime import date
 from decimal import Decimal
 
+from sqlalchemy import select
+
 from ..enterprises.service import create_enterprise
+from ..extensions import db
 from ..ledger import service as ledger
+from ..ledger.models import JournalEntry, JournalLine
 from ..loans.monthend import run_loan_month_end
 from ..members import leaving
 from ..members import service as members
 from ..members.migrants import MigrantData
-from ..members.models import RETURNEE
+from ..members.models import OTHER, RETURNEE
 from ..savings import arrears, monthend, remittance
 from ..savings import service as savings
 from ..savings.models import MUDHARABAH, POKOK, WADIAH, WAJIB
@@ -116,6 +121,27 @@ def _remit(books, person, day, currency, foreign_amount, rate, amount_idr, misty
         ledger.reverse_entry(books.coop.id, wrong.entry_id, "Salah ketik: jumlah kelebihan satu angka nol",
                              books.key("reverse"), reversal_date=day, created_by=books.manager_id)
     record(foreign_amount, amount_idr)
+
+
+def _register_in_error(books, region, day):
+    """A villager of the next desa registered by mistake: the manager reverses the
+    registration the same day, and the member record stays as a cancelled registration."""
+    province, kabupaten = region["nik_region"]
+    birth = date(1991, 4, 17)
+    kecamatan = region["home_kecamatan"] % 30 + 1  # the next desa's
+    nik = f"{province:02d}{kabupaten:02d}{kecamatan:02d}{birth.day + 40:02d}{birth:%m%y}9001"
+    data = members.MemberData(
+        nik=nik, name=region["women"][-1], gender="F", birth_date=birth,
+        address=region["address"].format(place=region["places"][0], rt=1, rw=1), phone=None,
+        join_date=day, category=OTHER, migrant_worker_id=None, relationship=None)
+    member = members.register_member(books.coop, data, books.cash_id, books.key("join"),
+                                     created_by=books.treasurer_id)
+    joining = db.session.execute(
+        select(JournalEntry.id).join(JournalLine, JournalLine.entry_id == JournalEntry.id)
+        .where(JournalEntry.kind == members.JOINING_KIND, JournalLine.member_id == member.id)
+        .limit(1)).scalar_one()
+    ledger.reverse_entry(books.coop.id, joining, "Warga desa tetangga: mendaftar di koperasi desanya sendiri",
+                         books.key("reverse"), reversal_date=day, created_by=books.manager_id)
 
 
 def _open_time_deposit(books, person, code, amount, day):
