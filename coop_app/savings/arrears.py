@@ -42,23 +42,19 @@ def _arrears_columns(cooperative_id, as_of, member_id=None):
     """The arrears query: every member's wajib account, or with member_id only that member's.
     What was paid is summed over those wajib accounts' own passbook lines, never over the
     whole cooperative's."""
-    wajib_accounts = (select(SavingsAccount.id).join(SavingsProduct)
-                      .where(SavingsAccount.cooperative_id == cooperative_id,
-                             SavingsProduct.kind == WAJIB))
-    if member_id is not None:
-        wajib_accounts = wajib_accounts.where(SavingsAccount.member_id == member_id)
-    paid = (select(SavingsTransaction.account_id,
-                   func.sum(type_coerce(SavingsTransaction.amount, BigInteger)).label("paid"))
-            .where(SavingsTransaction.cooperative_id == cooperative_id,
-                   SavingsTransaction.account_id.in_(wajib_accounts),
+    # Per account, through its passbook index (account, date): the same few index reads in
+    # every plan, where a grouped subquery joined back can be re-read for every account when
+    # PostgreSQL's statistics are stale (after a bulk import).
+    paid = (select(func.sum(type_coerce(SavingsTransaction.amount, BigInteger)))
+            .where(SavingsTransaction.account_id == SavingsAccount.id,
                    SavingsTransaction.txn_date <= as_of)
-            .group_by(SavingsTransaction.account_id).subquery())
+            .correlate(SavingsAccount).scalar_subquery())
     joined = (cast(extract("year", Member.join_date), Integer) * 12
               + cast(extract("month", Member.join_date), Integer))
     months = (as_of.year * 12 + as_of.month) - joined
     payments = months // func.coalesce(SavingsProduct.period_months, 1) + 1
     fixed = type_coerce(SavingsProduct.fixed_amount, BigInteger)
-    paid_sen = func.coalesce(paid.c.paid, 0)
+    paid_sen = func.coalesce(paid, 0)
     due = payments * fixed
     columns = (Member.id, Member.member_number, Member.name, Member.join_date, SavingsAccount.id,
                SavingsAccount.number, fixed.label("fixed"), payments.label("payments"),
@@ -66,7 +62,6 @@ def _arrears_columns(cooperative_id, as_of, member_id=None):
     query = (select(*columns).select_from(SavingsAccount)
              .join(SavingsProduct, SavingsProduct.id == SavingsAccount.product_id)
              .join(Member, Member.id == SavingsAccount.member_id)
-             .outerjoin(paid, paid.c.account_id == SavingsAccount.id)
              .where(SavingsAccount.cooperative_id == cooperative_id, SavingsProduct.kind == WAJIB,
                     SavingsAccount.status == "open", Member.status == ACTIVE,
                     Member.join_date <= as_of, SavingsProduct.fixed_amount > 0))
