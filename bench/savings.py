@@ -9,7 +9,9 @@ sukarela accounts, 1,000,000 passbook lines over a year, check_ledger clean), me
   (b) month-end interest for December 2025 over every sukarela account through
       coop_app.savings.monthend.run_month_end, set-based, committed (target under 20 s);
       check_ledger must stay clean;
-  (c) deposits through the Flask test client: a treasurer logs in through the login form,
+  (c) the wajib arrears list over every member (count, total and its first page), as the
+      arrears page reads it;
+  (d) deposits through the Flask test client: a treasurer logs in through the login form,
       opens the deposit form once for its fields, then posts N deposits to random accounts
       with fresh submission keys; deposits per second.
 """
@@ -89,7 +91,21 @@ def _month_end(data):
     return t(), cpu, sukarela.accounts, sukarela.total, checking()
 
 
-# -- (c) deposits through the form ------------------------------------------------------------
+# -- (c) wajib arrears -------------------------------------------------------------------------
+
+def _arrears(data):
+    """The arrears list's count and total, then its first page, over every member."""
+    from coop_app.extensions import db
+    from coop_app.savings.arrears import arrears_list
+
+    with data.app.app_context():
+        with stopwatch() as t:
+            rows, count, total = arrears_list(data.coop_id, MONTH_END)
+        db.session.remove()
+    return t(), count, total, len(rows)
+
+
+# -- (d) deposits through the form ------------------------------------------------------------
 
 def _deposits(data, count):
     from sqlalchemy import func, select
@@ -149,6 +165,8 @@ def run(quick=False):
     cold, warm, render_cpu, page, lines, size = _passbook(data, parameters["renders"])
     progress("savings: month-end interest")
     month_end, month_end_cpu, accounts, interest, check_seconds = _month_end(data)
+    progress("savings: wajib arrears")
+    arrears_seconds, in_arrears, arrears_total, _page = _arrears(data)
     progress(f"savings: {parameters['deposits']:,} deposits through the form")
     deposits, timings, fields = _deposits(data, parameters["deposits"])
 
@@ -162,12 +180,15 @@ def run(quick=False):
     report.add("month-end: CPU time of this process", month_end_cpu, "s")
     report.add("month-end: accounts per second", accounts / month_end, "accounts/s")
     report.add("check_ledger() after the month-end", check_seconds, "s")
+    report.add(f"wajib arrears over {data.members:,} members: count, total and first page",
+               arrears_seconds, "s")
     report.add("deposits through the form (test client)", parameters["deposits"] / deposits, "deposits/s")
     report.add("deposit POST: median", statistics.median(timings), "ms")
     report.add("deposit POST: p95", sorted(timings)[int(0.95 * (len(timings) - 1))], "ms")
     report.notes.append(f"passbook: {size / 1024:,.0f} KiB of PDF; wall time above CPU time is "
                         f"the machine's other load")
     report.notes.append(f"month-end: Rp{interest:,.2f} interest posted in one entry of {accounts + 1:,} lines")
+    report.notes.append(f"arrears: {in_arrears:,} members in arrears on {MONTH_END}, Rp{arrears_total:,.2f}")
     report.notes.append(f"deposit form fields: {', '.join(fields)}; every POST answered 302 and "
                         f"check_ledger stayed clean")
     return report
