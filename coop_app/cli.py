@@ -40,10 +40,13 @@ def check_ledger_command(code):
 @coop.command("demo")
 def demo_command():
     """Load the demo cooperatives, users and transactions (does nothing if already there)."""
+    from .database import refresh_statistics
     from .demo import load_demo
 
     created = load_demo()
     db.session.commit()
+    if created:
+        refresh_statistics(db.session)
     click.echo("Demo data loaded." if created else "Demo data already present; nothing changed.")
 
 

@@ -8,7 +8,7 @@ PostgreSQL uses SELECT ... FOR UPDATE on the rows a service is about to change.
 import sqlite3
 
 from flask import has_request_context, request
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 
 READ_METHODS = ("GET", "HEAD", "OPTIONS")
@@ -37,3 +37,13 @@ def _on_connect(dbapi_connection, record):
 def _on_begin(connection):
     if connection.dialect.name == "sqlite":
         connection.exec_driver_sql("BEGIN IMMEDIATE" if _wants_write() else "BEGIN")
+
+
+def refresh_statistics(session):
+    """After a bulk load (the demo, a member import): PostgreSQL plans by the statistics it
+    last gathered, and tables it still thinks small can be joined the slowest way until
+    autovacuum catches up. ANALYZE now. SQLite plans without them (and the tests compare its
+    plans), so there nothing is done."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("ANALYZE"))
+        session.commit()

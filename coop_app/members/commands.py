@@ -6,6 +6,7 @@ import click
 from flask_babel import force_locale
 
 from ..cli import coop
+from ..database import refresh_statistics
 from ..extensions import db
 
 
@@ -58,5 +59,7 @@ def import_members_command(path, code, dry_run, lang):
                    f"{result.registered} member(s) would be registered. Nothing was written.")
         return
     db.session.commit()
+    if result.registered:
+        refresh_statistics(db.session)
     click.echo(f"Registered {result.registered} member(s) in {cooperative.code}"
                + (f"; {result.already} were already imported from this file." if result.already else "."))
