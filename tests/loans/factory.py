@@ -58,6 +58,18 @@ def active_loan(coop_id, member_id, code, amount, term, applied_by, approved_by,
     return service.disburse_loan(coop_id, loan.id, applied_by, on, to=to)
 
 
+def pokok_account(coop_id, member_id, on):
+    """The member's simpanan pokok, opened with 100.000 on `on`: an account a loan is
+    neither paid out to nor repaid from."""
+    from coop_app.savings import opening
+    from coop_app.savings.models import SavingsProduct
+    pokok = db.session.execute(db.select(SavingsProduct.id).where(
+        SavingsProduct.cooperative_id == coop_id, SavingsProduct.code == "SP")).scalar_one()
+    account, _ = opening.open_account_with_deposit(coop_id, member_id, pokok, on, D("100000"),
+                                                   account_by_key(coop_id, "cash").id, key())
+    return account.id
+
+
 def entry_lines(entry_id):
     """{account system key: signed amount} of one entry (debit positive)."""
     rows = db.session.execute(

@@ -14,7 +14,7 @@ from coop_app.ledger.service import account_by_key, close_period
 from coop_app.loans import products, repayment, service
 from coop_app.loans.models import LoanPayment
 
-from .factory import active_loan, assert_books_clean, entry_lines, lw, product  # noqa: F401
+from .factory import active_loan, assert_books_clean, entry_lines, lw, pokok_account, product  # noqa: F401
 
 D = Decimal
 DAY = date(2023, 1, 15)
@@ -149,7 +149,7 @@ def test_paying_from_savings_respects_the_free_balance(lw):
     with pytest.raises(NotFound, match="Savings account not found"):
         repay(lw, loan, "1000", date(2023, 2, 1), source="savings", savings_account_id=lw.aminah_wd)
     with pytest.raises(InvalidField, match="own open sukarela, wadiah or mudharabah"):
-        repay(lw, loan, "1000", date(2023, 2, 1), source="savings", savings_account_id=_pokok(lw))
+        repay(lw, loan, "1000", date(2023, 2, 1), source="savings", savings_account_id=pokok_account(lw.ksp_id, lw.siti, DAY))
     repay(lw, loan, "1120000", date(2023, 2, 1), source="savings", savings_account_id=lw.siti_ss)
     from coop_app.savings import service as savings
     account = savings.get_account(coop, lw.siti_ss)
@@ -159,16 +159,6 @@ def test_paying_from_savings_respects_the_free_balance(lw):
         SavingsTransaction.account_id == lw.siti_ss).order_by(SavingsTransaction.id.desc())).scalars().first()
     assert (line.kind, line.amount) == ("loan_repayment", D("-1120000"))
     assert_books_clean()
-
-
-def _pokok(lw):
-    from coop_app.savings import opening
-    from coop_app.savings.models import SavingsProduct
-    pokok = db.session.execute(db.select(SavingsProduct.id).where(
-        SavingsProduct.cooperative_id == lw.ksp_id, SavingsProduct.code == "SP")).scalar_one()
-    account, _ = opening.open_account_with_deposit(lw.ksp_id, lw.siti, pokok, DAY, D("100000"),
-                                                   account_by_key(lw.ksp_id, "cash").id, "pokok")
-    return account.id
 
 
 def test_a_loan_secured_by_savings_can_be_paid_off_from_them(lw):

@@ -14,9 +14,9 @@ from coop_app.cooperatives.models import Cooperative
 from coop_app.loans import products, repayment, service
 from coop_app.loans.models import Loan, LoanInstallment
 from coop_app.members.models import Member
-from coop_app.savings import opening, service as savings
+from coop_app.savings import service as savings
 
-from .factory import active_loan, assert_books_clean, entry_lines, lw, product  # noqa: F401
+from .factory import active_loan, assert_books_clean, entry_lines, lw, pokok_account, product  # noqa: F401
 
 D = Decimal
 DAY = date(2023, 1, 15)
@@ -220,7 +220,7 @@ def test_disbursement_rules(lw):
     refused(InvalidField, "cash, to the bank", service.disburse_loan, coop, loan.id, treasurer,
             date(2023, 1, 16), to="gold")
     refused(InvalidField, "own open sukarela or wadiah", service.disburse_loan, coop, loan.id,
-            treasurer, date(2023, 1, 16), to="savings", savings_account_id=_pokok(lw))
+            treasurer, date(2023, 1, 16), to="savings", savings_account_id=pokok_account(lw.ksp_id, lw.siti, DAY))
     before = entries()
     service.disburse_loan(coop, loan.id, treasurer, date(2023, 1, 16), to="savings")
     assert entries() == before + 1
@@ -232,16 +232,6 @@ def test_disbursement_rules(lw):
     rows = db.session.execute(db.select(LoanInstallment).where(LoanInstallment.loan_id == loan.id)).scalars().all()
     assert len(rows) == 12 and rows[0].due_date == date(2023, 2, 16)
     assert_books_clean()
-
-
-def _pokok(lw):
-    """Siti's simpanan pokok: not an account a loan is paid out to."""
-    from coop_app.savings.models import SavingsProduct
-    pokok = db.session.execute(db.select(SavingsProduct.id).where(
-        SavingsProduct.cooperative_id == lw.ksp_id, SavingsProduct.code == "SP")).scalar_one()
-    account, _ = opening.open_account_with_deposit(lw.ksp_id, lw.siti, pokok, DAY, D("100000"),
-                                                   account_by_key(lw.ksp_id, "cash").id, "pokok")
-    return account.id
 
 
 def test_disbursement_needs_money_in_the_till(lw):
