@@ -246,6 +246,14 @@ def test_demo_members_of_every_category_with_their_savings_and_remittances(demo_
             (right,) = [r for r in remittances if r.reference == wrong.reference and r is not wrong]
             assert wrong.amount_idr == 10 * right.amount_idr and wrong.received_on == right.received_on
             assert wrong.reversed_on == wrong.received_on
+            # The manager reversed it: the reversal entry and the audit trail say so.
+            manager = "ksp.manajer" if spec["code"] == "KSP-IDM01" else "bmt.manajer"
+            reversal = db.session.get(JournalEntry, wrong.reversal_entry_id)
+            assert db.session.get(User, reversal.created_by).username == manager
+            assert db.session.execute(
+                select(User.username).join(AuditLog, AuditLog.actor_id == User.id)
+                .where(AuditLog.table_name == "remittances", AuditLog.action == "update",
+                       AuditLog.row_id == wrong.id)).scalars().all() == [manager]
             assert remittance_totals(coop.id)["received"] == sum(
                 (r.amount_idr for r in remittances if r is not wrong), Decimal(0))
 

@@ -2,6 +2,7 @@
 from datetime import date
 from decimal import Decimal
 
+from flask import g
 from sqlalchemy import select
 
 from ..enterprises.service import create_enterprise
@@ -118,8 +119,7 @@ def _remit(books, person, day, currency, foreign_amount, rate, amount_idr, misty
 
     if mistyped:
         wrong = record(foreign_amount and foreign_amount * 10, amount_idr and amount_idr * 10)
-        ledger.reverse_entry(books.coop.id, wrong.entry_id, "Salah ketik: jumlah kelebihan satu angka nol",
-                             books.key("reverse"), reversal_date=day, created_by=books.manager_id)
+        _reverse_as_manager(books, wrong.entry_id, "Salah ketik: jumlah kelebihan satu angka nol", day)
     record(foreign_amount, amount_idr)
 
 
@@ -140,8 +140,17 @@ def _register_in_error(books, region, day):
         select(JournalEntry.id).join(JournalLine, JournalLine.entry_id == JournalEntry.id)
         .where(JournalEntry.kind == members.JOINING_KIND, JournalLine.member_id == member.id)
         .limit(1)).scalar_one()
-    ledger.reverse_entry(books.coop.id, joining, "Warga desa tetangga: mendaftar di koperasi desanya sendiri",
-                         books.key("reverse"), reversal_date=day, created_by=books.manager_id)
+    _reverse_as_manager(books, joining, "Warga desa tetangga: mendaftar di koperasi desanya sendiri", day)
+
+
+def _reverse_as_manager(books, entry_id, reason, day):
+    """The treasurer's mistake, reversed by the manager: the audit trail names the manager."""
+    treasurer, g.actor_id = g.actor_id, books.manager_id
+    try:
+        ledger.reverse_entry(books.coop.id, entry_id, reason, books.key("reverse"), reversal_date=day,
+                             created_by=books.manager_id)
+    finally:
+        g.actor_id = treasurer
 
 
 def _open_time_deposit(books, person, code, amount, day):
