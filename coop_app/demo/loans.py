@@ -16,7 +16,8 @@ from ..loans.schedule import due_dates
 
 # (product code, amount (murabahah: the goods' cost), term, months before today it was
 # paid out, story, purpose). Stories: prompt (pays each instalment within a few days),
-# late N (stops paying N months before today), early (pays off early), restructure (falls
+# late N (its first unpaid instalment fell due N - 1 months before the last month-end's month,
+# so that month-end classes it dpk, kl or macet whatever day the demo is loaded), early (pays off early), restructure (falls
 # behind, the manager reschedules, then pays), writeoff (stops, written off, then a
 # recovery), applied / approved / rejected (waiting or refused).
 STORIES = {
@@ -71,6 +72,14 @@ def _month_back(day, months):
     return day.replace(year=year, month=month % 12 + 1, day=min(day.day, 28))
 
 
+def _first_unpaid(today, months):
+    """The due date (a 15th) of a late loan's first unpaid instalment: `months` - 1 months
+    before the month of the last month-end. At that month-end it is then 43-47 days past due
+    for 2 months (dpk), 102-108 for 4 (kl) and 224-230 for 8 (macet), on any day."""
+    last_month_end = today.replace(day=1) - timedelta(days=1)
+    return _month_back(last_month_end, months - 1).replace(day=15)
+
+
 def schedule_loans(timeline, books, people, ranks):
     """Put every story's applications, decisions, payments and workouts on the timeline."""
     today = books.today
@@ -82,6 +91,8 @@ def schedule_loans(timeline, books, people, ranks):
     used = set()
     for code, amount, term, months_ago, story, purpose in STORIES[books.coop.type]:
         paid_out = _month_back(today, months_ago) if months_ago else today - timedelta(days=2)
+        if isinstance(story, tuple):  # instalments due on the 15th: see _first_unpaid
+            paid_out = paid_out.replace(day=15)
         # The first borrower in line who had been a member for a few weeks by then. Those
         # who fall behind have no remittances coming in (their allocation would pay the dues).
         falls_behind = story in ("writeoff", "restructure") or isinstance(story, tuple)
@@ -114,14 +125,14 @@ def _schedule(timeline, books, b, ranks):
     dues = due_dates(b.paid_out, b.term, "monthly")
     stop = None
     if isinstance(b.story, tuple):
-        stop = _month_back(today, b.story[1])
+        stop = _first_unpaid(today, b.story[1])
     elif b.story == "writeoff":
         stop = b.paid_out + timedelta(days=70)
     elif b.story == "restructure":
         stop = b.paid_out + timedelta(days=100)
     for n, due in enumerate(dues):
         day = due + timedelta(days=n % 4)
-        if stop is not None and day >= stop:
+        if stop is not None and (due >= stop if isinstance(b.story, tuple) else day >= stop):
             break
         if b.story == "early" and n >= b.term // 2:
             add(day, ranks.MONEY_IN, treasurer, _pay_off, books, b, day)

@@ -85,7 +85,7 @@ def _deposit(books, person, code, amount, day):
 
 
 def _collect_wajib(books, person, day):
-    standing = arrears.member_arrears(books.coop.id, person.member_id, day)
+    standing = arrears.member_arrears(books.coop.id, person.member_id, day, payable=True)
     if standing is not None and standing.amount > 0:
         arrears.collect_wajib(books.coop.id, person.member_id, day, books.cash_id,
                               books.key("wajib"), created_by=books.treasurer_id)

@@ -2,16 +2,18 @@
 wajib paid, computed in SQL for every member at once or for one member, and collected in
 one entry.
 
-A payment is due in the month of joining and then every `period_months` months; what was
-paid is the sum of the wajib account's passbook lines up to the day (so a reversed deposit
-counts as unpaid again).
+A payment is due on joining and then every `period_months` months. A month's payment may be
+made until that month's last day: it is in arrears only once its month has ended (on the
+1st nobody is behind for the month just begun), while what a member can pay now, and what a
+collection or a remittance takes, includes it. What was paid is the sum of the wajib
+account's passbook lines up to the day (so a reversed deposit counts as unpaid again).
 """
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import BigInteger, Integer, cast, extract, func, select, type_coerce
+from sqlalchemy import BigInteger, Integer, and_, case, cast, extract, func, select, type_coerce
 
 from ..errors import DomainError
 from ..extensions import db
@@ -38,10 +40,10 @@ class Arrears:
     amount: Decimal  # in arrears (negative: paid in advance)
 
 
-def _arrears_columns(cooperative_id, as_of, member_id=None):
+def _arrears_columns(cooperative_id, as_of, member_id=None, payable=False):
     """The arrears query: every member's wajib account, or with member_id only that member's.
-    What was paid is summed over those wajib accounts' own passbook lines, never over the
-    whole cooperative's."""
+    With `payable`, the payment of as_of's own month counts as well. What was paid is summed
+    over those wajib accounts' own passbook lines, never over the whole cooperative's."""
     # Per account, through its passbook index (account, date): the same few index reads in
     # every plan, where a grouped subquery joined back can be re-read for every account when
     # PostgreSQL's statistics are stale (after a bulk import).
@@ -52,7 +54,13 @@ def _arrears_columns(cooperative_id, as_of, member_id=None):
     joined = (cast(extract("year", Member.join_date), Integer) * 12
               + cast(extract("month", Member.join_date), Integer))
     months = (as_of.year * 12 + as_of.month) - joined
-    payments = months // func.coalesce(SavingsProduct.period_months, 1) + 1
+    period = func.coalesce(SavingsProduct.period_months, 1)
+    payments = months // period + 1
+    if not payable:
+        # The payment of as_of's own month is not overdue before the month ends (the
+        # joining month's is: it is paid on joining).
+        payments = payments - case((and_(months > 0, months - (months // period) * period == 0), 1),
+                                   else_=0)
     fixed = type_coerce(SavingsProduct.fixed_amount, BigInteger)
     paid_sen = func.coalesce(paid, 0)
     due = payments * fixed
@@ -88,16 +96,17 @@ def arrears_list(cooperative_id, as_of, page=1, per_page=50):
     return [_arrears(row) for row in rows], count, from_sen(total)
 
 
-def member_arrears(cooperative_id, member_id, as_of):
-    """One member's wajib standing on `as_of`, or None without an open wajib account."""
-    query, _arrears_sen = _arrears_columns(cooperative_id, as_of, member_id)
+def member_arrears(cooperative_id, member_id, as_of, payable=False):
+    """One member's wajib standing on `as_of`, or None without an open wajib account: what is
+    overdue, or with `payable` what can be paid now (this month's payment included)."""
+    query, _arrears_sen = _arrears_columns(cooperative_id, as_of, member_id, payable)
     row = db.session.execute(query.order_by(SavingsAccount.id).limit(1)).first()
     return _arrears(row) if row is not None else None
 
 
 def collect_wajib(cooperative_id, member_id, entry_date, money_account_id, idempotency_key,
                   created_by=None):
-    """Take all the wajib a member owes on `entry_date` in one entry."""
+    """Take all the wajib a member can pay on `entry_date` (this month's included) in one entry."""
     member = get_member(cooperative_id, member_id)
     wajib = account_of_kind(cooperative_id, member.id, WAJIB)
     if wajib is None:
@@ -113,7 +122,7 @@ def collect_wajib(cooperative_id, member_id, entry_date, money_account_id, idemp
         return existing
     check_account_open(account)
     check_movement_date(account, entry_date)
-    standing = member_arrears(cooperative_id, member.id, entry_date)
+    standing = member_arrears(cooperative_id, member.id, entry_date, payable=True)
     if standing is None or standing.amount <= 0:
         raise DomainError(_l("Nothing is due: this member's simpanan wajib is paid up."))
     cash = money_account(cooperative_id, money_account_id)

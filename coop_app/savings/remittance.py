@@ -151,11 +151,11 @@ def split_amounts(amount, wajib_due=ZERO, savings_pct=None, savings_fixed=None, 
 
 
 def wajib_due(cooperative_id, member_id, as_of):
-    """Simpanan wajib in arrears on `as_of` (payments due since joining x the fixed wajib,
-    less the wajib paid, in SQL: savings/arrears.py keeps the one rule); zero when paid up
-    or without an open wajib account."""
+    """Simpanan wajib payable on `as_of`, this month's included (payments due since joining x
+    the fixed wajib, less the wajib paid, in SQL: savings/arrears.py keeps the one rule); zero
+    when paid up or without an open wajib account."""
     member = get_member(cooperative_id, member_id)
-    standing = arrears.member_arrears(cooperative_id, member.id, as_of)
+    standing = arrears.member_arrears(cooperative_id, member.id, as_of, payable=True)
     return max(ZERO, standing.amount) if standing is not None else ZERO
 
 

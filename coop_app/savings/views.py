@@ -360,6 +360,7 @@ def collect_wajib(member_id):
             return _posted(entry, account_id, _("The wajib in arrears was collected as entry #%(id)s.",
                                                 id=entry.id))
     as_of = form.entry_date.data if isinstance(form.entry_date.data, date) else date.today()
-    standing = wajib_arrears.member_arrears(g.coop.id, member.id, min(as_of, date.today()))
+    standing = wajib_arrears.member_arrears(g.coop.id, member.id, min(as_of, date.today()),
+                                            payable=True)
     return render_template("savings/collect_wajib.html", form=form, member=member,
                            standing=standing), _status(form)

@@ -17,7 +17,7 @@ from ..auth.helpers import english, table_column
 from .conftest import assert_books_clean, cash, counts, key, lines_of, open_with, passbook, product
 
 D = Decimal
-AS_OF = date(2025, 3, 15)
+AS_OF = date(2025, 4, 1)
 BASE = "/c/KSP-A/savings"
 
 
@@ -32,7 +32,7 @@ def setup_wajib(savers):
     wati = open_with(savers.ksp_id, savers.wati, "SW", "20000", date(2024, 12, 5))
     open_with(savers.bmt_id, savers.aminah, "SW", "20000", date(2024, 1, 10))
     # paid after the day asked about: not counted then
-    savings.deposit(savers.ksp_id, wati.id, D("20000"), date(2025, 3, 20), cash(savers.ksp_id), key())
+    savings.deposit(savers.ksp_id, wati.id, D("20000"), date(2025, 4, 20), cash(savers.ksp_id), key())
     db.session.commit()
     return siti.id, budi.id, wati.id
 
@@ -42,7 +42,7 @@ def test_arrears_of_every_member_in_sql(sctx):
     siti, _budi, wati = setup_wajib(s)
     rows, count, total = arrears.arrears_list(s.ksp_id, AS_OF)
     # Siti: Jan 2024 .. Mar 2025 = 15 payments = 300.000 due, 120.000 paid
-    # Wati: Dec 2024 .. Mar 2025 = 4 payments = 80.000 due, 20.000 paid (the 20 March payment is later)
+    # Wati: Dec 2024 .. Mar 2025 = 4 payments = 80.000 due, 20.000 paid (the 20 April payment is later)
     assert [(r.member_number, r.payments_due, r.due, r.paid, r.amount) for r in rows] == [
         ("2024.00001", 15, D("300000.00"), D("120000.00"), D("180000.00")),
         ("2024.00003", 4, D("80000.00"), D("20000.00"), D("60000.00")),
@@ -50,12 +50,31 @@ def test_arrears_of_every_member_in_sql(sctx):
     assert (count, total) == (2, D("240000.00"))
     assert rows[0].account_id == siti and rows[1].account_id == wati
     # a month later Budi (2 of 3 paid) owes too, and Wati's late payment counts
-    rows, count, total = arrears.arrears_list(s.ksp_id, date(2025, 4, 1))
+    rows, count, total = arrears.arrears_list(s.ksp_id, date(2025, 5, 1))
     assert {r.member_number: r.amount for r in rows} == {
         "2024.00001": D("200000.00"), "2024.00003": D("60000.00"), "2024.00002": D("20000.00")}
     # pages of one
     first, count, _total = arrears.arrears_list(s.ksp_id, AS_OF, page=2, per_page=1)
     assert [r.member_number for r in first] == ["2024.00003"] and count == 2
+
+
+def test_a_months_payment_is_overdue_only_once_its_month_has_ended(sctx):
+    s = sctx
+    setup_wajib(s)
+    # Siti may pay for March until 31 March: behind by 14 payments then, by 15 on 1 April.
+    march = arrears.member_arrears(s.ksp_id, s.siti, date(2025, 3, 31))
+    assert (march.payments_due, march.due, march.amount) == (14, D("280000.00"), D("160000.00"))
+    april = arrears.member_arrears(s.ksp_id, s.siti, date(2025, 4, 1))
+    assert (april.payments_due, april.due, april.amount) == (15, D("300000.00"), D("180000.00"))
+    # What she can pay on 31 March includes March's payment.
+    payable = arrears.member_arrears(s.ksp_id, s.siti, date(2025, 3, 31), payable=True)
+    assert (payable.payments_due, payable.amount) == (15, D("180000.00"))
+    # The joining month's payment is due on joining: Budi owes it on his first day.
+    db.session.get(Member, s.budi).join_date = date(2025, 4, 1)
+    db.session.flush()
+    budi = arrears.member_arrears(s.ksp_id, s.budi, date(2025, 4, 1))
+    assert (budi.payments_due, budi.due) == (1, D("20000.00"))
+    db.session.rollback()
 
 
 def test_one_members_standing_and_other_periods(sctx):
@@ -132,9 +151,11 @@ def test_collecting_takes_everything_due_in_one_entry(sctx):
     k = key()
     entry = arrears.collect_wajib(s.ksp_id, s.siti, AS_OF, cash(s.ksp_id), k)
     db.session.commit()
-    assert lines_of(entry.id) == {"cash": D("180000.00"), "simpanan_wajib": D("-180000.00")}
-    assert passbook(siti)[-1] == ("deposit", D("180000.00"), D("300000.00"))
-    assert arrears.member_arrears(s.ksp_id, s.siti, AS_OF).amount == 0
+    # 180.000 overdue up to March and April's 20.000, payable on 1 April
+    assert lines_of(entry.id) == {"cash": D("200000.00"), "simpanan_wajib": D("-200000.00")}
+    assert passbook(siti)[-1] == ("deposit", D("200000.00"), D("320000.00"))
+    assert arrears.member_arrears(s.ksp_id, s.siti, AS_OF, payable=True).amount == 0
+    assert arrears.member_arrears(s.ksp_id, s.siti, AS_OF).amount == D("-20000.00")  # April ahead
     before = counts()
     again = arrears.collect_wajib(s.ksp_id, s.siti, AS_OF, cash(s.ksp_id), k)
     assert (again.id, again.replayed) == (entry.id, True)
@@ -160,7 +181,7 @@ def test_arrears_page_lists_and_totals(app, client, auth, savers):
     with app.app_context():
         setup_wajib(savers)
     auth.login("auditor.indramayu")
-    page = client.get(f"{BASE}/arrears?as_of=2025-03-15").get_data(as_text=True)
+    page = client.get(f"{BASE}/arrears?as_of=2025-04-01").get_data(as_text=True)
     assert table_column(page, "arrears", 5) == ["Rp180.000", "Rp60.000"]
     assert table_column(page, "arrears", 2) == ["15 × Rp20.000", "4 × Rp20.000"]
     assert re.search(r'id="arrears-summary">[^<]*2[^<]*Rp240\.000', page)
