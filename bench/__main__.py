@@ -7,7 +7,7 @@ import argparse
 import importlib
 import sys
 
-from . import RESULTS_DIR, render, write_json
+from bench import RESULTS_DIR, render, write_json
 
 BENCHMARKS = ["ledger", "members", "savings", "loans"]
 

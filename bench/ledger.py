@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from . import Report, migrated_app, progress, stopwatch
+from bench import Report, migrated_app, progress, stopwatch
 
 FULL = {"entries": 500_000, "batch": 50_000, "single": 2_000}
 QUICK = {"entries": 50_000, "batch": 10_000, "single": 500}

@@ -21,8 +21,8 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-from . import Report, migrated_app, progress, stopwatch
-from .loans_data import build_loans
+from bench import Report, migrated_app, progress, stopwatch
+from bench.loans_data import build_loans
 
 FULL = {"large": 50_000, "small": 5_000, "smalls": 10, "repeat": 5}
 QUICK = {"large": 5_000, "small": 500, "smalls": 10, "repeat": 5}
@@ -182,7 +182,7 @@ def _same(result, floor_totals, floor_flows):
 # -- (c) the pages ------------------------------------------------------------------------
 
 def _pages(app, code, repeat):
-    from .members import csrf_token
+    from bench.members import csrf_token
 
     client = app.test_client()
     token = csrf_token(client.get("/login").get_data(as_text=True))
@@ -204,7 +204,7 @@ def _pages(app, code, repeat):
 
 
 def run(quick=False):
-    from .loans_schedule import run as schedules
+    from bench.loans_schedule import run as schedules
 
     parameters = dict(QUICK if quick else FULL)
     total_loans = parameters["large"] + parameters["small"] * parameters["smalls"]

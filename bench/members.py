@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from . import Report, migrated_app, progress, stopwatch
+from bench import Report, migrated_app, progress, stopwatch
 
 FULL = {"members": 100_000, "transactions": 1_000_000, "batch": 50_000, "searches": 200}
 QUICK = {"members": 10_000, "transactions": 100_000, "batch": 10_000, "searches": 200}

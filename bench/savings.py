@@ -22,8 +22,8 @@ import time
 import uuid
 from datetime import date
 
-from . import Report, progress, stopwatch
-from .members import CODE, csrf_token, dataset, logged_in_client
+from bench import Report, progress, stopwatch
+from bench.members import CODE, csrf_token, dataset, logged_in_client
 
 FULL = {"renders": 3, "deposits": 1_000}
 QUICK = {"renders": 3, "deposits": 100}

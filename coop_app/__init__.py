@@ -7,10 +7,10 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.routing import IntegerConverter
 
-from . import database  # noqa: F401  (registers the connection events)
-from .config import BASE_DIR, DEFAULT_SECRET, config_from_env
-from .extensions import babel, csrf, db, limiter, login_manager, migrate
-from .money import format_money
+from coop_app import database  # noqa: F401  (registers the connection events)
+from coop_app.config import BASE_DIR, DEFAULT_SECRET, config_from_env
+from coop_app.extensions import babel, csrf, db, limiter, login_manager, migrate
+from coop_app.money import format_money
 
 
 def select_locale():
@@ -53,7 +53,7 @@ def create_app(config=None):
     # Before any route is added: every <int:...> in a URL is a row id.
     app.url_map.converters["int"] = RowIdConverter
 
-    from .audit import hooks
+    from coop_app.audit import hooks
     hooks.register(db.session)
     _register_models()
     _register_subledgers()
@@ -62,7 +62,7 @@ def create_app(config=None):
     _register_errors(app)
     _register_security(app)
 
-    from .cli import coop, load_commands
+    from coop_app.cli import coop, load_commands
     load_commands()
     app.cli.add_command(coop)
     return app
@@ -70,41 +70,42 @@ def create_app(config=None):
 
 def _register_models():
     # Import every model so that Alembic and relationships see the whole schema.
-    from .audit import models as _audit  # noqa: F401
-    from .auth import models as _auth  # noqa: F401
-    from .cooperatives import models as _coops  # noqa: F401
-    from .enterprises import models as _enterprises  # noqa: F401
-    from .ledger import models as _ledger  # noqa: F401
-    from .loans import models as _loans  # noqa: F401
-    from .members import models as _members  # noqa: F401
-    from .savings import models as _savings  # noqa: F401
+    from coop_app.audit import models as _audit  # noqa: F401
+    from coop_app.auth import models as _auth  # noqa: F401
+    from coop_app.cooperatives import models as _coops  # noqa: F401
+    from coop_app.enterprises import models as _enterprises  # noqa: F401
+    from coop_app.ledger import models as _ledger  # noqa: F401
+    from coop_app.loans import models as _loans  # noqa: F401
+    from coop_app.members import models as _members  # noqa: F401
+    from coop_app.savings import models as _savings  # noqa: F401
 
 
 def _register_subledgers():
-    from .ledger.check import register_subledger_check
-    from .loans.check import check_loans_subledger
-    from .savings.check import check_savings_subledger
+    from coop_app.ledger.check import register_subledger_check
+    from coop_app.loans.check import check_loans_subledger
+    from coop_app.savings.check import check_savings_subledger
 
     register_subledger_check(check_savings_subledger)
     register_subledger_check(check_loans_subledger)
 
 
 def _register_blueprints(app):
-    from .admin.views import bp as admin_bp
-    from .audit.views import bp as audit_bp
-    from .auth.views import bp as auth_bp
-    from .enterprises.views import bp as enterprises_bp
-    from .ledger.views import bp as ledger_bp
-    from .loans.portal_views import bp as loan_portal_bp
-    from .loans.portfolio_views import bp as portfolio_bp, programme_bp as programme_portfolio_bp
-    from .loans.views import bp as loans_bp
-    from .main.views import bp as main_bp, coop_bp
-    from .members.migrant_views import bp as migrants_bp
-    from .members.views import bp as members_bp
-    from .portal.views import bp as portal_bp
-    from .savings.remittance_views import bp as remittances_bp
-    from .savings.views import bp as savings_bp
-    from .savings import monthend_views  # noqa: F401  (its routes are on the savings blueprint)
+    from coop_app.admin.views import bp as admin_bp
+    from coop_app.audit.views import bp as audit_bp
+    from coop_app.auth.views import bp as auth_bp
+    from coop_app.enterprises.views import bp as enterprises_bp
+    from coop_app.ledger.views import bp as ledger_bp
+    from coop_app.loans.portal_views import bp as loan_portal_bp
+    from coop_app.loans.portfolio_views import (bp as portfolio_bp,
+                                                programme_bp as programme_portfolio_bp)
+    from coop_app.loans.views import bp as loans_bp
+    from coop_app.main.views import bp as main_bp, coop_bp
+    from coop_app.members.migrant_views import bp as migrants_bp
+    from coop_app.members.views import bp as members_bp
+    from coop_app.portal.views import bp as portal_bp
+    from coop_app.savings.remittance_views import bp as remittances_bp
+    from coop_app.savings.views import bp as savings_bp
+    from coop_app.savings import monthend_views  # noqa: F401  (its routes are on the savings blueprint)
 
     for blueprint in (auth_bp, main_bp, coop_bp, admin_bp, ledger_bp, audit_bp, members_bp,
                       migrants_bp, enterprises_bp):
@@ -127,7 +128,7 @@ def _register_template_helpers(app):
 
     @app.context_processor
     def inject():
-        from .auth.access import has_role
+        from coop_app.auth.access import has_role
         return {"current_locale": str(get_locale()), "has_role": has_role,
                 "coop": g.get("coop")}
 

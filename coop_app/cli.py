@@ -5,7 +5,7 @@ import time
 import click
 from flask.cli import AppGroup
 
-from .extensions import db
+from coop_app.extensions import db
 
 coop = AppGroup("coop", help="Cooperative operations: demo data, checks, batch jobs.")
 
@@ -14,8 +14,8 @@ coop = AppGroup("coop", help="Cooperative operations: demo data, checks, batch j
 @click.option("--cooperative", "code", help="Check one cooperative (its code); default all.")
 def check_ledger_command(code):
     """Verify every entry balances, the trial balance is zero and sub-ledgers match."""
-    from .cooperatives.service import by_code
-    from .ledger.check import check_ledger
+    from coop_app.cooperatives.service import by_code
+    from coop_app.ledger.check import check_ledger
 
     cooperative_id = None
     if code:
@@ -40,8 +40,8 @@ def check_ledger_command(code):
 @coop.command("demo")
 def demo_command():
     """Load the demo cooperatives, users and transactions (does nothing if already there)."""
-    from .database import refresh_statistics
-    from .demo import load_demo
+    from coop_app.database import refresh_statistics
+    from coop_app.demo import load_demo
 
     created = load_demo()
     db.session.commit()
@@ -56,8 +56,8 @@ def demo_command():
 @click.password_option()
 def create_admin_command(username, full_name, password):
     """Create an admin user (the first user of a new deployment)."""
-    from .auth.service import create_user, grant_role
-    from .errors import DomainError
+    from coop_app.auth.service import create_user, grant_role
+    from coop_app.errors import DomainError
 
     try:
         user = create_user(username, full_name, password)

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, HiddenField, SelectField, StringField
 from wtforms.validators import ValidationError
 
-from .money import MAX_AMOUNT, MoneyError, format_plain, parse_amount
+from coop_app.money import MAX_AMOUNT, MoneyError, format_plain, parse_amount
 
 
 class MoneyField(StringField):

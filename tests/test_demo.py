@@ -29,7 +29,7 @@ from coop_app.savings.models import (Remittance, RemittanceAllocation, SavingsAc
                                      SavingsMonthEndRun, SavingsProduct, SavingsTransaction)
 from coop_app.savings.check import check_savings_subledger
 
-from .conftest import PG_URL, Auth
+from tests.conftest import PG_URL, Auth
 
 DEMO_TABLES = (JournalEntry, JournalLine, User, RoleGrant, LedgerPeriod, Member, MigrantWorker,
                SavingsAccount, SavingsTransaction, Remittance, RemittanceAllocation, Enterprise,

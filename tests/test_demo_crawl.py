@@ -10,7 +10,7 @@ from urllib.parse import urljoin, urlsplit
 
 from coop_app.demo import DEMO_PASSWORD, USERS
 
-from .test_demo import demo_app, demo_database  # noqa: F401 (fixtures)
+from tests.test_demo import demo_app, demo_database  # noqa: F401 (fixtures)
 
 PER_KIND = 2
 PER_DOCUMENT_KIND = 1  # a PDF, CSV or XLSX takes longer to make than a page

@@ -1,12 +1,12 @@
 """Forms of the admin pages. They only parse and bound the input; the rules live in the services."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, IntegerField, PasswordField, SelectChoice, SelectField,
-                     StringField)
+from wtforms import (BooleanField, DateField, IntegerField, PasswordField, SelectChoice,
+                     SelectField, StringField)
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional
 
-from ..auth.models import ADMIN, AUDITOR, MANAGER, MEMBER, TREASURER
-from ..cooperatives.models import KSP, KSPPS
+from coop_app.auth.models import ADMIN, AUDITOR, MANAGER, MEMBER, TREASURER
+from coop_app.cooperatives.models import KSP, KSPPS
 
 COOPERATIVE_TYPE_CHOICES = [SelectChoice(KSP, "KSP"), SelectChoice(KSPPS, "KSPPS/BMT")]
 ROLE_LABELS = {

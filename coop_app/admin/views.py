@@ -4,15 +4,15 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
 
-from ..auth import service as user_service
-from ..auth.access import require_role
-from ..auth.models import ADMIN, RoleGrant, User
-from ..cooperatives import service as cooperatives_service
-from ..cooperatives.models import Cooperative
-from ..errors import DomainError
-from ..extensions import db
-from .forms import (ROLE_LABELS, CooperativeForm, EditUserForm, GrantForm, NewCooperativeForm,
-                    NewUserForm)
+from coop_app.auth import service as user_service
+from coop_app.auth.access import require_role
+from coop_app.auth.models import ADMIN, RoleGrant, User
+from coop_app.cooperatives import service as cooperatives_service
+from coop_app.cooperatives.models import Cooperative
+from coop_app.errors import DomainError
+from coop_app.extensions import db
+from coop_app.admin.forms import (ROLE_LABELS, CooperativeForm, EditUserForm, GrantForm,
+                                  NewCooperativeForm, NewUserForm)
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

@@ -9,8 +9,8 @@ from decimal import Decimal
 from flask import g, has_app_context
 from sqlalchemy import event, inspect
 
-from ..cooperatives.models import utcnow
-from .models import AuditLog
+from coop_app.cooperatives.models import utcnow
+from coop_app.audit.models import AuditLog
 
 NOT_AUDITED = {"journal_entries", "journal_lines", "audit_log"}
 REDACTED = {"password_hash"}

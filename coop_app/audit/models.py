@@ -1,6 +1,6 @@
 """One row per insert, update or delete of business data."""
-from ..cooperatives.models import utcnow
-from ..extensions import db
+from coop_app.cooperatives.models import utcnow
+from coop_app.extensions import db
 
 
 class AuditLog(db.Model):

@@ -9,11 +9,11 @@ from sqlalchemy import false, select
 from wtforms import DateField, SelectChoice, SelectField
 from wtforms.validators import Optional, ValidationError
 
-from ..auth.access import coop_blueprint, require_role
-from ..auth.models import AUDITOR, MANAGER
-from ..extensions import db
-from .hooks import NOT_AUDITED
-from .models import AuditLog
+from coop_app.auth.access import coop_blueprint, require_role
+from coop_app.auth.models import AUDITOR, MANAGER
+from coop_app.extensions import db
+from coop_app.audit.hooks import NOT_AUDITED
+from coop_app.audit.models import AuditLog
 
 bp = coop_blueprint("audit", __name__, "/audit")
 

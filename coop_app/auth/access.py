@@ -10,9 +10,9 @@ from flask import Blueprint, abort, g
 from flask_login import current_user, login_required
 from sqlalchemy import and_, or_, select, true
 
-from ..cooperatives.models import Cooperative
-from ..extensions import db
-from .models import ADMIN, AUDITOR, COOPERATIVE_ROLES, MANAGER, TREASURER
+from coop_app.cooperatives.models import Cooperative
+from coop_app.extensions import db
+from coop_app.auth.models import ADMIN, AUDITOR, COOPERATIVE_ROLES, MANAGER, TREASURER
 
 STAFF = (TREASURER, MANAGER)
 READERS = (TREASURER, MANAGER, AUDITOR)

@@ -3,8 +3,8 @@ from flask import current_app
 from flask_login import UserMixin
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..cooperatives.models import utcnow
-from ..extensions import db
+from coop_app.cooperatives.models import utcnow
+from coop_app.extensions import db
 
 TREASURER = "treasurer"
 MANAGER = "manager"

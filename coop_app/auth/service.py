@@ -4,9 +4,9 @@ import re
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from ..errors import DomainError, NotFound
-from ..extensions import db
-from .models import ADMIN, COOPERATIVE_ROLES, ROLES, RoleGrant, User
+from coop_app.errors import DomainError, NotFound
+from coop_app.extensions import db
+from coop_app.auth.models import ADMIN, COOPERATIVE_ROLES, ROLES, RoleGrant, User
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._\-]{2,63}$")
 MIN_PASSWORD = 8

@@ -1,16 +1,17 @@
 """Login, logout, language and own password."""
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (Blueprint, current_app, flash, redirect, render_template, request, session,
+                   url_for)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
-from ..errors import DomainError
-from ..extensions import db, limiter, login_manager
-from . import service
-from .forms import LoginForm, PasswordForm
-from .models import User
+from coop_app.errors import DomainError
+from coop_app.extensions import db, limiter, login_manager
+from coop_app.auth import service
+from coop_app.auth.forms import LoginForm, PasswordForm
+from coop_app.auth.models import User
 
 bp = Blueprint("auth", __name__)
 

@@ -1,7 +1,7 @@
 """A cooperative (KSP) or sharia cooperative (KSPPS/BMT) and where it is."""
 from datetime import datetime, timezone
 
-from ..extensions import db
+from coop_app.extensions import db
 
 KSP = "ksp"
 KSPPS = "kspps"

@@ -5,12 +5,12 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from ..errors import DomainError, NotFound
-from ..extensions import db
-from ..ledger.service import install_chart
-from ..loans.products import install_default_products as install_loan_products
-from ..savings.products import install_default_products
-from .models import COOPERATIVE_TYPES, Cooperative
+from coop_app.errors import DomainError, NotFound
+from coop_app.extensions import db
+from coop_app.ledger.service import install_chart
+from coop_app.loans.products import install_default_products as install_loan_products
+from coop_app.savings.products import install_default_products
+from coop_app.cooperatives.models import COOPERATIVE_TYPES, Cooperative
 
 CODE = re.compile(r"^[A-Z0-9][A-Z0-9\-]{1,19}$")
 TEXT_FIELDS = ("name", "village", "kecamatan", "kabupaten", "province")

@@ -17,21 +17,22 @@ from types import SimpleNamespace
 
 from flask import g
 
-from ..auth import service as users
-from ..cooperatives.service import by_code, create_cooperative
-from ..enterprises.service import EnterpriseData
-from ..extensions import db
-from ..ledger import service as ledger
-from ..ledger.service import EXPENSE_VOUCHER, INCOME_VOUCHER
-from ..members import service as members
-from ..members.models import FAMILY, OTHER, RETURNEE
-from ..savings.products import products as savings_products
-from .cast import HISTORY_MONTHS, _cast, _round_down, _rupiah
-from .loans import schedule_loans
-from .operations import (DEMO_PASSWORD, _add_enterprise, _bank_the_cash, _collect_wajib, _deposit,
-                         _leave, _month_end, _open_time_deposit, _record_migrant, _register,
-                         _register_in_error, _remit, _withdraw)
-from .regions import COUNTRIES, REGIONS
+from coop_app.auth import service as users
+from coop_app.cooperatives.service import by_code, create_cooperative
+from coop_app.enterprises.service import EnterpriseData
+from coop_app.extensions import db
+from coop_app.ledger import service as ledger
+from coop_app.ledger.service import EXPENSE_VOUCHER, INCOME_VOUCHER
+from coop_app.members import service as members
+from coop_app.members.models import FAMILY, OTHER, RETURNEE
+from coop_app.savings.products import products as savings_products
+from coop_app.demo.cast import HISTORY_MONTHS, _cast, _round_down, _rupiah
+from coop_app.demo.loans import schedule_loans
+from coop_app.demo.operations import (DEMO_PASSWORD, _add_enterprise, _bank_the_cash,
+                                      _collect_wajib, _deposit, _leave, _month_end,
+                                      _open_time_deposit, _record_migrant, _register,
+                                      _register_in_error, _remit, _withdraw)
+from coop_app.demo.regions import COUNTRIES, REGIONS
 
 
 COOPERATIVES = [

@@ -4,9 +4,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from ..members.models import CTKI, FAMILY, OTHER, RETURNEE
-from ..members.nik import check_nik
-from .regions import COUNTRIES
+from coop_app.members.models import CTKI, FAMILY, OTHER, RETURNEE
+from coop_app.members.nik import check_nik
+from coop_app.demo.regions import COUNTRIES
 
 # -- the members' year ---------------------------------------------------------------------
 

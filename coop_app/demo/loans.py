@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
-from ..loans import repayment, service as loans, workout
-from ..loans.models import ACTIVE
-from ..loans.products import list_products
-from ..loans.schedule import due_dates
+from coop_app.loans import repayment, service as loans, workout
+from coop_app.loans.models import ACTIVE
+from coop_app.loans.products import list_products
+from coop_app.loans.schedule import due_dates
 
 # (product code, amount (murabahah: the goods' cost), term, months before today it was
 # paid out, story, purpose). Stories: prompt (pays each instalment within a few days),

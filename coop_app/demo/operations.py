@@ -5,22 +5,22 @@ from decimal import Decimal
 from flask import g
 from sqlalchemy import select
 
-from ..enterprises.service import create_enterprise
-from ..extensions import db
-from ..ledger import service as ledger
-from ..ledger.models import JournalEntry, JournalLine
-from ..loans.monthend import run_loan_month_end
-from ..members import leaving
-from ..members import service as members
-from ..members.migrants import MigrantData
-from ..members.models import OTHER, RETURNEE
-from ..savings import arrears, monthend, remittance
-from ..savings import service as savings
-from ..savings.models import MUDHARABAH, POKOK, WADIAH, WAJIB
-from ..savings.opening import open_account_with_deposit
-from ..savings.products import product_summaries
-from .cast import _round_down
-from .regions import REFERENCE_PREFIX
+from coop_app.enterprises.service import create_enterprise
+from coop_app.extensions import db
+from coop_app.ledger import service as ledger
+from coop_app.ledger.models import JournalEntry, JournalLine
+from coop_app.loans.monthend import run_loan_month_end
+from coop_app.members import leaving
+from coop_app.members import service as members
+from coop_app.members.migrants import MigrantData
+from coop_app.members.models import OTHER, RETURNEE
+from coop_app.savings import arrears, monthend, remittance
+from coop_app.savings import service as savings
+from coop_app.savings.models import MUDHARABAH, POKOK, WADIAH, WAJIB
+from coop_app.savings.opening import open_account_with_deposit
+from coop_app.savings.products import product_summaries
+from coop_app.demo.cast import _round_down
+from coop_app.demo.regions import REFERENCE_PREFIX
 
 DEMO_PASSWORD = "Desmigratif2026"
 # Month-end amounts of a BMT, as parts of the product's balance: the income the manager

@@ -5,9 +5,9 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, IntegerField, StringField
 from wtforms.validators import InputRequired, Length, Optional
 
-from ..fields import ChoiceField, LocalDateField
-from ..ledger.forms import choices
-from ..members.forms import TextForm
+from coop_app.fields import ChoiceField, LocalDateField
+from coop_app.ledger.forms import choices
+from coop_app.members.forms import TextForm
 
 SECTOR_LABELS = {
     "agriculture": _l("Agriculture"), "livestock": _l("Livestock"), "fishery": _l("Fishery"),

@@ -1,6 +1,6 @@
 """A member's productive business."""
-from ..cooperatives.models import utcnow
-from ..extensions import db
+from coop_app.cooperatives.models import utcnow
+from coop_app.extensions import db
 
 SECTORS = ("agriculture", "livestock", "fishery", "food_processing", "handicraft", "trade",
            "services", "other")

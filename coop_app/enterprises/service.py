@@ -6,10 +6,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import joinedload
 
-from ..errors import DomainError, InvalidField, NotFound
-from ..extensions import db
-from ..members.models import ACTIVE, Member
-from .models import SECTORS, Enterprise
+from coop_app.errors import DomainError, InvalidField, NotFound
+from coop_app.extensions import db
+from coop_app.members.models import ACTIVE, Member
+from coop_app.enterprises.models import SECTORS, Enterprise
 
 MAX_WORKERS = 10000  # far beyond any village business; a typo guard
 

@@ -7,14 +7,14 @@ from flask import abort, current_app, flash, g, redirect, render_template, reque
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..auth.access import READERS, STAFF, coop_blueprint, has_role, require_role
-from ..auth.models import MEMBER
-from ..errors import DomainError, InvalidField, NotFound
-from ..extensions import db
-from ..members import service as members
-from ..members.views import form_page
-from . import service
-from .forms import SECTOR_LABELS, EnterpriseFilterForm, EnterpriseForm
+from coop_app.auth.access import READERS, STAFF, coop_blueprint, has_role, require_role
+from coop_app.auth.models import MEMBER
+from coop_app.errors import DomainError, InvalidField, NotFound
+from coop_app.extensions import db
+from coop_app.members import service as members
+from coop_app.members.views import form_page
+from coop_app.enterprises import service
+from coop_app.enterprises.forms import SECTOR_LABELS, EnterpriseFilterForm, EnterpriseForm
 
 bp = coop_blueprint("enterprises", __name__, "/enterprises")
 

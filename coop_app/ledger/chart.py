@@ -3,7 +3,7 @@
 Each row: (code, Indonesian name, English name, type, system key, parent code, is group).
 Services find accounts by system key, never by code, so a cooperative may renumber.
 """
-from .models import ASSET, EQUITY, EXPENSE, INCOME, LIABILITY
+from coop_app.ledger.models import ASSET, EQUITY, EXPENSE, INCOME, LIABILITY
 
 A, L, E, I, X = ASSET, LIABILITY, EQUITY, INCOME, EXPENSE
 

@@ -5,10 +5,10 @@ Later modules register their sub-ledger checks in SUBLEDGER_CHECKS: each is a fu
 """
 from sqlalchemy import BigInteger, func, select, type_coerce
 
-from ..cooperatives.models import Cooperative
-from ..extensions import db
-from ..money import from_sen
-from .models import GLAccount, JournalEntry, JournalLine
+from coop_app.cooperatives.models import Cooperative
+from coop_app.extensions import db
+from coop_app.money import from_sen
+from coop_app.ledger.models import GLAccount, JournalEntry, JournalLine
 
 SUBLEDGER_CHECKS = []
 

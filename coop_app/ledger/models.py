@@ -1,7 +1,7 @@
 """Double-entry tables. Their names are fixed: audits and tools rely on them (DESIGN.md)."""
-from ..cooperatives.models import utcnow
-from ..extensions import db
-from ..money import ZERO, Money
+from coop_app.cooperatives.models import utcnow
+from coop_app.extensions import db
+from coop_app.money import ZERO, Money
 
 ASSET, LIABILITY, EQUITY, INCOME, EXPENSE = "asset", "liability", "equity", "income", "expense"
 ACCOUNT_TYPES = (ASSET, LIABILITY, EQUITY, INCOME, EXPENSE)

@@ -11,11 +11,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from ..errors import DomainError
-from ..extensions import db
-from ..money import MoneyError, to_money, to_sen
-from ..cooperatives.models import utcnow
-from .models import GLAccount, JournalEntry, JournalLine, LedgerPeriod
+from coop_app.errors import DomainError
+from coop_app.extensions import db
+from coop_app.money import MoneyError, to_money, to_sen
+from coop_app.cooperatives.models import utcnow
+from coop_app.ledger.models import GLAccount, JournalEntry, JournalLine, LedgerPeriod
 
 MAX_KEY_LENGTH = 100
 

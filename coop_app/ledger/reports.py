@@ -5,9 +5,10 @@ from decimal import Decimal
 
 from sqlalchemy import BigInteger, and_, func, select, type_coerce
 
-from ..extensions import db
-from ..money import ZERO, from_sen
-from .models import ASSET, DEBIT_NORMAL, EXPENSE, INCOME, GLAccount, JournalEntry, JournalLine
+from coop_app.extensions import db
+from coop_app.money import ZERO, from_sen
+from coop_app.ledger.models import (ASSET, DEBIT_NORMAL, EXPENSE, INCOME, GLAccount, JournalEntry,
+                                    JournalLine)
 
 
 @dataclass

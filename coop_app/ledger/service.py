@@ -7,12 +7,13 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from ..errors import DomainError, NotFound
-from ..extensions import db
-from ..money import MAX_AMOUNT, to_money
-from .chart import CHARTS, CONTROL_ACCOUNT_KEYS
-from .models import ACCOUNT_TYPES, EXPENSE, INCOME, GLAccount, JournalEntry, JournalLine, LedgerPeriod
-from .posting import Line, closed_through, find_by_key, post_entry
+from coop_app.errors import DomainError, NotFound
+from coop_app.extensions import db
+from coop_app.money import MAX_AMOUNT, to_money
+from coop_app.ledger.chart import CHARTS, CONTROL_ACCOUNT_KEYS
+from coop_app.ledger.models import (ACCOUNT_TYPES, EXPENSE, INCOME, GLAccount, JournalEntry,
+                                    JournalLine, LedgerPeriod)
+from coop_app.ledger.posting import Line, closed_through, find_by_key, post_entry
 
 EXPENSE_VOUCHER = "expense_voucher"
 INCOME_VOUCHER = "income_voucher"

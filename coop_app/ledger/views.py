@@ -11,16 +11,16 @@ from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..auth.access import READERS, STAFF, coop_blueprint, has_role, require_role
-from ..auth.models import MANAGER
-from ..errors import DomainError, NotFound
-from ..extensions import db
-from . import reports, service
-from .forms import (AccountActiveForm, AccountForm, AsOfForm, ClosePeriodForm, JournalFilterForm,
-                    ManualEntryForm, PeriodFilterForm, ReverseForm, VoucherForm, choices,
-                    kind_label, type_label)
-from .models import ACCOUNT_TYPES, EXPENSE, INCOME
-from .posting import closed_through
+from coop_app.auth.access import READERS, STAFF, coop_blueprint, has_role, require_role
+from coop_app.auth.models import MANAGER
+from coop_app.errors import DomainError, NotFound
+from coop_app.extensions import db
+from coop_app.ledger import reports, service
+from coop_app.ledger.forms import (AccountActiveForm, AccountForm, AsOfForm, ClosePeriodForm,
+                                   JournalFilterForm, ManualEntryForm, PeriodFilterForm,
+                                   ReverseForm, VoucherForm, choices, kind_label, type_label)
+from coop_app.ledger.models import ACCOUNT_TYPES, EXPENSE, INCOME
+from coop_app.ledger.posting import closed_through
 
 bp = coop_blueprint("ledger", __name__, "/ledger")
 

@@ -15,17 +15,18 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..auth.access import STAFF, require_role
-from ..auth.models import MANAGER
-from ..errors import DomainError
-from ..extensions import db
-from ..members.service import get_member
-from ..money import format_money
-from . import repayment, service, workout
-from . import models as m
-from .forms import (ApproveForm, DisburseForm, PayoffForm, ReasonForm, RecoveryForm, RepayForm,
-                    RestructureForm)
-from .views import REFUSED, bp, done, get_loan_or_404, refused, replay, savings_choices
+from coop_app.auth.access import STAFF, require_role
+from coop_app.auth.models import MANAGER
+from coop_app.errors import DomainError
+from coop_app.extensions import db
+from coop_app.members.service import get_member
+from coop_app.money import format_money
+from coop_app.loans import repayment, service, workout
+from coop_app.loans import models as m
+from coop_app.loans.forms import (ApproveForm, DisburseForm, PayoffForm, ReasonForm, RecoveryForm,
+                                  RepayForm, RestructureForm)
+from coop_app.loans.views import (REFUSED, bp, done, get_loan_or_404, refused, replay,
+                                  savings_choices)
 
 
 def _render(loan, form, action, status=200, **extra):

@@ -3,11 +3,12 @@ lines, the allowance account equals the provisions, and the schedule agrees with
 A few GROUP BY queries, whatever the number of loans."""
 from sqlalchemy import BigInteger, and_, func, or_, select, type_coerce
 
-from ..extensions import db
-from ..ledger.models import GLAccount, JournalLine
-from ..money import from_sen
-from . import reversal  # noqa: F401  (registers the loan entries' reversal handlers)
-from .models import ACTIVE, PAID_OFF, RECEIVABLE_KEY, WRITTEN_OFF, Loan, LoanInstallment
+from coop_app.extensions import db
+from coop_app.ledger.models import GLAccount, JournalLine
+from coop_app.money import from_sen
+from coop_app.loans import reversal  # noqa: F401  (registers the loan entries' reversal handlers)
+from coop_app.loans.models import (ACTIVE, PAID_OFF, RECEIVABLE_KEY, WRITTEN_OFF, Loan,
+                                   LoanInstallment)
 
 # Lines on these accounts are the loan's principal (murabahah: sale price less deferred margin).
 PRINCIPAL_KEYS = tuple(sorted(set(RECEIVABLE_KEY.values()) | {"deferred_margin"}))

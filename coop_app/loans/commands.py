@@ -8,9 +8,9 @@ from decimal import Decimal
 import click
 from flask_babel import force_locale
 
-from ..cli import coop
-from ..money import format_plain
-from .schedule import FREQUENCIES, METHODS, ScheduleError, build_schedule
+from coop_app.cli import coop
+from coop_app.money import format_plain
+from coop_app.loans.schedule import FREQUENCIES, METHODS, ScheduleError, build_schedule
 
 # Plain decimal numbers as a script writes them: "90000000", "12", "90000000.50", "-1".
 PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?")

@@ -12,17 +12,17 @@ from flask import g
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from ..auth.models import User
-from ..enterprises.service import get_enterprise
-from ..errors import NotFound
-from ..extensions import db
-from ..members.service import get_member
-from ..money import ZERO, format_money
-from ..pdf import pdf_response
-from ..savings.terbilang import money_in_words
-from . import models as m
-from . import service
-from .models import LoanPayment
+from coop_app.auth.models import User
+from coop_app.enterprises.service import get_enterprise
+from coop_app.errors import NotFound
+from coop_app.extensions import db
+from coop_app.members.service import get_member
+from coop_app.money import ZERO, format_money
+from coop_app.pdf import pdf_response
+from coop_app.savings.terbilang import money_in_words
+from coop_app.loans import models as m
+from coop_app.loans import service
+from coop_app.loans.models import LoanPayment
 
 TITLES = {m.MURABAHAH: "Akad Murabahah", m.QARDH: "Akad Qardh", m.MUDHARABAH: "Akad Mudharabah"}
 METHODS_ID = {m.FLAT: "bunga tetap (flat)", m.EFFECTIVE: "bunga menurun (efektif, pokok sama)",

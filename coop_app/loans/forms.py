@@ -7,11 +7,11 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, StringField
 from wtforms.validators import Optional
 
-from ..fields import ChoiceField, LocalDateField, MoneyField, SubmissionKeyField
-from ..ledger.forms import choices, optional_int
-from ..members.forms import TextForm, at_most, required
-from ..savings.forms import PercentField, WholeNumberField
-from . import models as m
+from coop_app.fields import ChoiceField, LocalDateField, MoneyField, SubmissionKeyField
+from coop_app.ledger.forms import choices, optional_int
+from coop_app.members.forms import TextForm, at_most, required
+from coop_app.savings.forms import PercentField, WholeNumberField
+from coop_app.loans import models as m
 
 METHOD_LABELS = {
     m.FLAT: _l("Flat"), m.EFFECTIVE: _l("Declining balance (equal principal)"),

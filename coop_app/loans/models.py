@@ -4,9 +4,9 @@ Amounts are Money (integer sen in the database). A loan's `principal_outstanding
 `provision` are kept equal to its journal lines on the receivable and allowance accounts
 (check-ledger verifies both), so the sub-ledger can never drift from the books.
 """
-from ..cooperatives.models import utcnow
-from ..extensions import db
-from ..money import Money
+from coop_app.cooperatives.models import utcnow
+from coop_app.extensions import db
+from coop_app.money import Money
 
 FLAT, EFFECTIVE, ANNUITY = "flat", "effective", "annuity"
 MURABAHAH, QARDH, MUDHARABAH = "murabahah", "qardh", "mudharabah"

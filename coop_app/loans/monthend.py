@@ -19,19 +19,20 @@ from functools import lru_cache
 
 from babel.dates import format_date
 from flask_babel import format_date as flask_format_date, get_locale, lazy_gettext as _l
-from sqlalchemy import BigInteger, Integer, and_, case, cast, func, literal, or_, select, type_coerce
+from sqlalchemy import (BigInteger, Integer, and_, case, cast, func, literal, or_, select,
+                        type_coerce)
 from sqlalchemy.exc import IntegrityError
 
-from ..audit.hooks import current_actor_id
-from ..cooperatives.models import utcnow
-from ..errors import DomainError
-from ..extensions import db
-from ..ledger.models import JournalEntry
-from ..ledger.posting import EntrySpec, Line, check_open, post_entries_batch
-from ..ledger.service import account_by_key, month_end
-from ..money import format_money, from_sen
-from . import quality
-from .models import ACTIVE, Loan, LoanInstallment, LoanMonthEndRun, LoanProduct
+from coop_app.audit.hooks import current_actor_id
+from coop_app.cooperatives.models import utcnow
+from coop_app.errors import DomainError
+from coop_app.extensions import db
+from coop_app.ledger.models import JournalEntry
+from coop_app.ledger.posting import EntrySpec, Line, check_open, post_entries_batch
+from coop_app.ledger.service import account_by_key, month_end
+from coop_app.money import format_money, from_sen
+from coop_app.loans import quality
+from coop_app.loans.models import ACTIVE, Loan, LoanInstallment, LoanMonthEndRun, LoanProduct
 
 ENTRY_KIND = "loan_month_end"
 QUALITY_CHANGED = "quality_changed"

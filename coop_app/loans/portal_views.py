@@ -7,13 +7,13 @@ user is logged in: the id of another member's loan is 404, page or PDF.
 from flask import abort, g, render_template
 from flask_login import current_user
 
-from ..auth.access import coop_blueprint, require_role
-from ..auth.models import MEMBER
-from ..errors import NotFound
-from ..portal.service import member_for_user
-from . import documents, service
-from .product_views import render_simulation
-from .views import loan_context, loan_helpers
+from coop_app.auth.access import coop_blueprint, require_role
+from coop_app.auth.models import MEMBER
+from coop_app.errors import NotFound
+from coop_app.portal.service import member_for_user
+from coop_app.loans import documents, service
+from coop_app.loans.product_views import render_simulation
+from coop_app.loans.views import loan_context, loan_helpers
 
 bp = coop_blueprint("loan_portal", __name__, "/me/loans")
 bp.context_processor(loan_helpers)

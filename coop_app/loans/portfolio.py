@@ -15,14 +15,14 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, Date, Integer, and_, case, cast, false, func, literal, or_, select, \
-    true, type_coerce, union_all
+from sqlalchemy import (BigInteger, Date, Integer, and_, case, cast, false, func, literal, or_,
+                        select, true, type_coerce, union_all)
 
-from ..extensions import db
-from ..members.models import Member
-from ..money import from_sen
-from .models import (ACTIVE, NON_PERFORMING, PAID_OFF, QUALITY_CLASSES, WRITTEN_OFF,
-                     Loan, LoanInstallment, LoanPayment, LoanProduct)
+from coop_app.extensions import db
+from coop_app.members.models import Member
+from coop_app.money import from_sen
+from coop_app.loans.models import (ACTIVE, NON_PERFORMING, PAID_OFF, QUALITY_CLASSES, WRITTEN_OFF,
+                                   Loan, LoanInstallment, LoanPayment, LoanProduct)
 
 # Aging buckets by days past due: (key, first day, last day or None).
 BUCKETS = (("current", 0, 0), ("1_30", 1, 30), ("31_60", 31, 60), ("61_90", 61, 90),

@@ -5,12 +5,13 @@ from datetime import date
 
 from sqlalchemy import and_, false, func, select
 
-from ..cooperatives.models import Cooperative
-from ..extensions import db
-from ..members.models import Member
-from ..money import from_sen
-from .models import LOAN_STATUSES, NON_PERFORMING, WRITTEN_OFF, Loan, LoanPayment, LoanProduct
-from .portfolio import BOOKED, RECOVERY, _ids, _sen, book, bucket_condition
+from coop_app.cooperatives.models import Cooperative
+from coop_app.extensions import db
+from coop_app.members.models import Member
+from coop_app.money import from_sen
+from coop_app.loans.models import (LOAN_STATUSES, NON_PERFORMING, WRITTEN_OFF, Loan, LoanPayment,
+                                   LoanProduct)
+from coop_app.loans.portfolio import BOOKED, RECOVERY, _ids, _sen, book, bucket_condition
 
 STATUS_FILTERS = ("active", "any") + LOAN_STATUSES
 

@@ -15,19 +15,20 @@ from flask_babel import get_locale
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from ..auth.access import READERS, accessible_cooperatives_query, coop_blueprint, require_role, roles_in
-from ..auth.models import AUDITOR
-from ..cooperatives.models import Cooperative
-from ..extensions import db
-from ..members.forms import CATEGORY_LABELS, GENDER_LABELS
-from ..money import format_money
-from ..pdf import pdf_response
-from ..portal.documents import format_share
-from . import portfolio as p
-from . import portfolio_loans as pl
-from .forms import QUALITY_LABELS, STATUS_LABELS
-from .portfolio_exports import csv_response, xlsx_response
-from .portfolio_forms import BadFilter, filter_args, parse_filter, parse_period
+from coop_app.auth.access import (READERS, accessible_cooperatives_query, coop_blueprint,
+                                  require_role, roles_in)
+from coop_app.auth.models import AUDITOR
+from coop_app.cooperatives.models import Cooperative
+from coop_app.extensions import db
+from coop_app.members.forms import CATEGORY_LABELS, GENDER_LABELS
+from coop_app.money import format_money
+from coop_app.pdf import pdf_response
+from coop_app.portal.documents import format_share
+from coop_app.loans import portfolio as p
+from coop_app.loans import portfolio_loans as pl
+from coop_app.loans.forms import QUALITY_LABELS, STATUS_LABELS
+from coop_app.loans.portfolio_exports import csv_response, xlsx_response
+from coop_app.loans.portfolio_forms import BadFilter, filter_args, parse_filter, parse_period
 
 bp = coop_blueprint("portfolio", __name__, "/portfolio")
 programme_bp = Blueprint("programme_portfolio", __name__, url_prefix="/portfolio")

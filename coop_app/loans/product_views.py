@@ -8,18 +8,18 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from ..auth.access import READERS, STAFF, require_role
-from ..auth.models import MANAGER
-from ..errors import DomainError
-from ..extensions import db
-from ..ledger.forms import choices
-from ..money import format_money
-from . import models as m
-from . import products as product_service
-from .forms import METHOD_LABELS, ProductForm, SimulationForm, label
-from .models import Loan
-from .schedule import ScheduleError, build_schedule
-from .views import REFUSED, bp, or_404, refused, status_of
+from coop_app.auth.access import READERS, STAFF, require_role
+from coop_app.auth.models import MANAGER
+from coop_app.errors import DomainError
+from coop_app.extensions import db
+from coop_app.ledger.forms import choices
+from coop_app.money import format_money
+from coop_app.loans import models as m
+from coop_app.loans import products as product_service
+from coop_app.loans.forms import METHOD_LABELS, ProductForm, SimulationForm, label
+from coop_app.loans.models import Loan
+from coop_app.loans.schedule import ScheduleError, build_schedule
+from coop_app.loans.views import REFUSED, bp, or_404, refused, status_of
 
 # Product columns in basis points -> their form fields (for the service's messages).
 PRODUCT_FIELDS = {column: name for name, column in ProductForm.BP_FIELDS.items()}

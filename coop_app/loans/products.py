@@ -6,14 +6,15 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from ..cooperatives.models import Cooperative
-from ..errors import InvalidField, NotFound
-from ..extensions import db
-from ..money import MAX_AMOUNT, MoneyError, to_money
-from .models import (CONVENTIONAL_METHODS, EARLY_ALL, EARLY_CURRENT, EARLY_RULES, FREQUENCIES,
-                     LATE_CHARGE_KINDS, LATE_DAILY, LATE_FIXED, LATE_NONE, MONTHLY, MUDHARABAH,
-                     QARDH, SHARIA_METHODS, LoanProduct)
-from .schedule import MAX_TERM
+from coop_app.cooperatives.models import Cooperative
+from coop_app.errors import InvalidField, NotFound
+from coop_app.extensions import db
+from coop_app.money import MAX_AMOUNT, MoneyError, to_money
+from coop_app.loans.models import (CONVENTIONAL_METHODS, EARLY_ALL, EARLY_CURRENT, EARLY_RULES,
+                                   FREQUENCIES, LATE_CHARGE_KINDS, LATE_DAILY, LATE_FIXED,
+                                   LATE_NONE, MONTHLY, MUDHARABAH, QARDH, SHARIA_METHODS,
+                                   LoanProduct)
+from coop_app.loans.schedule import MAX_TERM
 
 D = Decimal
 CODE = re.compile(r"^[A-Z0-9][A-Z0-9\-]{0,19}$")

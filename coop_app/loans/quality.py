@@ -6,7 +6,7 @@ them from anything with those attribute names.
 """
 from dataclasses import dataclass
 from datetime import date, timedelta
-from ..money import ZERO, from_sen, to_money, to_sen
+from coop_app.money import ZERO, from_sen, to_money, to_sen
 
 LANCAR, DPK, KURANG_LANCAR, DIRAGUKAN, MACET = "lancar", "dpk", "kl", "diragukan", "macet"
 QUALITY_CLASSES = (LANCAR, DPK, KURANG_LANCAR, DIRAGUKAN, MACET)

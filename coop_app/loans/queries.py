@@ -7,12 +7,12 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from ..errors import NotFound
-from ..extensions import db
-from ..money import ZERO
-from ..savings.service import rupiah  # noqa: F401 (amounts in messages, one helper)
-from .models import (ACTIVE, APPLIED, APPROVED, CANCELLED, PAID_OFF, REJECTED, WRITTEN_OFF, Loan,
-                     LoanEvent, LoanInstallment)
+from coop_app.errors import NotFound
+from coop_app.extensions import db
+from coop_app.money import ZERO
+from coop_app.savings.service import rupiah  # noqa: F401 (amounts in messages, one helper)
+from coop_app.loans.models import (ACTIVE, APPLIED, APPROVED, CANCELLED, PAID_OFF, REJECTED,
+                                   WRITTEN_OFF, Loan, LoanEvent, LoanInstallment)
 
 STATUS_LABELS = {
     APPLIED: _l("awaiting a decision"), APPROVED: _l("approved"), REJECTED: _l("rejected"),

@@ -23,8 +23,8 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, localcontext
 
 from flask_babel import lazy_gettext as _l
 
-from ..errors import InvalidField
-from ..money import MAX_AMOUNT, SEN, ZERO, round_money
+from coop_app.errors import InvalidField
+from coop_app.money import MAX_AMOUNT, SEN, ZERO, round_money
 
 METHODS = ("flat", "effective", "annuity", "murabahah", "qardh", "mudharabah")
 FREQUENCIES = ("monthly", "weekly")

@@ -7,23 +7,25 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from ..errors import DomainError, InvalidField
-from ..extensions import db
-from ..ledger.models import GLAccount
-from ..ledger.posting import IdempotencyConflict, Line, check_open, find_by_key, post_entry
-from ..ledger.service import account_balance, account_by_key
-from ..members.models import ACTIVE as MEMBER_ACTIVE, Member
-from ..money import ZERO, round_money, to_money
-from ..savings import service as savings
-from ..savings.models import SUKARELA, WADIAH
-from .models import (ACTIVE, APPLIED, APPROVED, CANCELLED, MONTHLY, MURABAHAH, PAID_OFF, REJECTED,
-                     RECEIVABLE_KEY, WEEKLY, WRITTEN_OFF, Loan, LoanEvent, LoanInstallment)
-from .products import get_product
-from .terms import (check_enterprise, check_pledge, check_savings_multiple, murabahah_terms,
-                    next_number, nonnegative)
-from .queries import (STATUS_LABELS, Arrears, add_event, arrears, get_loan,  # noqa: F401 (API)
-                      has_outstanding_loan, installments, member_loans, next_due, rupiah)
-from .schedule import build_schedule
+from coop_app.errors import DomainError, InvalidField
+from coop_app.extensions import db
+from coop_app.ledger.models import GLAccount
+from coop_app.ledger.posting import IdempotencyConflict, Line, check_open, find_by_key, post_entry
+from coop_app.ledger.service import account_balance, account_by_key
+from coop_app.members.models import ACTIVE as MEMBER_ACTIVE, Member
+from coop_app.money import ZERO, round_money, to_money
+from coop_app.savings import service as savings
+from coop_app.savings.models import SUKARELA, WADIAH
+from coop_app.loans.models import (ACTIVE, APPLIED, APPROVED, CANCELLED, MONTHLY, MURABAHAH,
+                                   PAID_OFF, REJECTED, RECEIVABLE_KEY, WEEKLY, WRITTEN_OFF, Loan,
+                                   LoanEvent, LoanInstallment)
+from coop_app.loans.products import get_product
+from coop_app.loans.terms import (check_enterprise, check_pledge, check_savings_multiple,
+                                  murabahah_terms, next_number, nonnegative)
+from coop_app.loans.queries import (STATUS_LABELS, Arrears, add_event, arrears, get_loan,
+                                    has_outstanding_loan, installments, member_loans, next_due,
+                                    rupiah)
+from coop_app.loans.schedule import build_schedule
 
 DISBURSEMENT_ENTRY = "loan_disbursement"
 # The member's savings a loan may be paid out to.

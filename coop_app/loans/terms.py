@@ -4,15 +4,15 @@ the pledge, and the loan's number."""
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from ..enterprises.models import Enterprise
-from ..errors import DomainError, InvalidField
-from ..extensions import db
-from ..ledger.service import check_amount
-from ..money import ZERO, to_money
-from ..savings import service as savings
-from ..savings.models import SavingsAccount
-from .models import Loan
-from .queries import rupiah
+from coop_app.enterprises.models import Enterprise
+from coop_app.errors import DomainError, InvalidField
+from coop_app.extensions import db
+from coop_app.ledger.service import check_amount
+from coop_app.money import ZERO, to_money
+from coop_app.savings import service as savings
+from coop_app.savings.models import SavingsAccount
+from coop_app.loans.models import Loan
+from coop_app.loans.queries import rupiah
 
 
 def nonnegative(field, value):

@@ -15,24 +15,25 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 
-from ..auth.access import READERS, STAFF, coop_blueprint, has_role, require_role
-from ..auth.models import User
-from ..enterprises.service import get_enterprise, member_enterprises
-from ..errors import DomainError, InvalidField, NotFound
-from ..extensions import db
-from ..ledger.forms import choices
-from ..ledger.models import JournalEntry, JournalLine
-from ..ledger.views import Pages
-from ..members.forms import MemberSearchForm
-from ..members.models import Member
-from ..members.service import get_member, search_query
-from ..savings.service import get_account, member_accounts
-from . import models as m
-from . import documents, products, service
-from .forms import (EARLY_RULE_LABELS, EVENT_LABELS, FREQUENCY_LABELS, LATE_CHARGE_LABELS,
-                    METHOD_LABELS, QUALITY_LABELS, ROUNDING_LABELS, SOURCE_LABELS, STATUS_LABELS,
-                    ApplicationForm, LoanFilterForm, label)
-from .models import Loan, LoanEvent, LoanPayment
+from coop_app.auth.access import READERS, STAFF, coop_blueprint, has_role, require_role
+from coop_app.auth.models import User
+from coop_app.enterprises.service import get_enterprise, member_enterprises
+from coop_app.errors import DomainError, InvalidField, NotFound
+from coop_app.extensions import db
+from coop_app.ledger.forms import choices
+from coop_app.ledger.models import JournalEntry, JournalLine
+from coop_app.ledger.views import Pages
+from coop_app.members.forms import MemberSearchForm
+from coop_app.members.models import Member
+from coop_app.members.service import get_member, search_query
+from coop_app.savings.service import get_account, member_accounts
+from coop_app.loans import models as m
+from coop_app.loans import documents, products, service
+from coop_app.loans.forms import (EARLY_RULE_LABELS, EVENT_LABELS, FREQUENCY_LABELS,
+                                  LATE_CHARGE_LABELS, METHOD_LABELS, QUALITY_LABELS,
+                                  ROUNDING_LABELS, SOURCE_LABELS, STATUS_LABELS, ApplicationForm,
+                                  LoanFilterForm, label)
+from coop_app.loans.models import Loan, LoanEvent, LoanPayment
 
 bp = coop_blueprint("loans", __name__, "/loans")
 
@@ -348,4 +349,4 @@ def receipt(loan_id, payment_id):
 
 
 # The routes of the other loan pages live in their own modules, on this blueprint.
-from . import action_views, product_views  # noqa: E402,F401
+from coop_app.loans import action_views, product_views  # noqa: E402,F401

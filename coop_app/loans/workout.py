@@ -13,17 +13,18 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import BigInteger, func, select, type_coerce, update
 
-from ..auth.models import MANAGER, RoleGrant
-from ..errors import DomainError, InvalidField
-from ..extensions import db
-from ..ledger.models import JournalLine
-from ..ledger.posting import Line, check_open, find_by_key, post_entry
-from ..ledger.service import REVERSAL_HANDLERS, account_by_key, check_amount
-from ..money import ZERO, from_sen, to_money
-from .models import (ACTIVE, LANCAR, MURABAHAH, RECEIVABLE_KEY, WRITTEN_OFF, Loan, LoanInstallment,
-                     LoanPayment)
-from .schedule import build_schedule
-from .service import STATUS_LABELS, add_event, get_loan, money_account, release_pledge, rupiah
+from coop_app.auth.models import MANAGER, RoleGrant
+from coop_app.errors import DomainError, InvalidField
+from coop_app.extensions import db
+from coop_app.ledger.models import JournalLine
+from coop_app.ledger.posting import Line, check_open, find_by_key, post_entry
+from coop_app.ledger.service import REVERSAL_HANDLERS, account_by_key, check_amount
+from coop_app.money import ZERO, from_sen, to_money
+from coop_app.loans.models import (ACTIVE, LANCAR, MURABAHAH, RECEIVABLE_KEY, WRITTEN_OFF, Loan,
+                                   LoanInstallment, LoanPayment)
+from coop_app.loans.schedule import build_schedule
+from coop_app.loans.service import (STATUS_LABELS, add_event, get_loan, money_account,
+                                    release_pledge, rupiah)
 
 WRITE_OFF_ENTRY = "loan_write_off"
 RECOVERY_ENTRY = "loan_recovery"

@@ -5,13 +5,14 @@ from flask import Blueprint, g, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_login import current_user, login_required
 
-from ..auth.access import READERS, accessible_cooperatives_query, coop_blueprint, require_role
-from ..auth.models import MEMBER
-from ..extensions import db
-from ..ledger import reports
-from ..portal.documents import format_share
-from ..portal.views import render_home
-from ..savings.remittance_queries import remittance_summary
+from coop_app.auth.access import (READERS, accessible_cooperatives_query, coop_blueprint,
+                                  require_role)
+from coop_app.auth.models import MEMBER
+from coop_app.extensions import db
+from coop_app.ledger import reports
+from coop_app.portal.documents import format_share
+from coop_app.portal.views import render_home
+from coop_app.savings.remittance_queries import remittance_summary
 
 bp = Blueprint("main", __name__)
 

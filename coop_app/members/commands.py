@@ -5,9 +5,9 @@ from pathlib import Path
 import click
 from flask_babel import force_locale
 
-from ..cli import coop
-from ..database import refresh_statistics
-from ..extensions import db
+from coop_app.cli import coop
+from coop_app.database import refresh_statistics
+from coop_app.extensions import db
 
 
 def _print_errors(errors):
@@ -29,8 +29,8 @@ def import_members_command(path, code, dry_run, lang):
     Every row is checked by the rules of a registration; if any row is bad, the errors are
     printed and nothing is written. Importing the same file again registers nobody twice.
     """
-    from ..cooperatives.service import by_code
-    from .importer import MAX_BYTES, ImportRefused, read_import, run_import
+    from coop_app.cooperatives.service import by_code
+    from coop_app.members.importer import MAX_BYTES, ImportRefused, read_import, run_import
 
     cooperative = by_code(code.strip().upper())
     if cooperative is None:

@@ -6,9 +6,9 @@ from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 
-from .migrants import MigrantData
-from .models import CTKI, FAMILY, OTHER, RETURNEE
-from .service import MemberData
+from coop_app.members.migrants import MigrantData
+from coop_app.members.models import CTKI, FAMILY, OTHER, RETURNEE
+from coop_app.members.service import MemberData
 
 MIGRANT_COLUMNS = ("migrant_name", "migrant_country", "migrant_sector", "relationship",
                    "return_date")

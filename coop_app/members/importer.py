@@ -18,15 +18,15 @@ from dataclasses import dataclass, field
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from ..errors import DomainError, InvalidField
-from ..extensions import db
-from ..ledger.models import JournalEntry
-from ..ledger.posting import ClosedPeriodError, check_open, closed_through
-from ..ledger.service import account_by_key
-from .import_rows import RowError, _parse_row, _text
-from .migrants import MigrantData, add_migrant
-from .models import MigrantWorker
-from .service import MemberData, check_member, register_member
+from coop_app.errors import DomainError, InvalidField
+from coop_app.extensions import db
+from coop_app.ledger.models import JournalEntry
+from coop_app.ledger.posting import ClosedPeriodError, check_open, closed_through
+from coop_app.ledger.service import account_by_key
+from coop_app.members.import_rows import RowError, _parse_row, _text
+from coop_app.members.migrants import MigrantData, add_migrant
+from coop_app.members.models import MigrantWorker
+from coop_app.members.service import MemberData, check_member, register_member
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000

@@ -8,15 +8,15 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from ..errors import DomainError, InvalidField, NotFound
-from ..extensions import db
-from ..ledger.models import GLAccount, JournalEntry, JournalLine
-from ..ledger.posting import Line, check_open, find_by_key
-from ..ledger.service import REVERSAL_HANDLERS, account_balance
-from ..savings import service as savings
-from ..savings.models import SavingsAccount, SavingsTransaction
-from .models import ACTIVE, CANCELLED, DECEASED, RESIGNED, Member
-from .service import JOINING_KIND
+from coop_app.errors import DomainError, InvalidField, NotFound
+from coop_app.extensions import db
+from coop_app.ledger.models import GLAccount, JournalEntry, JournalLine
+from coop_app.ledger.posting import Line, check_open, find_by_key
+from coop_app.ledger.service import REVERSAL_HANDLERS, account_balance
+from coop_app.savings import service as savings
+from coop_app.savings.models import SavingsAccount, SavingsTransaction
+from coop_app.members.models import ACTIVE, CANCELLED, DECEASED, RESIGNED, Member
+from coop_app.members.service import JOINING_KIND
 
 SETTLEMENT = "settlement"  # the passbook kind of a leaving member's payout
 SETTLEMENT_KIND = "member_settlement"  # the journal kind
@@ -54,7 +54,7 @@ def resign_member(cooperative_id, member_id, left_on, money_account_id, idempote
     if len(heir_name) > 200:
         raise InvalidField("heir_name", _l("At most %(max)d characters.", max=200))
     check_open(cooperative_id, left_on)
-    from ..loans.queries import has_outstanding_loan  # loans build on members, not the reverse
+    from coop_app.loans.queries import has_outstanding_loan  # loans build on members, not the reverse
     if has_outstanding_loan(cooperative_id, member.id):
         raise DomainError(_l("This member has a loan outstanding; it must be repaid, written off "
                              "or cancelled before the member leaves."))

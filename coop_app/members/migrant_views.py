@@ -7,12 +7,13 @@ rolls back and shows the service's message.
 from flask import current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from ..auth.access import READERS, STAFF, coop_blueprint, require_role
-from ..errors import DomainError
-from ..extensions import db
-from . import migrants
-from .forms import MigrantForm, MigrantSearchForm
-from .views import filter_values, form_page, member_labels, or_404, page_arg, refused
+from coop_app.auth.access import READERS, STAFF, coop_blueprint, require_role
+from coop_app.errors import DomainError
+from coop_app.extensions import db
+from coop_app.members import migrants
+from coop_app.members.forms import MigrantForm, MigrantSearchForm
+from coop_app.members.views import (filter_values, form_page, member_labels, or_404, page_arg,
+                                    refused)
 
 bp = coop_blueprint("migrants", __name__, "/members/migrants")
 bp.context_processor(member_labels)

@@ -9,10 +9,10 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from ..errors import InvalidField, NotFound
-from ..extensions import db
-from ..savings.models import Remittance
-from .models import GENDERS, RETURNEE, Member, MigrantWorker
+from coop_app.errors import InvalidField, NotFound
+from coop_app.extensions import db
+from coop_app.savings.models import Remittance
+from coop_app.members.models import GENDERS, RETURNEE, Member, MigrantWorker
 
 SECTORS = ("domestic", "caregiving", "manufacturing", "plantation", "construction", "fishing",
            "hospitality", "other")

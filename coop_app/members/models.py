@@ -1,6 +1,6 @@
 """Members (anggota) and migrant workers (PMI/TKI) of one cooperative."""
-from ..cooperatives.models import utcnow
-from ..extensions import db
+from coop_app.cooperatives.models import utcnow
+from coop_app.extensions import db
 
 ACTIVE, RESIGNED, DECEASED = "active", "resigned", "deceased"
 # A registration made in error and reversed: the record stays for the books, but the person

@@ -14,20 +14,20 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, or_, select, union_all
 
-from ..audit.models import AuditLog
-from ..auth import service as users
-from ..auth.models import MEMBER
-from ..errors import DomainError, InvalidField, NotFound
-from ..extensions import db
-from ..ledger.posting import Line, find_by_key
-from ..savings import service as savings
-from ..savings.opening import open_account
-from ..savings.models import POKOK, Remittance, SavingsProduct, remittance_stands
-from .migrants import (SECTORS, MigrantData, add_migrant, create_migrant,  # noqa: F401 (re-exported)
-                       escape_like, get_migrant)
-from .models import (ACTIVE, CANCELLED, CATEGORIES, FAMILY, GENDERS, RELATIONSHIPS, RETURNEE,
-                     RETURNEE_ELIGIBLE_YEARS, Member, MigrantWorker)
-from .nik import NIKError, check_nik
+from coop_app.audit.models import AuditLog
+from coop_app.auth import service as users
+from coop_app.auth.models import MEMBER
+from coop_app.errors import DomainError, InvalidField, NotFound
+from coop_app.extensions import db
+from coop_app.ledger.posting import Line, find_by_key
+from coop_app.savings import service as savings
+from coop_app.savings.opening import open_account
+from coop_app.savings.models import POKOK, Remittance, SavingsProduct, remittance_stands
+from coop_app.members.migrants import (SECTORS, MigrantData, add_migrant, create_migrant,
+                                       escape_like, get_migrant)
+from coop_app.members.models import (ACTIVE, CANCELLED, CATEGORIES, FAMILY, GENDERS, RELATIONSHIPS,
+                                     RETURNEE, RETURNEE_ELIGIBLE_YEARS, Member, MigrantWorker)
+from coop_app.members.nik import NIKError, check_nik
 
 NIK_MESSAGES = {
     "format": _l("A NIK is exactly 16 digits."),

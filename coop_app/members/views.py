@@ -19,21 +19,21 @@ from flask_login import current_user
 from sqlalchemy.orm import raiseload
 from werkzeug.routing import BuildError
 
-from ..auth.access import READERS, STAFF, coop_blueprint, has_role, require_role
-from ..auth.models import MANAGER, MEMBER
-from ..enterprises.forms import SECTOR_LABELS as ENTERPRISE_SECTOR_LABELS
-from ..enterprises.service import member_enterprises
-from ..errors import DomainError, InvalidField, NotFound
-from ..extensions import db
-from ..ledger.forms import choices
-from ..ledger.service import cash_accounts
-from ..savings.service import member_accounts
-from . import import_rows, importer, leaving, migrants, service
-from .forms import (CATEGORY_LABELS, GENDER_LABELS, NEW_MIGRANT, RELATIONSHIP_LABELS,
-                    SECTOR_LABELS, STATUS_LABELS, EditMemberForm, ImportConfirmForm,
-                    ImportUploadForm, LoginForm, MemberSearchForm, NumberPatternForm, RegisterForm,
-                    ResignForm)
-from .models import ACTIVE, DECEASED, Member
+from coop_app.auth.access import READERS, STAFF, coop_blueprint, has_role, require_role
+from coop_app.auth.models import MANAGER, MEMBER
+from coop_app.enterprises.forms import SECTOR_LABELS as ENTERPRISE_SECTOR_LABELS
+from coop_app.enterprises.service import member_enterprises
+from coop_app.errors import DomainError, InvalidField, NotFound
+from coop_app.extensions import db
+from coop_app.ledger.forms import choices
+from coop_app.ledger.service import cash_accounts
+from coop_app.savings.service import member_accounts
+from coop_app.members import import_rows, importer, leaving, migrants, service
+from coop_app.members.forms import (CATEGORY_LABELS, GENDER_LABELS, NEW_MIGRANT,
+                                    RELATIONSHIP_LABELS, SECTOR_LABELS, STATUS_LABELS,
+                                    EditMemberForm, ImportConfirmForm, ImportUploadForm, LoginForm,
+                                    MemberSearchForm, NumberPatternForm, RegisterForm, ResignForm)
+from coop_app.members.models import ACTIVE, DECEASED, Member
 
 bp = coop_blueprint("members", __name__, "/members")
 

@@ -7,10 +7,10 @@ from babel.dates import format_date as babel_format_date
 from babel.numbers import format_decimal
 from flask import g
 
-from ..money import format_money
-from ..pdf import pdf_response
-from ..savings.remittance import split_parts
-from . import service
+from coop_app.money import format_money
+from coop_app.pdf import pdf_response
+from coop_app.savings.remittance import split_parts
+from coop_app.portal import service
 
 CHANNELS_ID = {"bank": "Bank", "pos": "Kantor Pos", "remittance_company": "Perusahaan Pengiriman Uang"}
 

@@ -11,12 +11,12 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import BigInteger, and_, false, func, select, true, type_coerce
 
-from ..errors import NotFound
-from ..extensions import db
-from ..ledger.models import JournalEntry, JournalLine
-from ..members.models import Member
-from ..money import from_sen
-from ..savings.models import Remittance, SavingsAccount, SavingsProduct, SavingsTransaction
+from coop_app.errors import NotFound
+from coop_app.extensions import db
+from coop_app.ledger.models import JournalEntry, JournalLine
+from coop_app.members.models import Member
+from coop_app.money import from_sen
+from coop_app.savings.models import Remittance, SavingsAccount, SavingsProduct, SavingsTransaction
 
 
 def member_for_user(cooperative_id, user_id):

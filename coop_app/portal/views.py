@@ -10,18 +10,18 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from ..auth.access import coop_blueprint, require_role
-from ..auth.models import MEMBER
-from ..errors import NotFound
-from ..extensions import db
-from ..ledger.views import Pages
-from ..money import ZERO
-from ..savings import remittance as remittances
-from ..savings import remittance_queries
-from ..savings.remittance_forms import StatementForm, channel_label
-from ..savings.remittance_views import statement_period
-from ..savings.views import page_arg
-from . import documents, service
+from coop_app.auth.access import coop_blueprint, require_role
+from coop_app.auth.models import MEMBER
+from coop_app.errors import NotFound
+from coop_app.extensions import db
+from coop_app.ledger.views import Pages
+from coop_app.money import ZERO
+from coop_app.savings import remittance as remittances
+from coop_app.savings import remittance_queries
+from coop_app.savings.remittance_forms import StatementForm, channel_label
+from coop_app.savings.remittance_views import statement_period
+from coop_app.savings.views import page_arg
+from coop_app.portal import documents, service
 
 bp = coop_blueprint("portal", __name__, "/me")
 RECENT_REMITTANCES = 5

@@ -15,14 +15,15 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import BigInteger, Integer, and_, case, cast, extract, func, select, type_coerce
 
-from ..errors import DomainError
-from ..extensions import db
-from ..ledger.posting import IdempotencyConflict, Line, find_by_key
-from ..members.models import ACTIVE, Member
-from ..money import from_sen
-from .models import WAJIB, SavingsAccount, SavingsProduct, SavingsTransaction
-from .service import (DEPOSIT, DEPOSIT_ENTRY, Movement, account_of_kind, check_account_open,
-                      check_movement_date, get_account, get_member, money_account, post_movements)
+from coop_app.errors import DomainError
+from coop_app.extensions import db
+from coop_app.ledger.posting import IdempotencyConflict, Line, find_by_key
+from coop_app.members.models import ACTIVE, Member
+from coop_app.money import from_sen
+from coop_app.savings.models import WAJIB, SavingsAccount, SavingsProduct, SavingsTransaction
+from coop_app.savings.service import (DEPOSIT, DEPOSIT_ENTRY, Movement, account_of_kind,
+                                      check_account_open, check_movement_date, get_account,
+                                      get_member, money_account, post_movements)
 
 
 @dataclass

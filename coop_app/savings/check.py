@@ -2,10 +2,10 @@
 GROUP BY query, whatever the number of accounts)."""
 from sqlalchemy import BigInteger, func, select, type_coerce
 
-from ..extensions import db
-from ..ledger.models import JournalLine
-from ..money import from_sen
-from .models import SavingsAccount
+from coop_app.extensions import db
+from coop_app.ledger.models import JournalLine
+from coop_app.money import from_sen
+from coop_app.savings.models import SavingsAccount
 
 
 def check_savings_subledger(cooperative_id=None):

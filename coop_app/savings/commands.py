@@ -6,13 +6,13 @@ import click
 from flask_babel import force_locale
 from sqlalchemy import select
 
-from ..cli import coop
-from ..cooperatives.models import Cooperative
-from ..errors import DomainError
-from ..extensions import db
-from ..money import MoneyError, format_money, parse_amount
-from ..loans import monthend as loan_monthend
-from . import monthend
+from coop_app.cli import coop
+from coop_app.cooperatives.models import Cooperative
+from coop_app.errors import DomainError
+from coop_app.extensions import db
+from coop_app.money import MoneyError, format_money, parse_amount
+from coop_app.loans import monthend as loan_monthend
+from coop_app.savings import monthend
 
 
 def _message(error):

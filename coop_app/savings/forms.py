@@ -7,11 +7,11 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, IntegerField, StringField
 from wtforms.validators import InputRequired, Length, Optional
 
-from ..fields import ChoiceField, LocalDateField, MoneyField, SubmissionKeyField
-from ..ledger.forms import choices, iso_date, optional_int
-from ..members.forms import TextForm  # text fields drop control characters (NUL)
-from .models import (AVERAGE_DAILY, BERJANGKA, LOWEST_MONTHLY, MUDHARABAH, POKOK, SUKARELA, WADIAH,
-                     WAJIB)
+from coop_app.fields import ChoiceField, LocalDateField, MoneyField, SubmissionKeyField
+from coop_app.ledger.forms import choices, iso_date, optional_int
+from coop_app.members.forms import TextForm  # text fields drop control characters (NUL)
+from coop_app.savings.models import (AVERAGE_DAILY, BERJANGKA, LOWEST_MONTHLY, MUDHARABAH, POKOK,
+                                     SUKARELA, WADIAH, WAJIB)
 
 KIND_LABELS = {
     POKOK: _l("Pokok (once, at joining)"), WAJIB: _l("Wajib (mandatory, periodic)"),

@@ -9,7 +9,7 @@ the largest remainders (ties to the earlier key), so the shares sum exactly to t
 from decimal import Decimal
 from fractions import Fraction
 
-from ..money import SEN, round_money
+from coop_app.money import SEN, round_money
 
 RUPIAH = Decimal(1)
 DAYS_IN_YEAR = 365

@@ -1,9 +1,9 @@
 """Savings products, members' accounts, their transactions, and remittances received."""
 import json
 
-from ..cooperatives.models import utcnow
-from ..extensions import db
-from ..money import Money
+from coop_app.cooperatives.models import utcnow
+from coop_app.extensions import db
+from coop_app.money import Money
 
 POKOK, WAJIB, SUKARELA, BERJANGKA, WADIAH, MUDHARABAH = (
     "pokok", "wajib", "sukarela", "berjangka", "wadiah", "mudharabah")

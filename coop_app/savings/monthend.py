@@ -20,18 +20,19 @@ from sqlalchemy import (BigInteger, Date, Integer, and_, case, cast, func, liter
                         type_coerce, union_all)
 from sqlalchemy.exc import IntegrityError
 
-from ..audit.hooks import current_actor_id
-from ..audit.models import AuditLog
-from ..cooperatives.models import utcnow
-from ..errors import DomainError
-from ..extensions import db
-from ..ledger.models import JournalEntry, JournalLine
-from ..ledger.posting import EntrySpec, Line, check_open, post_entries_batch
-from ..ledger.service import account_by_key, check_amount
-from ..money import ZERO, from_sen
-from . import interest
-from .models import (ACCOUNT_KEY, BERJANGKA, LOWEST_MONTHLY, MUDHARABAH, SUKARELA, WADIAH,
-                     SavingsAccount, SavingsMonthEndRun, SavingsProduct, SavingsTransaction)
+from coop_app.audit.hooks import current_actor_id
+from coop_app.audit.models import AuditLog
+from coop_app.cooperatives.models import utcnow
+from coop_app.errors import DomainError
+from coop_app.extensions import db
+from coop_app.ledger.models import JournalEntry, JournalLine
+from coop_app.ledger.posting import EntrySpec, Line, check_open, post_entries_batch
+from coop_app.ledger.service import account_by_key, check_amount
+from coop_app.money import ZERO, from_sen
+from coop_app.savings import interest
+from coop_app.savings.models import (ACCOUNT_KEY, BERJANGKA, LOWEST_MONTHLY, MUDHARABAH, SUKARELA,
+                                     WADIAH, SavingsAccount, SavingsMonthEndRun, SavingsProduct,
+                                     SavingsTransaction)
 
 INTEREST, PROFIT_SHARING, WADIAH_BONUS = "interest", "profit_sharing", "wadiah_bonus"
 ENTRY_KINDS = {INTEREST: "savings_interest", PROFIT_SHARING: "savings_profit_sharing",

@@ -7,15 +7,15 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..auth.access import READERS, has_role, require_role
-from ..auth.models import MANAGER
-from ..errors import DomainError
-from ..extensions import db
-from ..ledger.forms import choices
-from ..loans import monthend as loan_monthend
-from . import monthend
-from .forms import month_end_form
-from .views import REFUSED, _refused, bp
+from coop_app.auth.access import READERS, has_role, require_role
+from coop_app.auth.models import MANAGER
+from coop_app.errors import DomainError
+from coop_app.extensions import db
+from coop_app.ledger.forms import choices
+from coop_app.loans import monthend as loan_monthend
+from coop_app.savings import monthend
+from coop_app.savings.forms import month_end_form
+from coop_app.savings.views import REFUSED, _refused, bp
 
 
 def _ended_months(today, count=12):

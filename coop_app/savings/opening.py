@@ -6,16 +6,17 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from ..errors import DomainError
-from ..extensions import db
-from ..ledger.posting import IdempotencyConflict, Line, find_by_key
-from ..ledger.service import check_amount
-from ..members.models import ACTIVE
-from ..money import ZERO
-from .models import BERJANGKA, EQUITY_KINDS, POKOK, WAJIB, SavingsAccount
-from .products import get_product
-from .service import (DEPOSIT, DEPOSIT_ENTRY, Movement, account_of_kind, get_account, get_member,
-                      money_account, post_movements, replayed_entry, rupiah)
+from coop_app.errors import DomainError
+from coop_app.extensions import db
+from coop_app.ledger.posting import IdempotencyConflict, Line, find_by_key
+from coop_app.ledger.service import check_amount
+from coop_app.members.models import ACTIVE
+from coop_app.money import ZERO
+from coop_app.savings.models import BERJANGKA, EQUITY_KINDS, POKOK, WAJIB, SavingsAccount
+from coop_app.savings.products import get_product
+from coop_app.savings.service import (DEPOSIT, DEPOSIT_ENTRY, Movement, account_of_kind,
+                                      get_account, get_member, money_account, post_movements,
+                                      replayed_entry, rupiah)
 
 
 def next_account_number(cooperative_id, product):

@@ -11,12 +11,12 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import BigInteger, func, select, type_coerce
 
-from ..errors import DomainError, InvalidField, NotFound
-from ..extensions import db
-from ..money import MAX_AMOUNT, ZERO, from_sen, to_money
-from .models import (AVERAGE_DAILY, BERJANGKA, EQUITY_KINDS, LOWEST_MONTHLY, MUDHARABAH, POKOK,
-                     PRODUCT_KINDS, SHARIA_ONLY, SUKARELA, WADIAH, WAJIB, SavingsAccount,
-                     SavingsProduct)
+from coop_app.errors import DomainError, InvalidField, NotFound
+from coop_app.extensions import db
+from coop_app.money import MAX_AMOUNT, ZERO, from_sen, to_money
+from coop_app.savings.models import (AVERAGE_DAILY, BERJANGKA, EQUITY_KINDS, LOWEST_MONTHLY,
+                                     MUDHARABAH, POKOK, PRODUCT_KINDS, SHARIA_ONLY, SUKARELA,
+                                     WADIAH, WAJIB, SavingsAccount, SavingsProduct)
 
 PRODUCT_CODE = re.compile(r"^[A-Z0-9][A-Z0-9\-]{0,19}$")
 INTEREST_METHODS = (AVERAGE_DAILY, LOWEST_MONTHLY)

@@ -6,14 +6,14 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from ..errors import NotFound
-from ..extensions import db
-from ..ledger.models import JournalEntry
-from ..ledger.service import accounts as gl_accounts
-from ..money import ZERO, to_money
-from .models import SavingsAccount
-from .service import DEPOSIT_ENTRY, WITHDRAWAL_ENTRY, get_member
-from .terbilang import money_in_words
+from coop_app.errors import NotFound
+from coop_app.extensions import db
+from coop_app.ledger.models import JournalEntry
+from coop_app.ledger.service import accounts as gl_accounts
+from coop_app.money import ZERO, to_money
+from coop_app.savings.models import SavingsAccount
+from coop_app.savings.service import DEPOSIT_ENTRY, WITHDRAWAL_ENTRY, get_member
+from coop_app.savings.terbilang import money_in_words
 
 # Registration posts pokok (and the first wajib) in one entry: its receipt prints the same way.
 RECEIPT_KINDS = (DEPOSIT_ENTRY, WITHDRAWAL_ENTRY, "member_joining")

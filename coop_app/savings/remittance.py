@@ -15,18 +15,18 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from ..errors import DomainError
-from ..extensions import db
-from ..ledger.posting import IdempotencyConflict, Line, find_by_key
-from ..ledger.service import REVERSAL_HANDLERS, check_amount
-from ..members.models import ACTIVE
-from ..members.migrants import get_migrant
-from ..members.service import get_member
-from ..money import MAX_AMOUNT, SEN, ZERO, to_money
-from . import arrears
-from . import service as savings
-from .models import (MUDHARABAH, SUKARELA, WADIAH, WAJIB, Remittance,
-                     RemittanceAllocation, remittance_stands)
+from coop_app.errors import DomainError
+from coop_app.extensions import db
+from coop_app.ledger.posting import IdempotencyConflict, Line, find_by_key
+from coop_app.ledger.service import REVERSAL_HANDLERS, check_amount
+from coop_app.members.models import ACTIVE
+from coop_app.members.migrants import get_migrant
+from coop_app.members.service import get_member
+from coop_app.money import MAX_AMOUNT, SEN, ZERO, to_money
+from coop_app.savings import arrears
+from coop_app.savings import service as savings
+from coop_app.savings.models import (MUDHARABAH, SUKARELA, WADIAH, WAJIB, Remittance,
+                                     RemittanceAllocation, remittance_stands)
 
 REMITTANCE = "remittance"  # the journal entry's kind and the savings movements' kind
 BANK, POS, REMITTANCE_COMPANY = "bank", "pos", "remittance_company"
@@ -303,7 +303,7 @@ def record_remittance(cooperative_id, member_id, migrant_worker_id, channel, cur
             due = wajib_due(cooperative_id, member.id, received_on)
     loan_lines, record_loan_payments, instalment = [], None, ZERO
     if allocation is not None and allocation.pay_instalment_due:
-        from ..loans.repayment import instalment_lines  # loans build on savings, not the reverse
+        from coop_app.loans.repayment import instalment_lines  # loans build on savings, not the reverse
         loan_lines, record_loan_payments, instalment = instalment_lines(
             cooperative_id, member.id, amount - min(due, amount), received_on)
     split = split_amounts(amount, due,
@@ -354,7 +354,7 @@ def record_remittance(cooperative_id, member_id, migrant_worker_id, channel, cur
 
 
 def _loan_numbers(lines):
-    from ..loans.models import Loan
+    from coop_app.loans.models import Loan
     loan_ids = {line.loan_id for line in lines if line.loan_id}
     return db.session.execute(select(Loan.number).where(Loan.id.in_(loan_ids))
                               .order_by(Loan.number)).scalars().all()
@@ -384,7 +384,7 @@ def reverse_remittance(original, reversal):
         select(Remittance).where(Remittance.cooperative_id == original.cooperative_id,
                                  Remittance.entry_id == original.id)
         .with_for_update().execution_options(populate_existing=True)).scalar_one_or_none()
-    from ..loans.reversal import reverse_payments_of_entry
+    from coop_app.loans.reversal import reverse_payments_of_entry
     reverse_payments_of_entry(original, reversal)  # the instalments it paid, if any
     savings.reverse_savings_entry(original, reversal)
     if remittance is None:  # an entry of this kind always has its record; nothing to mark

@@ -6,12 +6,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import BigInteger, case, func, select, type_coerce
 from sqlalchemy.orm import joinedload
 
-from ..errors import NotFound
-from ..extensions import db
-from ..members.models import ACTIVE, Member, MigrantWorker
-from ..members.service import search_query
-from ..money import from_sen
-from .models import Remittance, remittance_stands
+from coop_app.errors import NotFound
+from coop_app.extensions import db
+from coop_app.members.models import ACTIVE, Member, MigrantWorker
+from coop_app.members.service import search_query
+from coop_app.money import from_sen
+from coop_app.savings.models import Remittance, remittance_stands
 
 
 def get_remittance(cooperative_id, remittance_id, member_id=None):

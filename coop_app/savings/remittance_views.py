@@ -11,18 +11,19 @@ from flask import abort, current_app, flash, g, redirect, render_template, reque
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from ..auth.access import READERS, STAFF, coop_blueprint, require_role
-from ..errors import DomainError, NotFound
-from ..extensions import db
-from ..ledger.forms import choices
-from ..ledger.service import cash_accounts
-from ..members.service import get_member
-from ..portal import documents, service as portal
-from . import remittance as remittances
-from . import remittance_queries
-from .remittance_forms import (AllocationForm, MemberSearchForm, RemittanceFilterForm,
-                               RemittanceForm, StatementForm, channel_label)
-from .views import page_arg
+from coop_app.auth.access import READERS, STAFF, coop_blueprint, require_role
+from coop_app.errors import DomainError, NotFound
+from coop_app.extensions import db
+from coop_app.ledger.forms import choices
+from coop_app.ledger.service import cash_accounts
+from coop_app.members.service import get_member
+from coop_app.portal import documents, service as portal
+from coop_app.savings import remittance as remittances
+from coop_app.savings import remittance_queries
+from coop_app.savings.remittance_forms import (AllocationForm, MemberSearchForm,
+                                               RemittanceFilterForm, RemittanceForm, StatementForm,
+                                               channel_label)
+from coop_app.savings.views import page_arg
 
 bp = coop_blueprint("remittances", __name__, "/remittances")
 

@@ -14,16 +14,16 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from ..errors import DomainError, NotFound
-from ..extensions import db
-from ..ledger.models import GLAccount
-from ..ledger.posting import IdempotencyConflict, Line, find_by_key, post_entry
-from ..ledger.service import (REVERSAL_HANDLERS, account_balance, account_by_key, cash_accounts,
-                              check_amount)
-from ..members.models import Member
-from ..money import ZERO, format_money, round_money, to_money
-from .models import (ACCOUNT_KEY, BERJANGKA, EQUITY_KINDS, POKOK, SavingsAccount, SavingsProduct,
-                     SavingsTransaction)
+from coop_app.errors import DomainError, NotFound
+from coop_app.extensions import db
+from coop_app.ledger.models import GLAccount
+from coop_app.ledger.posting import IdempotencyConflict, Line, find_by_key, post_entry
+from coop_app.ledger.service import (REVERSAL_HANDLERS, account_balance, account_by_key,
+                                     cash_accounts, check_amount)
+from coop_app.members.models import Member
+from coop_app.money import ZERO, format_money, round_money, to_money
+from coop_app.savings.models import (ACCOUNT_KEY, BERJANGKA, EQUITY_KINDS, POKOK, SavingsAccount,
+                                     SavingsProduct, SavingsTransaction)
 
 # Passbook line kinds (SavingsTransaction.kind).
 DEPOSIT, WITHDRAWAL, REVERSAL = "deposit", "withdrawal", "reversal"

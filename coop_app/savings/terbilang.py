@@ -2,7 +2,7 @@
 (1.250.000 -> "satu juta dua ratus lima puluh ribu rupiah")."""
 from decimal import Decimal
 
-from ..money import to_money
+from coop_app.money import to_money
 
 _UNITS = ("nol", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan",
           "sepuluh", "sebelas")

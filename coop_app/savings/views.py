@@ -14,20 +14,21 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from ..auth.access import READERS, STAFF, coop_blueprint, has_role, require_role
-from ..auth.models import MANAGER, MEMBER
-from ..errors import DomainError, NotFound
-from ..extensions import db
-from ..ledger.forms import choices
-from ..ledger.service import cash_accounts
-from ..members.models import Member
-from ..money import format_money
-from ..pdf import pdf_response
-from . import arrears as wajib_arrears
-from . import opening, products as product_service, receipts, service
-from .forms import (METHOD_LABELS, PERIOD_LABELS, ArrearsFilterForm, CollectWajibForm, MovementForm,
-                    OpenAccountForm, ProductForm, kind_label)
-from .models import BERJANGKA, SavingsAccount, SavingsTransaction
+from coop_app.auth.access import READERS, STAFF, coop_blueprint, has_role, require_role
+from coop_app.auth.models import MANAGER, MEMBER
+from coop_app.errors import DomainError, NotFound
+from coop_app.extensions import db
+from coop_app.ledger.forms import choices
+from coop_app.ledger.service import cash_accounts
+from coop_app.members.models import Member
+from coop_app.money import format_money
+from coop_app.pdf import pdf_response
+from coop_app.savings import arrears as wajib_arrears
+from coop_app.savings import opening, products as product_service, receipts, service
+from coop_app.savings.forms import (METHOD_LABELS, PERIOD_LABELS, ArrearsFilterForm,
+                                    CollectWajibForm, MovementForm, OpenAccountForm, ProductForm,
+                                    kind_label)
+from coop_app.savings.models import BERJANGKA, SavingsAccount, SavingsTransaction
 
 bp = coop_blueprint("savings", __name__, "/savings")
 

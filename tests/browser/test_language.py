@@ -1,5 +1,5 @@
 """A person logs in and switches the interface between Indonesian and English."""
-from .conftest import follow, login
+from tests.browser.conftest import follow, login
 
 
 def test_login_page_is_indonesian_by_default_and_switches_to_english(page):

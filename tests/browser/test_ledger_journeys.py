@@ -7,7 +7,7 @@ from coop_app.extensions import db
 from coop_app.ledger import service as ledger
 from coop_app.ledger.models import JournalEntry
 
-from .conftest import follow, login
+from tests.browser.conftest import follow, login
 
 
 def _fund_cash(server, amount):

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from coop_app.extensions import db
 from tests.loans.factory import active_loan, add_member, fund, product
 
-from .conftest import follow, login
+from tests.browser.conftest import follow, login
 
 LOANS = "/c/KSP-A/loans"
 

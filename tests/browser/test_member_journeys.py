@@ -7,7 +7,7 @@ from coop_app.extensions import db
 from coop_app.members.models import Member
 from coop_app.savings.models import Remittance
 
-from .conftest import follow, login
+from tests.browser.conftest import follow, login
 
 
 def _pdf(page, href):

@@ -113,7 +113,7 @@ def build_borrowers(cash=D("1000000000")):
     from coop_app.enterprises.models import Enterprise
     from coop_app.savings import opening
     from coop_app.savings.models import SavingsProduct
-    from ..conftest import build_world
+    from tests.conftest import build_world
 
     world = build_world()
 

@@ -16,8 +16,8 @@ from coop_app.loans.models import Loan, LoanEvent, LoanInstallment, LoanPayment,
 from coop_app.members.models import Member
 from coop_app.savings.models import SavingsAccount, SavingsTransaction
 
-from ..conftest import PASSWORD
-from .factory import active_loan, build_borrowers, product
+from tests.conftest import PASSWORD
+from tests.loans.factory import active_loan, build_borrowers, product
 
 D = Decimal
 KSP = "/c/KSP-A/loans"
@@ -114,5 +114,5 @@ def text_of(html, element_id):
 
 def entry_lines(app, entry_id):
     with app.app_context():
-        from .factory import entry_lines as lines
+        from tests.loans.factory import entry_lines as lines
         return lines(entry_id)

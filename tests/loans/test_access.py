@@ -3,7 +3,7 @@ of another cooperative (404: it does not exist for them), anonymous (to the logi
 a role not allowed gets 403 and, posting, writes nothing."""
 import pytest
 
-from .pages import BMT, KSP, PORTAL, counts, lworld  # noqa: F401
+from tests.loans.pages import BMT, KSP, PORTAL, counts, lworld  # noqa: F401
 
 ALL = ("treasurer", "manager", "auditor.all", "member", "other.manager", "bmt.manager")
 READERS = {"treasurer", "manager", "auditor.all"}

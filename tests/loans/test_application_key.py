@@ -14,9 +14,9 @@ from coop_app.ledger.posting import IdempotencyConflict
 from coop_app.loans import service
 from coop_app.loans.models import Loan, LoanEvent
 
-from ..concurrency import run_at_once
-from .factory import build_borrowers, lw, product  # noqa: F401 (fixture)
-from .pages import KSP, form_key, lworld  # noqa: F401 (fixture)
+from tests.concurrency import run_at_once
+from tests.loans.factory import build_borrowers, lw, product  # noqa: F401 (fixture)
+from tests.loans.pages import KSP, form_key, lworld  # noqa: F401 (fixture)
 
 D = Decimal
 APPLIED_ON = date(2025, 3, 3)

@@ -13,7 +13,7 @@ from coop_app.loans import repayment
 from coop_app.loans.check import check_loans_subledger
 from coop_app.loans.models import Loan, LoanInstallment
 
-from .factory import active_loan, key, lw  # noqa: F401
+from tests.loans.factory import active_loan, key, lw  # noqa: F401
 
 D = Decimal
 DAY = date(2023, 1, 15)

@@ -14,8 +14,8 @@ from coop_app.extensions import db
 from coop_app.loans import documents, repayment
 from coop_app.loans.models import Loan, LoanPayment
 
-from .factory import active_loan
-from .pages import BMT, DAY, lworld  # noqa: F401
+from tests.loans.factory import active_loan
+from tests.loans.pages import BMT, DAY, lworld  # noqa: F401
 
 D = Decimal
 

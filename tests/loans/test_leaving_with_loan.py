@@ -12,7 +12,7 @@ from coop_app.loans import repayment, service
 from coop_app.members import leaving
 from coop_app.members.models import Member
 
-from .factory import active_loan, key, lw, product  # noqa: F401
+from tests.loans.factory import active_loan, key, lw, product  # noqa: F401
 
 D = Decimal
 

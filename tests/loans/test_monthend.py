@@ -14,8 +14,8 @@ from coop_app.ledger.posting import ClosedPeriodError
 from coop_app.loans import monthend, repayment
 from coop_app.loans.models import Loan, LoanEvent, LoanMonthEndRun
 
-from ..concurrency import run_at_once
-from .factory import active_loan, add_member, assert_books_clean, balance, fund
+from tests.concurrency import run_at_once
+from tests.loans.factory import active_loan, add_member, assert_books_clean, balance, fund
 
 D = Decimal
 JUNE = date(2025, 6, 30)

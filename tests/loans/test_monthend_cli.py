@@ -6,8 +6,8 @@ from sqlalchemy import select
 from coop_app.extensions import db
 from coop_app.loans.models import Loan, LoanMonthEndRun
 
-from ..auth.helpers import english
-from .test_monthend import book  # noqa: F401
+from tests.auth.helpers import english
+from tests.loans.test_monthend import book  # noqa: F401
 
 LAST_MONTH_END = date.today().replace(day=1) - timedelta(days=1)
 

@@ -9,8 +9,8 @@ import pytest
 from coop_app.extensions import db
 from coop_app.loans.models import Loan
 
-from ..auth.helpers import english, table_column
-from .pages import BMT, KSP, lworld, text_of  # noqa: F401
+from tests.auth.helpers import english, table_column
+from tests.loans.pages import BMT, KSP, lworld, text_of  # noqa: F401
 
 D = Decimal
 

@@ -8,9 +8,9 @@ import pytest
 from coop_app.extensions import db
 from coop_app.loans import service
 
-from ..auth.helpers import english
-from .factory import product
-from .pages import BMT, KSP, counts, form_key, lworld  # noqa: F401
+from tests.auth.helpers import english
+from tests.loans.factory import product
+from tests.loans.pages import BMT, KSP, counts, form_key, lworld  # noqa: F401
 
 TODAY = date.today()
 FUTURE = (TODAY + timedelta(days=2)).isoformat()
@@ -128,7 +128,7 @@ def simulate(client, base, **args):
 
 def test_simulation_of_the_worked_examples(app, client, auth, lworld):
     login(auth, client, "treasurer")
-    from ..auth.helpers import table_column
+    from tests.auth.helpers import table_column
     with app.app_context():
         puf = product(lworld.ksp_id, "PUF").id
     # L1: 90.000.000 at 12% flat over 36 months: 3.400.000 = 2.500.000 + 900.000

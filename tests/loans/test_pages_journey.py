@@ -11,9 +11,9 @@ from coop_app.ledger.service import account_by_key, account_balance
 from coop_app.loans.models import Loan, LoanPayment
 from coop_app.savings.models import SavingsAccount
 
-from ..auth.helpers import english, table_column
-from .pages import (BMT, KSP, counts, entry_lines, form_key, loan_row, lworld,  # noqa: F401
-                    pledged, text_of)
+from tests.auth.helpers import english, table_column
+from tests.loans.pages import (BMT, KSP, counts, entry_lines, form_key, loan_row, lworld, pledged,
+                               text_of)
 
 D = Decimal
 TODAY = date.today()
@@ -41,7 +41,7 @@ def test_apply_approve_disburse_repay_through_the_pages(app, client, auth, lworl
     switch(auth, client, "treasurer")
     url = f"{KSP}/apply/{w.siti}"
     with app.app_context():
-        from .factory import product
+        from tests.loans.factory import product
         puf = product(w.ksp_id, "PUF").id
     data = {"product": puf, "amount": "12,000,000", "term": "12", "purpose": "Tambah stok warung",
             "enterprise": w.warung, "applied_on": (TODAY - timedelta(days=3)).isoformat(),
@@ -202,7 +202,7 @@ def test_murabahah_through_the_pages(app, client, auth, lworld):
     switch(auth, client, "bmt.treasurer")
     url = f"{BMT}/apply/{w.aminah}"
     with app.app_context():
-        from .factory import product
+        from tests.loans.factory import product
         mba = product(w.bmt_id, "MBA").id
     data = {"product": mba, "term": "24", "purpose": "Modal usaha jahit", "goods_description": "Mesin obras",
             "cost_price": "10,000,000", "down_payment": "1,000,000",

@@ -6,9 +6,9 @@ from datetime import date
 from coop_app.extensions import db
 from coop_app.loans import service
 
-from ..auth.helpers import english, table_column
-from .factory import product
-from .pages import PORTAL, lworld, text_of  # noqa: F401
+from tests.auth.helpers import english, table_column
+from tests.loans.factory import product
+from tests.loans.pages import PORTAL, lworld, text_of  # noqa: F401
 
 
 def login(auth, client, user):

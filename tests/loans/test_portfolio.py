@@ -23,7 +23,7 @@ from coop_app.extensions import db
 from coop_app.loans import monthend, portfolio, portfolio_loans, repayment, workout
 from coop_app.loans.portfolio_loans import LoanFilter
 
-from .factory import active_loan, add_member, fund
+from tests.loans.factory import active_loan, add_member, fund
 
 D = Decimal
 AS_OF = date(2025, 6, 30)

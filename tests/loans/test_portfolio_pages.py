@@ -12,7 +12,7 @@ from flask import g
 from coop_app import pdf
 from coop_app.extensions import db
 
-from .test_portfolio import build_book
+from tests.loans.test_portfolio import build_book
 
 AS_OF = "as_of=2025-06-30&date_from=2025-01-01&date_to=2025-06-30"
 

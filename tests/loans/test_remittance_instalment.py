@@ -11,7 +11,7 @@ from coop_app.members.migrants import create_migrant
 from coop_app.savings import remittance as remittances
 from coop_app.savings import service as savings
 
-from .factory import active_loan, assert_books_clean, entry_lines, key, lw  # noqa: F401
+from tests.loans.factory import active_loan, assert_books_clean, entry_lines, key, lw  # noqa: F401
 
 D = Decimal
 

@@ -14,7 +14,8 @@ from coop_app.ledger.service import account_by_key, close_period
 from coop_app.loans import products, repayment, service
 from coop_app.loans.models import LoanPayment
 
-from .factory import active_loan, assert_books_clean, entry_lines, lw, pokok_account, product  # noqa: F401
+from tests.loans.factory import (active_loan, assert_books_clean, entry_lines, lw, pokok_account,
+                                 product)  # noqa: F401
 
 D = Decimal
 DAY = date(2023, 1, 15)

@@ -12,7 +12,7 @@ from coop_app.loans import repayment, service
 from coop_app.loans.queries import events
 from coop_app.savings import service as savings
 
-from .factory import active_loan, assert_books_clean, balance, key, lw  # noqa: F401
+from tests.loans.factory import active_loan, assert_books_clean, balance, key, lw  # noqa: F401
 
 D = Decimal
 DAY = date(2023, 1, 15)

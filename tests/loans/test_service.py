@@ -16,7 +16,8 @@ from coop_app.loans.models import Loan, LoanInstallment
 from coop_app.members.models import Member
 from coop_app.savings import service as savings
 
-from .factory import active_loan, assert_books_clean, entry_lines, lw, pokok_account, product  # noqa: F401
+from tests.loans.factory import (active_loan, assert_books_clean, entry_lines, lw, pokok_account,
+                                 product)  # noqa: F401
 
 D = Decimal
 DAY = date(2023, 1, 15)

@@ -12,8 +12,7 @@ from coop_app.loans.queries import events
 from coop_app.savings import service as savings
 from coop_app.loans.models import PAID_OFF, LoanPayment
 
-from .factory import (active_loan, assert_books_clean, balance, entry_lines, lw,  # noqa: F401
-                      product)
+from tests.loans.factory import active_loan, assert_books_clean, balance, entry_lines, lw, product
 
 D = Decimal
 DAY = date(2023, 1, 15)

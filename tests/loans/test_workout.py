@@ -12,8 +12,8 @@ from coop_app.ledger import service as ledger
 from coop_app.loans import monthend, repayment, service, workout
 from coop_app.loans.models import LoanEvent, LoanInstallment, LoanPayment
 
-from .factory import active_loan, add_member, balance, entry_lines, fund, key
-from .test_monthend import JULY, JUNE, assert_allowance_is_the_provisions, book, loan  # noqa: F401
+from tests.loans.factory import active_loan, add_member, balance, entry_lines, fund, key
+from tests.loans.test_monthend import JULY, JUNE, assert_allowance_is_the_provisions, book, loan  # noqa: F401
 
 D = Decimal
 WRITE_OFF_DAY = date(2025, 7, 5)

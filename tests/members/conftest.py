@@ -2,7 +2,7 @@
 and a folder of their own for uploaded files."""
 import pytest
 
-from .pages import build_people
+from tests.members.pages import build_people
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from coop_app.extensions import db
 from coop_app.ledger import service as ledger
 from coop_app.members import migrants, service as members
 
-from .helpers import BIRTH, coop, data, make_nik
+from tests.members.helpers import BIRTH, coop, data, make_nik
 
 BASE = "/c/KSP-A/members"
 

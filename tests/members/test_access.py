@@ -7,7 +7,7 @@ from coop_app.enterprises.models import Enterprise
 from coop_app.extensions import db
 from coop_app.members.models import Member, MigrantWorker
 
-from .pages import BASE, member_form, register_form, text_of
+from tests.members.pages import BASE, member_form, register_form, text_of
 
 
 def pages(p):

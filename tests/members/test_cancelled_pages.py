@@ -10,7 +10,7 @@ from coop_app.ledger import service as ledger
 from coop_app.ledger.models import JournalEntry
 from coop_app.members.models import Member
 
-from .pages import BASE, form_key, register_form, text_of
+from tests.members.pages import BASE, form_key, register_form, text_of
 
 
 def registered(client, app, world):

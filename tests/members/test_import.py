@@ -15,7 +15,8 @@ from coop_app.ledger.models import JournalEntry
 from coop_app.members import importer
 from coop_app.members.models import Member, MigrantWorker
 
-from .helpers import D, cash_id, coop, english, entry_count, make_nik, member_count, migrant_count
+from tests.members.helpers import (D, cash_id, coop, english, entry_count, make_nik, member_count,
+                                   migrant_count)
 
 HEADER = ["nik", "name", "gender", "birth_date", "address", "phone", "join_date", "category",
           "migrant_name", "migrant_country", "migrant_sector", "relationship", "return_date"]

@@ -11,8 +11,8 @@ from coop_app.ledger.models import JournalEntry
 from coop_app.members.models import Member
 from tests.auth.helpers import table_column
 
-from .pages import BASE, english, text_of
-from .test_import import ROWS, csv_bytes, xlsx_bytes
+from tests.members.pages import BASE, english, text_of
+from tests.members.test_import import ROWS, csv_bytes, xlsx_bytes
 
 
 def counts(app):

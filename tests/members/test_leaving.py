@@ -15,7 +15,7 @@ from coop_app.members.leaving import resign_member, settlement_preview
 from coop_app.savings import opening, service as savings
 from coop_app.savings.models import SavingsProduct
 
-from .helpers import D, cash_id, english, entry_count, register
+from tests.members.helpers import D, cash_id, english, entry_count, register
 
 LEFT = date.today()
 

@@ -9,7 +9,7 @@ from coop_app.extensions import db
 from coop_app.members.models import MigrantWorker
 from tests.auth.helpers import table_column
 
-from .pages import BASE, english, text_of
+from tests.members.pages import BASE, english, text_of
 
 TODAY = date.today()
 

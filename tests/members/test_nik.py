@@ -8,7 +8,7 @@ from coop_app.errors import InvalidField
 from coop_app.members.nik import NIKError, check_nik, nik_birth_date
 from coop_app.members.service import validate_nik
 
-from .helpers import english, make_nik
+from tests.members.helpers import english, make_nik
 
 
 def test_a_good_nik_is_cleaned_of_spaces_and_dots():

@@ -17,8 +17,8 @@ from coop_app.members.models import Member, MigrantWorker
 from coop_app.savings.models import Remittance, SavingsAccount
 from tests.auth.helpers import table_column
 
-from .helpers import D, make_nik
-from .pages import BASE, english, form_key, member_form, register_form, text_of
+from tests.members.helpers import D, make_nik
+from tests.members.pages import BASE, english, form_key, member_form, register_form, text_of
 
 TODAY = date.today()
 

@@ -17,8 +17,8 @@ from coop_app.members.models import Member
 from coop_app.savings import service as savings
 from coop_app.savings.models import SavingsTransaction
 
-from .helpers import D, cash_id, english, entry_count, register
-from .test_leaving import open_sukarela
+from tests.members.helpers import D, cash_id, english, entry_count, register
+from tests.members.test_leaving import open_sukarela
 
 TODAY = date.today()
 

@@ -10,7 +10,7 @@ from coop_app.extensions import db
 from coop_app.members import service as members
 from coop_app.members.models import Member
 
-from .helpers import make_nik
+from tests.members.helpers import make_nik
 
 MEMBERS = 20000
 NAMES = ("siti", "budi", "wati", "rohman", "dedi", "nur", "agus", "sri", "joko", "ani")

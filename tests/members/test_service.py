@@ -16,8 +16,8 @@ from coop_app.members.models import Member
 from coop_app.savings import service as savings
 from coop_app.savings.models import SavingsTransaction
 
-from .helpers import (BIRTH, JOINED, D, cash_id, coop, data, english, entry_count, make_nik,
-                      member_count, migrant, migrant_count, register)
+from tests.members.helpers import (BIRTH, JOINED, D, cash_id, coop, data, english, entry_count,
+                                   make_nik, member_count, migrant, migrant_count, register)
 
 TODAY = date.today()
 

@@ -1,6 +1,6 @@
 import pytest
 
-from ..remittances.helpers import build_families
+from tests.remittances.helpers import build_families
 
 
 @pytest.fixture

@@ -17,8 +17,8 @@ from coop_app.savings import remittance as remittances
 from coop_app.savings import service as savings
 from coop_app.savings.models import SavingsAccount
 
-from ..conftest import PASSWORD
-from ..remittances.helpers import D, cash, english, key, record, text_of
+from tests.conftest import PASSWORD
+from tests.remittances.helpers import D, cash, english, key, record, text_of
 
 ME = "/c/KSP-A/me"
 

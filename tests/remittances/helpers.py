@@ -23,7 +23,7 @@ from coop_app.savings import remittance as remittances
 from coop_app.savings import opening, service as savings
 from coop_app.savings.models import Remittance, SavingsAccount, SavingsProduct
 
-from ..conftest import PASSWORD, build_world
+from tests.conftest import PASSWORD, build_world
 
 D = Decimal
 JOINED = date(2025, 1, 10)

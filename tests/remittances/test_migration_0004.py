@@ -16,7 +16,7 @@ from coop_app.ledger.service import reverse_entry
 from coop_app.savings import remittance as remittances
 from tests.members.helpers import register
 
-from .helpers import cash, record
+from tests.remittances.helpers import cash, record
 
 
 def key():

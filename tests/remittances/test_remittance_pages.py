@@ -17,7 +17,8 @@ from coop_app.savings import remittance_queries
 from coop_app.cooperatives.models import Cooperative
 from coop_app.savings.models import Remittance
 
-from .helpers import RECEIVED, D, balance, cash, counts, english, form_key, key, record, text_of
+from tests.remittances.helpers import (RECEIVED, D, balance, cash, counts, english, form_key, key,
+                                       record, text_of)
 
 BASE = "/c/KSP-A/remittances"
 

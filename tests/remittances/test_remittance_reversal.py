@@ -19,7 +19,8 @@ from coop_app.savings import remittance_queries
 from coop_app.savings import service as savings
 from coop_app.savings.models import Remittance, SavingsTransaction
 
-from .helpers import RECEIVED, D, balance, cash, counts, entry_lines, key, message, record, text_of
+from tests.remittances.helpers import (RECEIVED, D, balance, cash, counts, entry_lines, key,
+                                       message, record, text_of)
 
 REVERSED_ON = date(2025, 3, 17)
 

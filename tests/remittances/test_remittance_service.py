@@ -12,7 +12,8 @@ from coop_app.savings import remittance as remittances
 from coop_app.savings import remittance_queries
 from coop_app.savings.models import Remittance, SavingsTransaction
 
-from .helpers import RECEIVED, D, balance, bank, cash, counts, entry_lines, key, message, record
+from tests.remittances.helpers import (RECEIVED, D, balance, bank, cash, counts, entry_lines, key,
+                                       message, record)
 
 # -- conversion --------------------------------------------------------------------------------
 

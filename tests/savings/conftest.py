@@ -17,7 +17,7 @@ from coop_app.members.models import Member
 from coop_app.savings import opening
 from coop_app.savings.models import SavingsProduct
 
-from ..conftest import PASSWORD, build_world
+from tests.conftest import PASSWORD, build_world
 
 D = Decimal
 JOINED = date(2024, 1, 10)

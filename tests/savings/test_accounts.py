@@ -13,8 +13,8 @@ from coop_app.ledger.service import reverse_entry
 from coop_app.savings import opening, service as savings
 from coop_app.savings.models import SavingsAccount
 
-from .conftest import (assert_books_clean, bank, cash, counts, key, lines_of, open_with, passbook,
-                       product)
+from tests.savings.conftest import (assert_books_clean, bank, cash, counts, key, lines_of,
+                                    open_with, passbook, product)
 
 D = Decimal
 DAY = date(2025, 3, 3)

@@ -13,8 +13,9 @@ from coop_app.members.models import Member
 from coop_app.savings import arrears
 from coop_app.savings import service as savings
 
-from ..auth.helpers import english, table_column
-from .conftest import assert_books_clean, cash, counts, key, lines_of, open_with, passbook, product
+from tests.auth.helpers import english, table_column
+from tests.savings.conftest import (assert_books_clean, cash, counts, key, lines_of, open_with,
+                                    passbook, product)
 
 D = Decimal
 AS_OF = date(2025, 4, 1)

@@ -14,7 +14,7 @@ from coop_app.ledger.check import check_ledger
 from coop_app.savings import service as savings
 from coop_app.savings.models import SavingsAccount, SavingsTransaction
 
-from .conftest import build_savers, cash, open_with
+from tests.savings.conftest import build_savers, cash, open_with
 
 from tests.concurrency import run_at_once
 

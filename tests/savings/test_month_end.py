@@ -16,9 +16,9 @@ from coop_app.savings import monthend
 from coop_app.savings import service as savings
 from coop_app.savings.models import SavingsAccount, SavingsMonthEndRun
 
-from ..auth.helpers import english, table_column
-from .conftest import (add_member, assert_books_clean, cash, counts, key, lines_of, open_with,
-                       passbook, product)
+from tests.auth.helpers import english, table_column
+from tests.savings.conftest import (add_member, assert_books_clean, cash, counts, key, lines_of,
+                                    open_with, passbook, product)
 
 D = Decimal
 JAN = date(2025, 1, 31)

@@ -13,8 +13,8 @@ from coop_app.ledger.models import JournalEntry
 from coop_app.savings import service as savings
 from coop_app.savings.models import SavingsAccount
 
-from ..auth.helpers import english, table_column
-from .conftest import bank, cash, counts, key, open_with, product
+from tests.auth.helpers import english, table_column
+from tests.savings.conftest import bank, cash, counts, key, open_with, product
 
 D = Decimal
 BASE = "/c/KSP-A/savings"

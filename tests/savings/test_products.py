@@ -12,8 +12,8 @@ from coop_app.extensions import db
 from coop_app.savings import products
 from coop_app.savings.models import SavingsProduct
 
-from ..auth.helpers import english
-from .conftest import product
+from tests.auth.helpers import english
+from tests.savings.conftest import product
 
 D = Decimal
 BASE = "/c/KSP-A/savings"
@@ -131,7 +131,7 @@ def form_data(**changes):
 
 
 def test_products_page_lists_settings_and_totals(app, client, auth, savers):
-    from .conftest import open_with
+    from tests.savings.conftest import open_with
     from datetime import date
     with app.app_context():
         open_with(savers.ksp_id, savers.siti, "SS", "1500000", date(2025, 2, 1))

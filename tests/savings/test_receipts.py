@@ -15,7 +15,7 @@ from coop_app.savings import receipts
 from coop_app.savings import service as savings
 from coop_app.savings.views import receipt_context
 
-from .conftest import cash, key, open_with, product
+from tests.savings.conftest import cash, key, open_with, product
 
 D = Decimal
 BASE = "/c/KSP-A/savings"
