@@ -7,7 +7,7 @@ with half of them and ten smaller ones with the rest, over five provinces. Then 
   (a) coop_app.loans.monthend.run_loan_month_end for 31 December 2025 over every
       cooperative, committed (target: all 100,000 loans under 30 s); check_ledger stays
       clean (each loan's provision equals its allowance lines);
-  (b) coop_app.loans.portfolio.portfolio() as of that date, with the year's flows, for the
+  (b) coop_app.loans.portfolio.figures.portfolio() as of that date, with the year's flows, for the
       large cooperative and for the whole programme (median of several runs), beside the
       floor: the same aggregates as one hand-written SQL statement per query on a plain
       sqlite3 connection, whose figures must be equal (target: within 3x);
@@ -83,7 +83,7 @@ def _month_end(app, books):
 
 def _figures(app, scope, repeat):
     from coop_app.extensions import db
-    from coop_app.loans.portfolio import portfolio
+    from coop_app.loans.portfolio.figures import portfolio
 
     timings = []
     with app.app_context():

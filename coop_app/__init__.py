@@ -95,17 +95,17 @@ def _register_blueprints(app):
     from coop_app.auth.views import bp as auth_bp
     from coop_app.enterprises.views import bp as enterprises_bp
     from coop_app.ledger.views import bp as ledger_bp
-    from coop_app.loans.portal_views import bp as loan_portal_bp
-    from coop_app.loans.portfolio_views import (bp as portfolio_bp,
+    from coop_app.portal.loans import bp as loan_portal_bp
+    from coop_app.loans.portfolio.views import (bp as portfolio_bp,
                                                 programme_bp as programme_portfolio_bp)
     from coop_app.loans.views import bp as loans_bp
     from coop_app.main.views import bp as main_bp, coop_bp
     from coop_app.members.migrant_views import bp as migrants_bp
     from coop_app.members.views import bp as members_bp
     from coop_app.portal.views import bp as portal_bp
-    from coop_app.savings.remittance_views import bp as remittances_bp
+    from coop_app.remittances.views import bp as remittances_bp
     from coop_app.savings.views import bp as savings_bp
-    from coop_app.savings import monthend_views  # noqa: F401  (its routes are on the savings blueprint)
+    from coop_app.closing import views as monthend_views  # noqa: F401  (its routes are on the savings blueprint
 
     for blueprint in (auth_bp, main_bp, coop_bp, admin_bp, ledger_bp, audit_bp, members_bp,
                       migrants_bp, enterprises_bp):

@@ -24,7 +24,7 @@ from coop_app.members.models import Member, MigrantWorker
 from coop_app.members.nik import check_nik
 from coop_app.members.service import returnee_eligible
 from coop_app.savings.arrears import arrears_list
-from coop_app.savings.remittance_queries import remittance_totals
+from coop_app.remittances.queries import remittance_totals
 from coop_app.savings.models import (Remittance, RemittanceAllocation, SavingsAccount,
                                      SavingsMonthEndRun, SavingsProduct, SavingsTransaction)
 from coop_app.savings.check import check_savings_subledger

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
-from coop_app.loans import repayment, service as loans, workout
+from coop_app.loans import repayment, workout
+from coop_app.loans import application as loans
 from coop_app.loans.models import ACTIVE
 from coop_app.loans.products import list_products
 from coop_app.loans.schedule import due_dates

@@ -10,12 +10,13 @@ from coop_app.extensions import db
 from coop_app.ledger import service as ledger
 from coop_app.ledger.models import JournalEntry, JournalLine
 from coop_app.loans.monthend import run_loan_month_end
-from coop_app.members import leaving
+from coop_app.membership import leaving
 from coop_app.members import service as members
 from coop_app.members.migrants import MigrantData
 from coop_app.members.models import OTHER, RETURNEE
-from coop_app.savings import arrears, monthend, remittance
-from coop_app.savings import service as savings
+from coop_app.savings import arrears, monthend
+from coop_app.remittances import recording as remittance
+from coop_app.savings import movements as savings
 from coop_app.savings.models import MUDHARABAH, POKOK, WADIAH, WAJIB
 from coop_app.savings.opening import open_account_with_deposit
 from coop_app.savings.products import product_summaries

@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, IntegerField, StringField
 from wtforms.validators import InputRequired, Length, Optional
 
-from coop_app.fields import ChoiceField, LocalDateField
+from coop_app.web.fields import ChoiceField, LocalDateField
 from coop_app.ledger.forms import choices
 from coop_app.members.forms import TextForm
 

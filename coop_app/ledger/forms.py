@@ -10,7 +10,7 @@ from wtforms import (BooleanField, DateField, FieldList, Form, FormField, Hidden
                      SelectField, StringField)
 from wtforms.validators import InputRequired, Length, Optional
 
-from coop_app.fields import ChoiceField, LocalDateField, MoneyField, SubmissionKeyField
+from coop_app.web.fields import ChoiceField, LocalDateField, MoneyField, SubmissionKeyField
 from coop_app.ledger.models import ACCOUNT_TYPES, ASSET, EQUITY, EXPENSE, INCOME, LIABILITY
 from coop_app.ledger.service import CLOSING, EXPENSE_VOUCHER, INCOME_VOUCHER, MANUAL, REVERSAL
 

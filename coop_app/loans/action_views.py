@@ -21,7 +21,8 @@ from coop_app.errors import DomainError
 from coop_app.extensions import db
 from coop_app.members.service import get_member
 from coop_app.money import format_money
-from coop_app.loans import repayment, service, workout
+from coop_app.loans import repayment, workout
+from coop_app.loans import application as service
 from coop_app.loans import models as m
 from coop_app.loans.forms import (ApproveForm, DisburseForm, PayoffForm, ReasonForm, RecoveryForm,
                                   RepayForm, RestructureForm)

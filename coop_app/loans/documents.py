@@ -19,9 +19,9 @@ from coop_app.extensions import db
 from coop_app.members.service import get_member
 from coop_app.money import ZERO, format_money
 from coop_app.pdf import pdf_response
-from coop_app.savings.terbilang import money_in_words
+from coop_app.terbilang import money_in_words
 from coop_app.loans import models as m
-from coop_app.loans import service
+from coop_app.loans import application as service
 from coop_app.loans.models import LoanPayment
 
 TITLES = {m.MURABAHAH: "Akad Murabahah", m.QARDH: "Akad Qardh", m.MUDHARABAH: "Akad Mudharabah"}

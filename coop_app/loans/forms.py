@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, StringField
 from wtforms.validators import Optional
 
-from coop_app.fields import ChoiceField, LocalDateField, MoneyField, SubmissionKeyField
+from coop_app.web.fields import ChoiceField, LocalDateField, MoneyField, SubmissionKeyField
 from coop_app.ledger.forms import choices, optional_int
 from coop_app.members.forms import TextForm, at_most, required
 from coop_app.savings.forms import PercentField, WholeNumberField

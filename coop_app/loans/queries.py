@@ -10,7 +10,7 @@ from sqlalchemy import select
 from coop_app.errors import NotFound
 from coop_app.extensions import db
 from coop_app.money import ZERO
-from coop_app.savings.service import rupiah  # noqa: F401 (amounts in messages, one helper)
+from coop_app.savings.movements import rupiah  # noqa: F401 (amounts in messages, one helper)
 from coop_app.loans.models import (ACTIVE, APPLIED, APPROVED, CANCELLED, PAID_OFF, REJECTED,
                                    WRITTEN_OFF, Loan, LoanEvent, LoanInstallment)
 

@@ -15,13 +15,13 @@ from coop_app.ledger.posting import IdempotencyConflict, Line, check_open, find_
 from coop_app.ledger.service import account_by_key, check_amount
 from coop_app.members.models import Member
 from coop_app.money import ZERO, to_money
-from coop_app.savings import service as savings
+from coop_app.savings import movements as savings
 from coop_app.savings.models import MUDHARABAH as SAVINGS_MUDHARABAH, SUKARELA, WADIAH
 from coop_app.loans.models import (ACTIVE, EARLY_CURRENT, INCOME_KEY, MURABAHAH, PAID_OFF,
                                    RECEIVABLE_KEY, SHARIA_METHODS, WRITTEN_OFF, Loan, LoanPayment)
 from coop_app.loans.queries import (add_event, get_loan, open_installments, rupiah, unpaid_interest,
                                     unpaid_principal)
-from coop_app.loans.service import MONEY_SOURCES, money_account, release_pledge
+from coop_app.loans.application import MONEY_SOURCES, money_account, release_pledge
 
 REPAYMENT_ENTRY = "loan_repayment"
 SAVINGS_SOURCE, REMITTANCE_SOURCE = "savings", "remittance"

@@ -9,7 +9,7 @@ from coop_app.errors import DomainError, InvalidField
 from coop_app.extensions import db
 from coop_app.ledger.service import check_amount
 from coop_app.money import ZERO, to_money
-from coop_app.savings import service as savings
+from coop_app.savings import movements as savings
 from coop_app.savings.models import SavingsAccount
 from coop_app.loans.models import Loan
 from coop_app.loans.queries import rupiah

@@ -26,9 +26,10 @@ from coop_app.ledger.views import Pages
 from coop_app.members.forms import MemberSearchForm
 from coop_app.members.models import Member
 from coop_app.members.service import get_member, search_query
-from coop_app.savings.service import get_account, member_accounts
+from coop_app.savings.movements import get_account, member_accounts
 from coop_app.loans import models as m
-from coop_app.loans import documents, products, service
+from coop_app.loans import documents, products
+from coop_app.loans import application as service
 from coop_app.loans.forms import (EARLY_RULE_LABELS, EVENT_LABELS, FREQUENCY_LABELS,
                                   LATE_CHARGE_LABELS, METHOD_LABELS, QUALITY_LABELS,
                                   ROUNDING_LABELS, SOURCE_LABELS, STATUS_LABELS, ApplicationForm,

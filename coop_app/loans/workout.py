@@ -23,7 +23,7 @@ from coop_app.money import ZERO, from_sen, to_money
 from coop_app.loans.models import (ACTIVE, LANCAR, MURABAHAH, RECEIVABLE_KEY, WRITTEN_OFF, Loan,
                                    LoanInstallment, LoanPayment)
 from coop_app.loans.schedule import build_schedule
-from coop_app.loans.service import (STATUS_LABELS, add_event, get_loan, money_account,
+from coop_app.loans.application import (STATUS_LABELS, add_event, get_loan, money_account,
                                     release_pledge, rupiah)
 
 WRITE_OFF_ENTRY = "loan_write_off"

@@ -12,7 +12,7 @@ from coop_app.extensions import db
 from coop_app.ledger import reports
 from coop_app.portal.documents import format_share
 from coop_app.portal.views import render_home
-from coop_app.savings.remittance_queries import remittance_summary
+from coop_app.remittances.queries import remittance_summary
 
 bp = Blueprint("main", __name__)
 

@@ -12,7 +12,7 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, HiddenField, PasswordField, StringField, TextAreaField
 from wtforms.validators import EqualTo, InputRequired, Length, Optional, Regexp
 
-from coop_app.fields import ChoiceField, LocalDateField, SubmissionKeyField
+from coop_app.web.fields import ChoiceField, LocalDateField, SubmissionKeyField
 from coop_app.ledger.forms import choices, optional_int
 from coop_app.members.models import (CANCELLED, CTKI, DECEASED, FAMILY, MEMBER_STATUSES, OTHER,
                                      RESIGNED, RETURNEE)

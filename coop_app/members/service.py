@@ -20,7 +20,7 @@ from coop_app.auth.models import MEMBER
 from coop_app.errors import DomainError, InvalidField, NotFound
 from coop_app.extensions import db
 from coop_app.ledger.posting import Line, find_by_key
-from coop_app.savings import service as savings
+from coop_app.savings import movements as savings
 from coop_app.savings.opening import open_account
 from coop_app.savings.models import POKOK, Remittance, SavingsProduct, remittance_stands
 from coop_app.members.migrants import (SECTORS, MigrantData, add_migrant, create_migrant,

@@ -27,8 +27,11 @@ from coop_app.errors import DomainError, InvalidField, NotFound
 from coop_app.extensions import db
 from coop_app.ledger.forms import choices
 from coop_app.ledger.service import cash_accounts
-from coop_app.savings.service import member_accounts
-from coop_app.members import import_rows, importer, leaving, migrants, service
+from coop_app.savings.movements import member_accounts
+from coop_app.members import migrants, service
+from coop_app.membership import import_rows
+from coop_app.membership import importer
+from coop_app.membership import leaving
 from coop_app.members.forms import (CATEGORY_LABELS, GENDER_LABELS, NEW_MIGRANT,
                                     RELATIONSHIP_LABELS, SECTOR_LABELS, STATUS_LABELS,
                                     EditMemberForm, ImportConfirmForm, ImportUploadForm, LoginForm,

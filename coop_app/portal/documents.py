@@ -9,7 +9,7 @@ from flask import g
 
 from coop_app.money import format_money
 from coop_app.pdf import pdf_response
-from coop_app.savings.remittance import split_parts
+from coop_app.remittances.recording import split_parts
 from coop_app.portal import service
 
 CHANNELS_ID = {"bank": "Bank", "pos": "Kantor Pos", "remittance_company": "Perusahaan Pengiriman Uang"}

@@ -16,10 +16,10 @@ from coop_app.errors import NotFound
 from coop_app.extensions import db
 from coop_app.ledger.views import Pages
 from coop_app.money import ZERO
-from coop_app.savings import remittance as remittances
-from coop_app.savings import remittance_queries
-from coop_app.savings.remittance_forms import StatementForm, channel_label
-from coop_app.savings.remittance_views import statement_period
+from coop_app.remittances import recording as remittances
+from coop_app.remittances import queries as remittance_queries
+from coop_app.remittances.forms import StatementForm, channel_label
+from coop_app.remittances.views import statement_period
 from coop_app.savings.views import page_arg
 from coop_app.portal import documents, service
 

@@ -21,7 +21,7 @@ from coop_app.ledger.posting import IdempotencyConflict, Line, find_by_key
 from coop_app.members.models import ACTIVE, Member
 from coop_app.money import from_sen
 from coop_app.savings.models import WAJIB, SavingsAccount, SavingsProduct, SavingsTransaction
-from coop_app.savings.service import (DEPOSIT, DEPOSIT_ENTRY, Movement, account_of_kind,
+from coop_app.savings.movements import (DEPOSIT, DEPOSIT_ENTRY, Movement, account_of_kind,
                                       check_account_open, check_movement_date, get_account,
                                       get_member, money_account, post_movements)
 

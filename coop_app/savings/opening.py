@@ -14,7 +14,7 @@ from coop_app.members.models import ACTIVE
 from coop_app.money import ZERO
 from coop_app.savings.models import BERJANGKA, EQUITY_KINDS, POKOK, WAJIB, SavingsAccount
 from coop_app.savings.products import get_product
-from coop_app.savings.service import (DEPOSIT, DEPOSIT_ENTRY, Movement, account_of_kind,
+from coop_app.savings.movements import (DEPOSIT, DEPOSIT_ENTRY, Movement, account_of_kind,
                                       get_account, get_member, money_account, post_movements,
                                       replayed_entry, rupiah)
 

@@ -12,8 +12,8 @@ from coop_app.ledger.models import JournalEntry
 from coop_app.ledger.service import accounts as gl_accounts
 from coop_app.money import ZERO, to_money
 from coop_app.savings.models import SavingsAccount
-from coop_app.savings.service import DEPOSIT_ENTRY, WITHDRAWAL_ENTRY, get_member
-from coop_app.savings.terbilang import money_in_words
+from coop_app.savings.movements import DEPOSIT_ENTRY, WITHDRAWAL_ENTRY, get_member
+from coop_app.terbilang import money_in_words
 
 # Registration posts pokok (and the first wajib) in one entry: its receipt prints the same way.
 RECEIPT_KINDS = (DEPOSIT_ENTRY, WITHDRAWAL_ENTRY, "member_joining")

@@ -24,7 +24,8 @@ from coop_app.members.models import Member
 from coop_app.money import format_money
 from coop_app.pdf import pdf_response
 from coop_app.savings import arrears as wajib_arrears
-from coop_app.savings import opening, products as product_service, receipts, service
+from coop_app.savings import opening, products as product_service, receipts
+from coop_app.savings import movements as service
 from coop_app.savings.forms import (METHOD_LABELS, PERIOD_LABELS, ArrearsFilterForm,
                                     CollectWajibForm, MovementForm, OpenAccountForm, ProductForm,
                                     kind_label)

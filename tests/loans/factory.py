@@ -13,7 +13,7 @@ from coop_app.ledger.check import check_ledger
 from coop_app.ledger.models import GLAccount, JournalLine
 from coop_app.ledger.posting import Line, post_entry
 from coop_app.ledger.service import account_by_key
-from coop_app.loans import service
+from coop_app.loans import application as service
 from coop_app.loans.models import LoanProduct
 from coop_app.members.models import Member
 

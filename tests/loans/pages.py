@@ -11,7 +11,8 @@ import pytest
 from coop_app.auth import service as users
 from coop_app.extensions import db
 from coop_app.ledger.models import JournalEntry, JournalLine
-from coop_app.loans import repayment, service
+from coop_app.loans import repayment
+from coop_app.loans import application as service
 from coop_app.loans.models import Loan, LoanEvent, LoanInstallment, LoanPayment, LoanProduct
 from coop_app.members.models import Member
 from coop_app.savings.models import SavingsAccount, SavingsTransaction

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from coop_app.extensions import db
 from coop_app.ledger.posting import IdempotencyConflict
-from coop_app.loans import service
+from coop_app.loans import application as service
 from coop_app.loans.models import Loan, LoanEvent
 
 from tests.concurrency import run_at_once

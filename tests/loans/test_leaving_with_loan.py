@@ -8,8 +8,9 @@ from coop_app.errors import DomainError
 from coop_app.extensions import db
 from coop_app.ledger.models import JournalEntry
 from coop_app.ledger.service import account_by_key
-from coop_app.loans import repayment, service
-from coop_app.members import leaving
+from coop_app.loans import repayment
+from coop_app.loans import application as service
+from coop_app.membership import leaving
 from coop_app.members.models import Member
 
 from tests.loans.factory import active_loan, key, lw, product  # noqa: F401

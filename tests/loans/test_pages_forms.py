@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pytest
 
 from coop_app.extensions import db
-from coop_app.loans import service
+from coop_app.loans import application as service
 
 from tests.auth.helpers import english
 from tests.loans.factory import product

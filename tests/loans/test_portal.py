@@ -4,7 +4,7 @@ page or PDF; the simulation with the cooperative's products."""
 from datetime import date
 
 from coop_app.extensions import db
-from coop_app.loans import service
+from coop_app.loans import application as service
 
 from tests.auth.helpers import english, table_column
 from tests.loans.factory import product

@@ -8,8 +8,8 @@ from coop_app.ledger import service as ledger
 from coop_app.ledger.service import account_by_key
 from coop_app.loans.models import LoanPayment
 from coop_app.members.migrants import create_migrant
-from coop_app.savings import remittance as remittances
-from coop_app.savings import service as savings
+from coop_app.remittances import recording as remittances
+from coop_app.savings import movements as savings
 
 from tests.loans.factory import active_loan, assert_books_clean, entry_lines, key, lw  # noqa: F401
 

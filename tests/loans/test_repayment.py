@@ -11,7 +11,8 @@ from coop_app.extensions import db
 from coop_app.ledger.models import JournalEntry
 from coop_app.ledger.posting import ClosedPeriodError, IdempotencyConflict, Line, post_entry
 from coop_app.ledger.service import account_by_key, close_period
-from coop_app.loans import products, repayment, service
+from coop_app.loans import products, repayment
+from coop_app.loans import application as service
 from coop_app.loans.models import LoanPayment
 
 from tests.loans.factory import (active_loan, assert_books_clean, entry_lines, lw, pokok_account,
@@ -152,7 +153,7 @@ def test_paying_from_savings_respects_the_free_balance(lw):
     with pytest.raises(InvalidField, match="own open sukarela, wadiah or mudharabah"):
         repay(lw, loan, "1000", date(2023, 2, 1), source="savings", savings_account_id=pokok_account(lw.ksp_id, lw.siti, DAY))
     repay(lw, loan, "1120000", date(2023, 2, 1), source="savings", savings_account_id=lw.siti_ss)
-    from coop_app.savings import service as savings
+    from coop_app.savings import movements as savings
     account = savings.get_account(coop, lw.siti_ss)
     assert account.balance == D("3880000")
     from coop_app.savings.models import SavingsTransaction
@@ -166,7 +167,7 @@ def test_a_loan_secured_by_savings_can_be_paid_off_from_them(lw):
     coop = lw.ksp_id
     loan = flat_loan(lw, amount="3000000", term=3, pledged_account_id=lw.siti_ss,
                      pledged_amount=D("4000000"))
-    from coop_app.savings import service as savings
+    from coop_app.savings import movements as savings
     account = savings.get_account(coop, lw.siti_ss)
     assert account.pledged == D("4000000")
     # a part payment cannot touch the pledged 4.000.000

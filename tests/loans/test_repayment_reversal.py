@@ -8,9 +8,10 @@ import pytest
 from coop_app.errors import DomainError
 from coop_app.extensions import db
 from coop_app.ledger.service import account_by_key, reverse_entry
-from coop_app.loans import repayment, service
+from coop_app.loans import repayment
+from coop_app.loans import application as service
 from coop_app.loans.queries import events
-from coop_app.savings import service as savings
+from coop_app.savings import movements as savings
 
 from tests.loans.factory import active_loan, assert_books_clean, balance, key, lw  # noqa: F401
 

@@ -11,10 +11,11 @@ from coop_app.ledger.models import JournalEntry
 from coop_app.ledger.posting import ClosedPeriodError, IdempotencyConflict
 from coop_app.ledger.service import account_by_key, close_period
 from coop_app.cooperatives.models import Cooperative
-from coop_app.loans import products, repayment, service
+from coop_app.loans import products, repayment
+from coop_app.loans import application as service
 from coop_app.loans.models import Loan, LoanInstallment
 from coop_app.members.models import Member
-from coop_app.savings import service as savings
+from coop_app.savings import movements as savings
 
 from tests.loans.factory import (active_loan, assert_books_clean, entry_lines, lw, pokok_account,
                                  product)  # noqa: F401

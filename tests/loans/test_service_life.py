@@ -7,9 +7,10 @@ from decimal import Decimal
 
 from coop_app.extensions import db
 from coop_app.ledger.service import account_by_key
-from coop_app.loans import products, repayment, service
+from coop_app.loans import products, repayment
+from coop_app.loans import application as service
 from coop_app.loans.queries import events
-from coop_app.savings import service as savings
+from coop_app.savings import movements as savings
 from coop_app.loans.models import PAID_OFF, LoanPayment
 
 from tests.loans.factory import active_loan, assert_books_clean, balance, entry_lines, lw, product

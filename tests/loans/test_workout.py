@@ -9,7 +9,8 @@ from sqlalchemy import select
 from coop_app.errors import DomainError, InvalidField
 from coop_app.extensions import db
 from coop_app.ledger import service as ledger
-from coop_app.loans import monthend, repayment, service, workout
+from coop_app.loans import monthend, repayment, workout
+from coop_app.loans import application as service
 from coop_app.loans.models import LoanEvent, LoanInstallment, LoanPayment
 
 from tests.loans.factory import active_loan, add_member, balance, entry_lines, fund, key

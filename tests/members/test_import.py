@@ -12,7 +12,7 @@ from coop_app.extensions import db
 from coop_app.ledger import service as ledger
 from coop_app.ledger.check import check_ledger
 from coop_app.ledger.models import JournalEntry
-from coop_app.members import importer
+from coop_app.membership import importer
 from coop_app.members.models import Member, MigrantWorker
 
 from tests.members.helpers import (D, cash_id, coop, english, entry_count, make_nik, member_count,

@@ -11,8 +11,9 @@ from coop_app.extensions import db
 from coop_app.ledger import service as ledger
 from coop_app.ledger.check import check_ledger
 from coop_app.ledger.models import GLAccount, JournalEntry, JournalLine
-from coop_app.members.leaving import resign_member, settlement_preview
-from coop_app.savings import opening, service as savings
+from coop_app.membership.leaving import resign_member, settlement_preview
+from coop_app.savings import opening
+from coop_app.savings import movements as savings
 from coop_app.savings.models import SavingsProduct
 
 from tests.members.helpers import D, cash_id, english, entry_count, register

@@ -12,9 +12,9 @@ from coop_app.extensions import db
 from coop_app.ledger import service as ledger
 from coop_app.ledger.check import check_ledger
 from coop_app.ledger.models import GLAccount, JournalEntry, JournalLine
-from coop_app.members.leaving import resign_member
+from coop_app.membership.leaving import resign_member
 from coop_app.members.models import Member
-from coop_app.savings import service as savings
+from coop_app.savings import movements as savings
 from coop_app.savings.models import SavingsTransaction
 
 from tests.members.helpers import D, cash_id, english, entry_count, register
@@ -204,8 +204,8 @@ def test_a_settlement_that_is_not_the_members_leaving_is_not_reversed(ctx, world
 
 def test_reversal_handlers_are_registered(app):
     from coop_app.ledger.service import REVERSAL_HANDLERS
-    from coop_app.members import leaving
-    from coop_app.savings import remittance
+    from coop_app.membership import leaving
+    from coop_app.remittances import recording as remittance
     assert REVERSAL_HANDLERS["member_joining"] is leaving.reverse_joining
     assert REVERSAL_HANDLERS["member_settlement"] is leaving.reverse_settlement
     assert REVERSAL_HANDLERS["remittance"] is remittance.reverse_remittance

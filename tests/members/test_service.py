@@ -13,7 +13,7 @@ from coop_app.ledger.check import check_ledger
 from coop_app.ledger.models import GLAccount, JournalEntry, JournalLine
 from coop_app.members import migrants, service as members
 from coop_app.members.models import Member
-from coop_app.savings import service as savings
+from coop_app.savings import movements as savings
 from coop_app.savings.models import SavingsTransaction
 
 from tests.members.helpers import (BIRTH, JOINED, D, cash_id, coop, data, english, entry_count,

@@ -19,8 +19,9 @@ from coop_app.ledger.models import GLAccount, JournalEntry, JournalLine
 from coop_app.ledger.posting import Line
 from coop_app.ledger.service import account_by_key
 from coop_app.members.models import Member, MigrantWorker
-from coop_app.savings import remittance as remittances
-from coop_app.savings import opening, service as savings
+from coop_app.remittances import recording as remittances
+from coop_app.savings import opening
+from coop_app.savings import movements as savings
 from coop_app.savings.models import Remittance, SavingsAccount, SavingsProduct
 
 from tests.conftest import PASSWORD, build_world

@@ -13,7 +13,7 @@ from sqlalchemy import text
 
 from coop_app.extensions import db
 from coop_app.ledger.service import reverse_entry
-from coop_app.savings import remittance as remittances
+from coop_app.remittances import recording as remittances
 from tests.members.helpers import register
 
 from tests.remittances.helpers import cash, record

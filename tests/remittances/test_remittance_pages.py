@@ -12,8 +12,8 @@ from coop_app.extensions import db
 from coop_app.ledger.check import check_ledger
 from coop_app.ledger.service import account_by_key
 from coop_app.portal import documents
-from coop_app.savings import remittance as remittances
-from coop_app.savings import remittance_queries
+from coop_app.remittances import recording as remittances
+from coop_app.remittances import queries as remittance_queries
 from coop_app.cooperatives.models import Cooperative
 from coop_app.savings.models import Remittance
 

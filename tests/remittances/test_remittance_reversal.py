@@ -14,9 +14,9 @@ from coop_app.extensions import db
 from coop_app.ledger.check import check_ledger
 from coop_app.ledger.service import reverse_entry
 from coop_app.members.service import member_remittances
-from coop_app.savings import remittance as remittances
-from coop_app.savings import remittance_queries
-from coop_app.savings import service as savings
+from coop_app.remittances import recording as remittances
+from coop_app.remittances import queries as remittance_queries
+from coop_app.savings import movements as savings
 from coop_app.savings.models import Remittance, SavingsTransaction
 
 from tests.remittances.helpers import (RECEIVED, D, balance, cash, counts, entry_lines, key,

@@ -8,8 +8,8 @@ from coop_app.extensions import db
 from coop_app.ledger.check import check_ledger
 from coop_app.ledger.models import JournalEntry
 from coop_app.ledger.posting import IdempotencyConflict
-from coop_app.savings import remittance as remittances
-from coop_app.savings import remittance_queries
+from coop_app.remittances import recording as remittances
+from coop_app.remittances import queries as remittance_queries
 from coop_app.savings.models import Remittance, SavingsTransaction
 
 from tests.remittances.helpers import (RECEIVED, D, balance, bank, cash, counts, entry_lines, key,

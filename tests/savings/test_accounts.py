@@ -10,7 +10,8 @@ from coop_app.errors import DomainError
 from coop_app.extensions import db
 from coop_app.ledger.posting import IdempotencyConflict
 from coop_app.ledger.service import reverse_entry
-from coop_app.savings import opening, service as savings
+from coop_app.savings import opening
+from coop_app.savings import movements as savings
 from coop_app.savings.models import SavingsAccount
 
 from tests.savings.conftest import (assert_books_clean, bank, cash, counts, key, lines_of,

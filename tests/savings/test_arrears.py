@@ -11,7 +11,7 @@ from coop_app.errors import DomainError
 from coop_app.extensions import db
 from coop_app.members.models import Member
 from coop_app.savings import arrears
-from coop_app.savings import service as savings
+from coop_app.savings import movements as savings
 
 from tests.auth.helpers import english, table_column
 from tests.savings.conftest import (assert_books_clean, cash, counts, key, lines_of, open_with,

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from coop_app.savings import interest
-from coop_app.savings.terbilang import money_in_words, number_in_words
+from coop_app.terbilang import money_in_words, number_in_words
 
 D = Decimal
 

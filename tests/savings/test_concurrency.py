@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from coop_app.errors import DomainError
 from coop_app.extensions import db
 from coop_app.ledger.check import check_ledger
-from coop_app.savings import service as savings
+from coop_app.savings import movements as savings
 from coop_app.savings.models import SavingsAccount, SavingsTransaction
 
 from tests.savings.conftest import build_savers, cash, open_with

@@ -13,7 +13,7 @@ from coop_app.extensions import db
 from coop_app.ledger import service as ledger
 from coop_app.ledger.models import JournalEntry
 from coop_app.savings import monthend
-from coop_app.savings import service as savings
+from coop_app.savings import movements as savings
 from coop_app.savings.models import SavingsAccount, SavingsMonthEndRun
 
 from tests.auth.helpers import english, table_column

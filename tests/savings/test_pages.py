@@ -10,7 +10,7 @@ import pytest
 
 from coop_app.extensions import db
 from coop_app.ledger.models import JournalEntry
-from coop_app.savings import service as savings
+from coop_app.savings import movements as savings
 from coop_app.savings.models import SavingsAccount
 
 from tests.auth.helpers import english, table_column

@@ -12,7 +12,7 @@ from coop_app.extensions import db
 from coop_app.ledger import service as ledger
 from coop_app.ledger.models import JournalEntry
 from coop_app.savings import receipts
-from coop_app.savings import service as savings
+from coop_app.savings import movements as savings
 from coop_app.savings.views import receipt_context
 
 from tests.savings.conftest import cash, key, open_with, product

@@ -30,7 +30,7 @@ def import_members_command(path, code, dry_run, lang):
     printed and nothing is written. Importing the same file again registers nobody twice.
     """
     from coop_app.cooperatives.service import by_code
-    from coop_app.members.importer import MAX_BYTES, ImportRefused, read_import, run_import
+    from coop_app.membership.importer import MAX_BYTES, ImportRefused, read_import, run_import
 
     cooperative = by_code(code.strip().upper())
     if cooperative is None:

@@ -18,9 +18,9 @@ from coop_app.ledger.forms import choices
 from coop_app.ledger.service import cash_accounts
 from coop_app.members.service import get_member
 from coop_app.portal import documents, service as portal
-from coop_app.savings import remittance as remittances
-from coop_app.savings import remittance_queries
-from coop_app.savings.remittance_forms import (AllocationForm, MemberSearchForm,
+from coop_app.remittances import recording as remittances
+from coop_app.remittances import queries as remittance_queries
+from coop_app.remittances.forms import (AllocationForm, MemberSearchForm,
                                                RemittanceFilterForm, RemittanceForm, StatementForm,
                                                channel_label)
 from coop_app.savings.views import page_arg

@@ -24,11 +24,11 @@ from coop_app.members.forms import CATEGORY_LABELS, GENDER_LABELS
 from coop_app.money import format_money
 from coop_app.pdf import pdf_response
 from coop_app.portal.documents import format_share
-from coop_app.loans import portfolio as p
-from coop_app.loans import portfolio_loans as pl
+from coop_app.loans.portfolio import figures as p
+from coop_app.loans.portfolio import loans as pl
 from coop_app.loans.forms import QUALITY_LABELS, STATUS_LABELS
-from coop_app.loans.portfolio_exports import csv_response, xlsx_response
-from coop_app.loans.portfolio_forms import BadFilter, filter_args, parse_filter, parse_period
+from coop_app.loans.portfolio.exports import csv_response, xlsx_response
+from coop_app.loans.portfolio.forms import BadFilter, filter_args, parse_filter, parse_period
 
 bp = coop_blueprint("portfolio", __name__, "/portfolio")
 programme_bp = Blueprint("programme_portfolio", __name__, url_prefix="/portfolio")

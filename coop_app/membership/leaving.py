@@ -13,7 +13,7 @@ from coop_app.extensions import db
 from coop_app.ledger.models import GLAccount, JournalEntry, JournalLine
 from coop_app.ledger.posting import Line, check_open, find_by_key
 from coop_app.ledger.service import REVERSAL_HANDLERS, account_balance
-from coop_app.savings import service as savings
+from coop_app.savings import movements as savings
 from coop_app.savings.models import SavingsAccount, SavingsTransaction
 from coop_app.members.models import ACTIVE, CANCELLED, DECEASED, RESIGNED, Member
 from coop_app.members.service import JOINING_KIND

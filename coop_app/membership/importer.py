@@ -23,7 +23,7 @@ from coop_app.extensions import db
 from coop_app.ledger.models import JournalEntry
 from coop_app.ledger.posting import ClosedPeriodError, check_open, closed_through
 from coop_app.ledger.service import account_by_key
-from coop_app.members.import_rows import RowError, _parse_row, _text
+from coop_app.membership.import_rows import RowError, _parse_row, _text
 from coop_app.members.migrants import MigrantData, add_migrant
 from coop_app.members.models import MigrantWorker
 from coop_app.members.service import MemberData, check_member, register_member

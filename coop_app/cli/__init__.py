@@ -78,9 +78,9 @@ def load_commands():
         importlib.import_module(module)
 
 
-# One line per package that adds commands to `flask coop` (e.g. "coop_app.members.commands").
+# One line per package that adds commands to `flask coop` (e.g. "coop_app.cli.members").
 COMMAND_MODULES = [
-    "coop_app.members.commands",
-    "coop_app.savings.commands",
-    "coop_app.loans.commands",
+    "coop_app.cli.members",
+    "coop_app.cli.closing",
+    "coop_app.cli.loans",
 ]

@@ -11,7 +11,7 @@ from coop_app.members.models import Member
 from coop_app.money import from_sen
 from coop_app.loans.models import (LOAN_STATUSES, NON_PERFORMING, WRITTEN_OFF, Loan, LoanPayment,
                                    LoanProduct)
-from coop_app.loans.portfolio import BOOKED, RECOVERY, _ids, _sen, book, bucket_condition
+from coop_app.loans.portfolio.figures import BOOKED, RECOVERY, _ids, _sen, book, bucket_condition
 
 STATUS_FILTERS = ("active", "any") + LOAN_STATUSES
 

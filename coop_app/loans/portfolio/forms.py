@@ -10,8 +10,8 @@ from flask_babel import lazy_gettext as _l
 
 from coop_app.members.models import CATEGORIES, GENDERS
 from coop_app.loans.models import QUALITY_CLASSES
-from coop_app.loans.portfolio import BUCKET_KEYS, MAX_DAYS
-from coop_app.loans.portfolio_loans import STATUS_FILTERS, LoanFilter
+from coop_app.loans.portfolio.figures import BUCKET_KEYS, MAX_DAYS
+from coop_app.loans.portfolio.loans import STATUS_FILTERS, LoanFilter
 
 EARLIEST, LATEST = date(1900, 1, 1), date(2199, 12, 31)
 MAX_LENGTH = 40

@@ -14,7 +14,7 @@ from coop_app.ledger.posting import IdempotencyConflict, Line, check_open, find_
 from coop_app.ledger.service import account_balance, account_by_key
 from coop_app.members.models import ACTIVE as MEMBER_ACTIVE, Member
 from coop_app.money import ZERO, round_money, to_money
-from coop_app.savings import service as savings
+from coop_app.savings import movements as savings
 from coop_app.savings.models import SUKARELA, WADIAH
 from coop_app.loans.models import (ACTIVE, APPLIED, APPROVED, CANCELLED, MONTHLY, MURABAHAH,
                                    PAID_OFF, REJECTED, RECEIVABLE_KEY, WEEKLY, WRITTEN_OFF, Loan,

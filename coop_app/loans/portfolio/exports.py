@@ -7,8 +7,8 @@ import io
 from flask import make_response
 from flask_babel import gettext as _
 
-from coop_app.loans import portfolio as p
-from coop_app.loans import portfolio_loans as pl
+from coop_app.loans.portfolio import figures as p
+from coop_app.loans.portfolio import loans as pl
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

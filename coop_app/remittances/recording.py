@@ -24,7 +24,7 @@ from coop_app.members.migrants import get_migrant
 from coop_app.members.service import get_member
 from coop_app.money import MAX_AMOUNT, SEN, ZERO, to_money
 from coop_app.savings import arrears
-from coop_app.savings import service as savings
+from coop_app.savings import movements as savings
 from coop_app.savings.models import (MUDHARABAH, SUKARELA, WADIAH, WAJIB, Remittance,
                                      RemittanceAllocation, remittance_stands)
 
