@@ -4,7 +4,7 @@ PDF, and deposits through the web form.
 On the dataset of bench/members.py (one cooperative, 100,000 members with pokok, wajib and
 sukarela accounts, 1,000,000 passbook lines over a year, check_ledger clean), measures:
   (a) the passbook PDF of the account with 500 lines, rendered as the portal renders it
-      (coop_app.portal.documents.passbook_context + coop_app.pdf.render_pdf; target under
+      (coop_app.savings.documents.passbook_context + coop_app.pdf.render_pdf; target under
       3 s), and once through the staff's passbook page with the test client;
   (b) month-end interest for December 2025 over every sukarela account through
       coop_app.savings.monthend.run_month_end, set-based, committed (target under 20 s);
@@ -41,8 +41,8 @@ def _passbook(data, renders):
     from coop_app.extensions import db
     from coop_app.members.service import get_member
     from coop_app.pdf import render_pdf
-    from coop_app.portal import documents
-    from coop_app.portal import service as portal
+    from coop_app.savings import documents
+    from coop_app.savings import passbook as portal
 
     timings, cpu = [], []
     with data.app.test_request_context():

@@ -6,9 +6,6 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from babel.dates import format_date as babel_format_date
-from babel.numbers import format_decimal
-from flask import g
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -18,6 +15,7 @@ from coop_app.errors import NotFound
 from coop_app.extensions import db
 from coop_app.members.service import get_member
 from coop_app.money import ZERO, format_money
+from coop_app.formatting import indonesian
 from coop_app.pdf import pdf_response
 from coop_app.terbilang import money_in_words
 from coop_app.loans import models as m
@@ -41,14 +39,6 @@ class Row:
     interest: Decimal
     total: Decimal
     balance: Decimal
-
-
-def _indonesian():
-    """Amounts, dates and percentages written in Indonesian whatever the reader's language."""
-    return {"rp": lambda amount: format_money(amount, "id") if amount is not None else "",
-            "tgl": lambda day: babel_format_date(day, "d MMMM y", locale="id") if day else "",
-            "pct": lambda bp: format_decimal(Decimal(bp or 0) / 100, locale="id"),
-            "coop": g.coop, "printed_on": date.today()}
 
 
 def interest_word(method):
@@ -85,7 +75,7 @@ def _loan_context(loan):
                 totals=_totals(rows), interest_word=interest_word(loan.method),
                 method_id=METHODS_ID.get(loan.method, loan.method),
                 frequency_id=FREQUENCIES_ID.get(loan.frequency, loan.frequency),
-                sharia=loan.method in m.SHARIA_METHODS, **_indonesian())
+                sharia=loan.method in m.SHARIA_METHODS, **indonesian())
 
 
 def agreement_context(loan):

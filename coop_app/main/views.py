@@ -1,7 +1,7 @@
 """Home (the user's cooperatives) and a cooperative's dashboard."""
 from datetime import date
 
-from flask import Blueprint, g, redirect, render_template, url_for
+from flask import Blueprint, current_app, g, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_login import current_user, login_required
 
@@ -10,8 +10,7 @@ from coop_app.auth.access import (READERS, accessible_cooperatives_query, coop_b
 from coop_app.auth.models import MEMBER
 from coop_app.extensions import db
 from coop_app.ledger import reports
-from coop_app.portal.documents import format_share
-from coop_app.portal.views import render_home
+from coop_app.formatting import format_share
 from coop_app.remittances.queries import remittance_summary
 
 bp = Blueprint("main", __name__)
@@ -37,8 +36,9 @@ def home():
 @require_role(*READERS, MEMBER)
 def dashboard():
     if not set(g.roles) & set(READERS):
-        # A member's landing page is their own savings (the portal's home, /c/<code>/me/).
-        return render_home()
+        # A member's landing page is their own savings: the portal's home (/c/<code>/me/),
+        # reached through the app's view table since faces do not import each other.
+        return current_app.view_functions["portal.index"]()
     summary = reports.dashboard_summary(g.coop)
     today = date.today()
     remittances = remittance_summary(g.coop.id, reports.fiscal_year_start(g.coop, today), today)

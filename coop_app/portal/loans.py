@@ -10,7 +10,7 @@ from flask_login import current_user
 from coop_app.auth.access import coop_blueprint, require_role
 from coop_app.auth.models import MEMBER
 from coop_app.errors import NotFound
-from coop_app.portal.service import member_for_user
+from coop_app.savings.passbook import member_for_user
 from coop_app.loans import documents
 from coop_app.loans import application as service
 from coop_app.loans.product_views import render_simulation

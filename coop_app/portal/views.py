@@ -21,7 +21,10 @@ from coop_app.remittances import queries as remittance_queries
 from coop_app.remittances.forms import StatementForm, channel_label
 from coop_app.remittances.views import statement_period
 from coop_app.savings.views import page_arg
-from coop_app.portal import documents, service
+from coop_app.formatting import format_foreign, format_rate, format_share
+from coop_app.remittances import documents as remittance_documents
+from coop_app.savings import documents
+from coop_app.savings import passbook as service
 
 bp = coop_blueprint("portal", __name__, "/me")
 RECENT_REMITTANCES = 5
@@ -41,9 +44,9 @@ def portal_helpers():
     locale = str(get_locale())
     return {"channel_label": channel_label, "kind_label": kind_label,
             "split_parts": remittances.split_parts,
-            "format_rate": lambda rate: documents.format_rate(rate, locale),
-            "format_foreign": lambda amount, currency: documents.format_foreign(amount, currency, locale),
-            "format_share": lambda share: documents.format_share(share, locale)}
+            "format_rate": lambda rate: format_rate(rate, locale),
+            "format_foreign": lambda amount, currency: format_foreign(amount, currency, locale),
+            "format_share": lambda share: format_share(share, locale)}
 
 
 def _own_member():
@@ -61,8 +64,10 @@ def _own(function, *args, **kwargs):
         abort(404)
 
 
-def render_home():
-    """The member's landing page (also what a member sees at /c/<code>/)."""
+@bp.route("/")
+@require_role(MEMBER)
+def index():
+    """The member's landing page (where a member's /c/<code>/ leads)."""
     member = service.member_for_user(g.coop.id, current_user.id)
     if member is None:
         return render_template("main/member_home.html")
@@ -75,12 +80,6 @@ def render_home():
                            total_balance=sum((a.balance for a in accounts), ZERO), recent=recent,
                            totals=remittance_queries.remittance_totals(g.coop.id, member_id=member.id),
                            **portal_helpers())
-
-
-@bp.route("/")
-@require_role(MEMBER)
-def index():
-    return render_home()
 
 
 # -- savings -------------------------------------------------------------------------------
@@ -156,5 +155,5 @@ def remittance(remittance_id):
 @require_role(MEMBER)
 def receipt(remittance_id):
     member = _own_member()
-    return documents.receipt_pdf(
+    return remittance_documents.receipt_pdf(
         _own(remittance_queries.get_remittance, g.coop.id, remittance_id, member_id=member.id))

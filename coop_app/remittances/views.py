@@ -17,7 +17,10 @@ from coop_app.extensions import db
 from coop_app.ledger.forms import choices
 from coop_app.ledger.service import cash_accounts
 from coop_app.members.service import get_member
-from coop_app.portal import documents, service as portal
+from coop_app.formatting import format_foreign, format_rate, format_share
+from coop_app.remittances import documents as remittance_documents
+from coop_app.savings import documents
+from coop_app.savings import passbook as portal
 from coop_app.remittances import recording as remittances
 from coop_app.remittances import queries as remittance_queries
 from coop_app.remittances.forms import (AllocationForm, MemberSearchForm,
@@ -32,9 +35,9 @@ bp = coop_blueprint("remittances", __name__, "/remittances")
 def remittance_helpers():
     locale = str(get_locale())
     return {"channel_label": channel_label, "split_parts": remittances.split_parts,
-            "format_rate": lambda rate: documents.format_rate(rate, locale),
-            "format_foreign": lambda amount, currency: documents.format_foreign(amount, currency, locale),
-            "format_share": lambda share: documents.format_share(share, locale)}
+            "format_rate": lambda rate: format_rate(rate, locale),
+            "format_foreign": lambda amount, currency: format_foreign(amount, currency, locale),
+            "format_share": lambda share: format_share(share, locale)}
 
 
 # -- helpers -------------------------------------------------------------------------------
@@ -105,7 +108,7 @@ def detail(remittance_id):
 @bp.route("/<int:remittance_id>/receipt.pdf")
 @require_role(*READERS)
 def receipt(remittance_id):
-    return documents.receipt_pdf(_or_404(remittance_queries.get_remittance, g.coop.id, remittance_id))
+    return remittance_documents.receipt_pdf(_or_404(remittance_queries.get_remittance, g.coop.id, remittance_id))
 
 
 # -- recording -----------------------------------------------------------------------------

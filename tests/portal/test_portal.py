@@ -12,7 +12,7 @@ from coop_app.cooperatives.models import Cooperative
 from coop_app.extensions import db
 from coop_app.ledger.posting import Line
 from coop_app.members.models import Member
-from coop_app.portal import documents
+from coop_app.savings import documents
 from coop_app.remittances import recording as remittances
 from coop_app.savings import movements as savings
 from coop_app.savings.models import SavingsAccount

@@ -11,7 +11,8 @@ from sqlalchemy import event
 from coop_app.extensions import db
 from coop_app.ledger.check import check_ledger
 from coop_app.ledger.service import account_by_key
-from coop_app.portal import documents
+from coop_app.money import format_money
+from coop_app.remittances import documents
 from coop_app.remittances import recording as remittances
 from coop_app.remittances import queries as remittance_queries
 from coop_app.cooperatives.models import Cooperative
@@ -73,7 +74,7 @@ def test_treasurer_records_a_ringgit_remittance_split_by_the_allocation(app, cli
     with app.app_context():
         due = remittances.wajib_due(families.ksp_id, families.siti, date.today())
     page = text_of(client.get(record_url(families.siti)))
-    assert "Siti Rahayu" in page and documents.format_money(due, "id") in page  # the wajib due today
+    assert "Siti Rahayu" in page and format_money(due, "id") in page  # the wajib due today
     assert re.search(rf'<option selected value="{families.ahmad}">Ahmad Fauzi', page)
     data = ringgit(app, families, key=form_key(page))
     response = client.post(record_url(families.siti), data=data)
@@ -221,7 +222,7 @@ def test_allocation_page_sets_the_instruction(app, client, auth, families):
     assert f'value="{sukarela}"' in page and "Simpanan Pokok" not in page.split("<form")[1].split("</form>")[0]
     with app.app_context():
         due = remittances.wajib_due(families.ksp_id, families.siti, date.today())
-    assert re.search(rf'id="wajib-due">[^<]*{re.escape(documents.format_money(due, "en"))}<', page)
+    assert re.search(rf'id="wajib-due">[^<]*{re.escape(format_money(due, "en"))}<', page)
     response = client.post(f"{BASE}/allocation/{families.siti}", data={
         "savings_account": str(sukarela), "savings_pct": "30", "savings_fixed": "",
         "pay_wajib_due": "y"})

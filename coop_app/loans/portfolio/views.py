@@ -23,7 +23,7 @@ from coop_app.extensions import db
 from coop_app.members.forms import CATEGORY_LABELS, GENDER_LABELS
 from coop_app.money import format_money
 from coop_app.pdf import pdf_response
-from coop_app.portal.documents import format_share
+from coop_app.formatting import format_share
 from coop_app.loans.portfolio import figures as p
 from coop_app.loans.portfolio import loans as pl
 from coop_app.loans.forms import QUALITY_LABELS, STATUS_LABELS
