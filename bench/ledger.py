@@ -157,7 +157,7 @@ def _drop_insert_guards(path):
 # -- setup -------------------------------------------------------------------------------
 
 def _cooperative(app):
-    from coop_app.cooperatives.service import create_cooperative
+    from coop_app.provisioning import create_cooperative
     from coop_app.extensions import db
     from coop_app.ledger import service as ledger
 

@@ -69,7 +69,7 @@ def build_loans(app, n_loans, cooperatives=1, as_of=date(2025, 12, 31), seed=202
 
 def _cooperatives(count, prefix, as_of):
     from coop_app.auth import service as users
-    from coop_app.cooperatives.service import create_cooperative
+    from coop_app.provisioning import create_cooperative
     from coop_app.extensions import db
     from coop_app.ledger.posting import Line, post_entry
     from coop_app.ledger.service import account_by_key

@@ -107,7 +107,7 @@ def _dispose(quick):
 
 def _cooperative(app):
     from coop_app.auth import service as users
-    from coop_app.cooperatives.service import create_cooperative
+    from coop_app.provisioning import create_cooperative
     from coop_app.extensions import db
     from coop_app.ledger import service as ledger
     from coop_app.savings.products import products as savings_products

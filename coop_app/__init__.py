@@ -2,13 +2,16 @@
 from pathlib import Path
 
 from flask import Flask, g, has_request_context, render_template, request, session
+from flask.cli import AppGroup
 from flask_babel import format_date, get_locale
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.routing import IntegerConverter
 
 from coop_app import database  # noqa: F401  (registers the connection events)
+from coop_app import registry
 from coop_app.config import BASE_DIR, DEFAULT_SECRET, config_from_env
+from coop_app.errors import NotFound as DomainNotFound
 from coop_app.extensions import babel, csrf, db, limiter, login_manager, migrate
 from coop_app.money import format_money
 
@@ -56,15 +59,12 @@ def create_app(config=None):
     from coop_app.audit import hooks
     hooks.register(db.session)
     _register_models()
-    _register_subledgers()
+    app.extensions[registry.EXTENSION] = _fill_registry()
     _register_blueprints(app)
     _register_template_helpers(app)
     _register_errors(app)
     _register_security(app)
-
-    from coop_app.cli import coop, load_commands
-    load_commands()
-    app.cli.add_command(coop)
+    _register_commands(app)
     return app
 
 
@@ -80,13 +80,42 @@ def _register_models():
     from coop_app.savings import models as _savings  # noqa: F401
 
 
-def _register_subledgers():
-    from coop_app.ledger.check import register_subledger_check
+def _fill_registry():
+    """Every extension point, filled here and only here (coop_app/registry.py says what each
+    point is; docs/architecture.md lists them)."""
+    from coop_app.cli import closing as closing_cli, ledger as ledger_cli, loans as loans_cli
+    from coop_app.cli import members as members_cli, users as users_cli
+    from coop_app.demo.commands import demo_command
+    from coop_app.enterprises.views import MEMBER_PANEL as ENTERPRISES_PANEL
+    from coop_app.loans import monthend as loan_monthend, reversal as loan_reversal, workout
     from coop_app.loans.check import check_loans_subledger
+    from coop_app.loans.views import MEMBER_PANEL as LOANS_PANEL
+    from coop_app.membership import leaving
+    from coop_app.remittances import recording as remittances
+    from coop_app.remittances.views import MEMBER_PANEL as REMITTANCES_PANEL, MIGRANT_PANEL
+    from coop_app.savings import movements as savings
     from coop_app.savings.check import check_savings_subledger
+    from coop_app.savings.views import MEMBER_PANEL as SAVINGS_PANEL
 
-    register_subledger_check(check_savings_subledger)
-    register_subledger_check(check_loans_subledger)
+    return registry.Registry(
+        reversal_handlers={**savings.REVERSAL_HANDLERS, **leaving.REVERSAL_HANDLERS,
+                           **remittances.REVERSAL_HANDLERS, **loan_reversal.REVERSAL_HANDLERS,
+                           **workout.REVERSAL_HANDLERS},
+        subledger_checks=[check_savings_subledger, check_loans_subledger],
+        month_end_steps=[loan_monthend.MONTH_END_STEP],
+        cli_commands=[ledger_cli.check_ledger_command, users_cli.create_admin_command,
+                      members_cli.import_members_command, closing_cli.month_end_command,
+                      loans_cli.loan_schedule_command, demo_command],
+        member_panels=[SAVINGS_PANEL, ENTERPRISES_PANEL, LOANS_PANEL, REMITTANCES_PANEL],
+        migrant_panels=[MIGRANT_PANEL],
+    )
+
+
+def _register_commands(app):
+    coop = AppGroup("coop", help="Cooperative operations: demo data, checks, batch jobs.")
+    for command in app.extensions[registry.EXTENSION].cli_commands:
+        coop.add_command(command)
+    app.cli.add_command(coop)
 
 
 def _register_blueprints(app):
@@ -105,7 +134,9 @@ def _register_blueprints(app):
     from coop_app.portal.views import bp as portal_bp
     from coop_app.remittances.views import bp as remittances_bp
     from coop_app.savings.views import bp as savings_bp
-    from coop_app.closing import views as monthend_views  # noqa: F401  (its routes are on the savings blueprint
+    # Routes of use cases on their products' blueprints (where the pages have always been).
+    from coop_app.closing import views as _closing_views  # noqa: F401  (on savings)
+    from coop_app.membership import views as _membership_views  # noqa: F401  (on members)
 
     for blueprint in (auth_bp, main_bp, coop_bp, admin_bp, ledger_bp, audit_bp, members_bp,
                       migrants_bp, enterprises_bp):
@@ -142,6 +173,9 @@ def _register_errors(app):
 
     app.register_error_handler(403, page(403, "errors/403.html"))
     app.register_error_handler(404, page(404, "errors/404.html"))
+    # A domain NotFound raised in a view (a record outside what the user may see) is a 404:
+    # views do not catch it themselves.
+    app.register_error_handler(DomainNotFound, page(404, "errors/404.html"))
     app.register_error_handler(405, page(405, "errors/405.html"))
     app.register_error_handler(413, page(413, "errors/413.html"))
     app.register_error_handler(429, page(429, "errors/429.html"))

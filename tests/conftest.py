@@ -154,7 +154,7 @@ class World:
 def build_world():
     """Two cooperatives in Jawa Barat (KSP, another KSP) and one BMT in NTB, and users."""
     from coop_app.auth import service as users
-    from coop_app.cooperatives.service import create_cooperative
+    from coop_app.provisioning import create_cooperative
 
     ksp = create_cooperative("KSP-A", "ksp", name="KSP Sumber Rejeki", village="Juntinyuat",
                              kecamatan="Juntinyuat", kabupaten="Kabupaten Indramayu",

@@ -18,7 +18,8 @@ from coop_app.enterprises.models import Enterprise
 from coop_app.extensions import db
 from coop_app.ledger import reports
 from coop_app.ledger import service as ledger
-from coop_app.ledger.check import SUBLEDGER_CHECKS, check_ledger
+from coop_app.ledger.check import check_ledger
+from coop_app.registry import registry
 from coop_app.ledger.models import JournalEntry, JournalLine, LedgerPeriod
 from coop_app.members.models import Member, MigrantWorker
 from coop_app.members.nik import check_nik
@@ -145,7 +146,7 @@ def test_demo_books_check_out(demo_app):
                 RoleGrant.cooperative_id == coop.id)).scalars().all()
             assert sorted(roles) == ["manager", "member", "treasurer"]
         # The savings sub-ledger is among the checks, and every balance matches its lines.
-        assert check_savings_subledger in SUBLEDGER_CHECKS
+        assert check_savings_subledger in registry().subledger_checks
         assert check_savings_subledger() == []
         assert facts["entries"] > 1000
     result = app.test_cli_runner().invoke(args=["coop", "check-ledger"])
@@ -328,7 +329,7 @@ def test_demo_loans_tell_every_story_and_the_books_hold(demo_app):
     from coop_app.loans.models import RECEIVABLE_KEY, Loan, LoanMonthEndRun, LoanPayment
 
     with demo_app.app_context():
-        assert check_loans_subledger in SUBLEDGER_CHECKS
+        assert check_loans_subledger in registry().subledger_checks
         for code, methods in (("KSP-IDM01", {"flat", "effective", "annuity"}),
                               ("BMT-LTM01", {"murabahah", "qardh", "mudharabah"})):
             coop = cooperative(code)

@@ -7,6 +7,7 @@ from sqlalchemy import or_, select
 from coop_app.auth import service as user_service
 from coop_app.auth.access import require_role
 from coop_app.auth.models import ADMIN, RoleGrant, User
+from coop_app import provisioning
 from coop_app.cooperatives import service as cooperatives_service
 from coop_app.cooperatives.models import Cooperative
 from coop_app.errors import DomainError
@@ -54,8 +55,8 @@ def new_cooperative():
     form = NewCooperativeForm()
     if form.validate_on_submit():
         try:
-            coop = cooperatives_service.create_cooperative(form.code.data, form.type.data,
-                                                           **form.service_fields())
+            coop = provisioning.create_cooperative(form.code.data, form.type.data,
+                                                   **form.service_fields())
         except DomainError as error:
             db.session.rollback()
             flash(str(error), "danger")

@@ -3,15 +3,15 @@ cooperative (or one), each cooperative in its own transaction."""
 import sys
 
 import click
+from flask.cli import with_appcontext
 from flask_babel import force_locale
 from sqlalchemy import select
 
-from coop_app.cli import coop
 from coop_app.cooperatives.models import Cooperative
 from coop_app.errors import DomainError
 from coop_app.extensions import db
 from coop_app.money import MoneyError, format_money, parse_amount
-from coop_app.loans import monthend as loan_monthend
+from coop_app.closing.monthend import run_steps
 from coop_app.savings import monthend
 
 
@@ -39,18 +39,17 @@ def _product_amounts(cooperative, pairs, option):
     return amounts
 
 
-def _run_loans(cooperative_id, coop_code, day, loan_report, failures):
-    """The loans' month-end (aging, provisions, late charges), in its own transaction."""
-    try:
-        run = loan_monthend.run_loan_month_end(cooperative_id, day, None)
-        loan_report.append(f"{coop_code} loans: {loan_monthend.report_line(run)}")
-        db.session.commit()
-    except DomainError as error:
-        db.session.rollback()
-        failures.append((f"{coop_code} loans", _message(error)))
+def _run_steps(cooperative_id, coop_code, day, step_report, failures):
+    """The registered month-end steps (the loans'), each in its own transaction."""
+    for outcome in run_steps(cooperative_id, day):
+        if outcome.ok:
+            step_report.append(f"{coop_code} {outcome.step.name}: {outcome.report()}")
+        else:
+            failures.append((f"{coop_code} {outcome.step.name}", _message(outcome.error)))
 
 
-@coop.command("month-end")
+@click.command("month-end")
+@with_appcontext
 @click.option("--date", "day", required=True, type=click.DateTime(formats=["%Y-%m-%d"]),
               help="Any day of the month to pay (normally its last day), YYYY-MM-DD.")
 @click.option("--cooperative", "code", help="Only this cooperative (its code); default all.")
@@ -86,7 +85,7 @@ def month_end_command(day, code, income, bonus):
             except DomainError as error:
                 db.session.rollback()
                 failures.append((coop_code, _message(error)))
-            _run_loans(cooperative.id, coop_code, day.date(), loan_report, failures)
+            _run_steps(cooperative.id, coop_code, day.date(), loan_report, failures)
     for coop_code, product, status, accounts, total, entry_id in report:
         posted = f": {accounts} account(s), {format_money(total, 'en')}, entry #{entry_id}" \
             if status == monthend.POSTED else ""

@@ -6,9 +6,9 @@ import sys
 from decimal import Decimal
 
 import click
+from flask.cli import with_appcontext
 from flask_babel import force_locale
 
-from coop_app.cli import coop
 from coop_app.money import format_plain
 from coop_app.loans.schedule import FREQUENCIES, METHODS, ScheduleError, build_schedule
 
@@ -29,7 +29,8 @@ def _decimal(text, option):
     return Decimal(text.strip())
 
 
-@coop.command("loan-schedule")
+@click.command("loan-schedule")
+@with_appcontext
 @click.option("--method", required=True, type=click.Choice(METHODS))
 @click.option("--principal", required=True, help="Amount financed in rupiah, e.g. 90000000.")
 @click.option("--annual-rate", help="Percent a year, e.g. 12 (for murabahah: the yearly margin "

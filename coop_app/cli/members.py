@@ -3,9 +3,9 @@ import sys
 from pathlib import Path
 
 import click
+from flask.cli import with_appcontext
 from flask_babel import force_locale
 
-from coop_app.cli import coop
 from coop_app.database import refresh_statistics
 from coop_app.extensions import db
 
@@ -17,7 +17,8 @@ def _print_errors(errors):
         click.echo(f"  - {where}: {error.message}", err=True)
 
 
-@coop.command("import-members")
+@click.command("import-members")
+@with_appcontext
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--cooperative", "code", required=True, help="The cooperative's code.")
 @click.option("--dry-run", is_flag=True, help="Check every row and write nothing.")

@@ -1,5 +1,6 @@
-"""The savings month-end page (routes on the savings blueprint): a manager runs interest,
-profit sharing and the wadiah bonus for a month just ended, then the loans' month-end."""
+"""The month-end page (routes on the savings blueprint, where the page has always been): a
+manager runs interest, profit sharing and the wadiah bonus for a month just ended, then the
+registered month-end steps (the loans' aging, provisions and late charges)."""
 from datetime import date, timedelta
 
 from flask import flash, g, redirect, render_template, url_for
@@ -11,8 +12,8 @@ from coop_app.auth.access import READERS, has_role, require_role
 from coop_app.auth.models import MANAGER
 from coop_app.errors import DomainError
 from coop_app.extensions import db
-from coop_app.ledger.forms import choices
-from coop_app.loans import monthend as loan_monthend
+from coop_app.web.fields import choices
+from coop_app.closing.monthend import run_steps
 from coop_app.savings import monthend
 from coop_app.savings.forms import month_end_form
 from coop_app.savings.views import REFUSED, _refused, bp
@@ -41,17 +42,10 @@ def _render_month_end(form, products, status=200):
                            runs=monthend.runs(g.coop.id)), status
 
 
-def _run_loan_month_end(period_end):
-    """The loans' month-end (aging, provisions, late charges) follows, in its own transaction."""
-    try:
-        message = str(loan_monthend.summary(
-            loan_monthend.run_loan_month_end(g.coop.id, period_end, current_user.id)))
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-    else:
-        db.session.commit()
-        flash(message, "success")
+def _run_steps(period_end):
+    """The other month-end steps follow, each in its own transaction."""
+    for outcome in run_steps(g.coop.id, period_end, current_user.id):
+        flash(str(outcome.summary()), "success" if outcome.ok else "danger")
 
 
 @bp.route("/month-end", methods=["GET"])
@@ -80,6 +74,6 @@ def run_month_end():
             flash(_("Month-end for %(month)s: %(posted)s product(s) posted, %(skipped)s had nothing "
                     "new to post.", month=format_date(form.period_end.data, "MMMM yyyy"),
                     posted=len(posted), skipped=len(summary) - len(posted)), "success")
-            _run_loan_month_end(form.period_end.data)
+            _run_steps(form.period_end.data)
             return redirect(url_for("savings.month_end"))
     return _render_month_end(form, products, REFUSED)

@@ -1,4 +1,5 @@
-"""Creating and editing cooperatives; a new one gets the chart of accounts of its type."""
+"""Creating and editing cooperatives' records. A new cooperative with its books and products
+is opened by coop_app.provisioning, above the domains."""
 import re
 from datetime import date
 
@@ -7,9 +8,6 @@ from sqlalchemy import select
 
 from coop_app.errors import DomainError, NotFound
 from coop_app.extensions import db
-from coop_app.ledger.service import install_chart
-from coop_app.loans.products import install_default_products as install_loan_products
-from coop_app.savings.products import install_default_products
 from coop_app.cooperatives.models import COOPERATIVE_TYPES, Cooperative
 
 CODE = re.compile(r"^[A-Z0-9][A-Z0-9\-]{1,19}$")
@@ -34,7 +32,8 @@ def _clean(fields):
     return data
 
 
-def create_cooperative(code, type_, **fields):
+def add_cooperative(code, type_, **fields):
+    """The cooperative's record alone (provisioning.create_cooperative adds its books)."""
     code = (code or "").strip().upper()
     if not CODE.match(code):
         raise DomainError(_l("The code is 2 to 20 capital letters, digits or dashes."))
@@ -45,9 +44,6 @@ def create_cooperative(code, type_, **fields):
     coop = Cooperative(code=code, type=type_, **_clean(fields))
     db.session.add(coop)
     db.session.flush()
-    install_chart(coop)
-    install_default_products(coop)
-    install_loan_products(coop)
     return coop
 
 

@@ -18,7 +18,8 @@ from types import SimpleNamespace
 from flask import g
 
 from coop_app.auth import service as users
-from coop_app.cooperatives.service import by_code, create_cooperative
+from coop_app.cooperatives.service import by_code
+from coop_app.provisioning import create_cooperative
 from coop_app.enterprises.service import EnterpriseData
 from coop_app.extensions import db
 from coop_app.ledger import service as ledger

@@ -10,7 +10,8 @@ from coop_app.extensions import db
 from coop_app.ledger import service as ledger
 from coop_app.ledger.models import JournalEntry, JournalLine
 from coop_app.loans.monthend import run_loan_month_end
-from coop_app.membership import leaving
+from coop_app.membership import joining, leaving
+from coop_app.members import migrants
 from coop_app.members import service as members
 from coop_app.members.migrants import MigrantData
 from coop_app.members.models import OTHER, RETURNEE
@@ -34,7 +35,7 @@ CASH_KEPT = Decimal(10_000_000)  # cash the counter keeps; the rest is banked ea
 # -- the operations, each through its service ------------------------------------------------
 
 def _record_migrant(books, migrant):
-    record = members.create_migrant(
+    record = migrants.create_migrant(
         books.coop.id, migrant.name, migrant.country, migrant.sector, migrant.departure,
         migrant.expected_return, migrant.actual_return, migrant.procedural, migrant.gender)
     migrant.id = record.id
@@ -54,7 +55,7 @@ def _register(books, person):
         nik=person.nik, name=person.name, gender=person.gender, birth_date=person.birth_date,
         address=person.address, phone=person.phone, join_date=person.join_date,
         category=person.category, migrant_worker_id=migrant_id, relationship=person.relationship)
-    member = members.register_member(coop, data, books.cash_id, books.key("join"),
+    member = joining.register_member(coop, data, books.cash_id, books.key("join"),
                                      created_by=books.treasurer_id, new_migrant=new_migrant)
     person.member_id = member.id
     if person.category == RETURNEE:
@@ -135,13 +136,13 @@ def _register_in_error(books, region, day):
         nik=nik, name=region["women"][-1], gender="F", birth_date=birth,
         address=region["address"].format(place=region["places"][0], rt=1, rw=1), phone=None,
         join_date=day, category=OTHER, migrant_worker_id=None, relationship=None)
-    member = members.register_member(books.coop, data, books.cash_id, books.key("join"),
+    member = joining.register_member(books.coop, data, books.cash_id, books.key("join"),
                                      created_by=books.treasurer_id)
-    joining = db.session.execute(
+    registration = db.session.execute(
         select(JournalEntry.id).join(JournalLine, JournalLine.entry_id == JournalEntry.id)
-        .where(JournalEntry.kind == members.JOINING_KIND, JournalLine.member_id == member.id)
+        .where(JournalEntry.kind == joining.JOINING_KIND, JournalLine.member_id == member.id)
         .limit(1)).scalar_one()
-    _reverse_as_manager(books, joining, "Warga desa tetangga: mendaftar di koperasi desanya sendiri", day)
+    _reverse_as_manager(books, registration, "Warga desa tetangga: mendaftar di koperasi desanya sendiri", day)
 
 
 def _reverse_as_manager(books, entry_id, reason, day):

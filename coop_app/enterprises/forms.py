@@ -6,8 +6,8 @@ from wtforms import BooleanField, IntegerField, StringField
 from wtforms.validators import InputRequired, Length, Optional
 
 from coop_app.web.fields import ChoiceField, LocalDateField
-from coop_app.ledger.forms import choices
-from coop_app.members.forms import TextForm
+from coop_app.web.fields import choices
+from coop_app.web.fields import TextForm
 
 SECTOR_LABELS = {
     "agriculture": _l("Agriculture"), "livestock": _l("Livestock"), "fishery": _l("Fishery"),

@@ -11,8 +11,9 @@ from coop_app.auth.access import READERS, STAFF, coop_blueprint, has_role, requi
 from coop_app.auth.models import MEMBER
 from coop_app.errors import DomainError, InvalidField, NotFound
 from coop_app.extensions import db
+from coop_app.registry import Panel
 from coop_app.members import service as members
-from coop_app.members.views import form_page
+from coop_app.web import form_page
 from coop_app.enterprises import service
 from coop_app.enterprises.forms import SECTOR_LABELS, EnterpriseFilterForm, EnterpriseForm
 
@@ -52,6 +53,15 @@ def _refused(error, form):
     else:
         flash(str(error), "danger")
 
+
+
+def _member_panel(cooperative_id, member):
+    return {"enterprises": service.member_enterprises(cooperative_id, member.id),
+            "sector_labels": SECTOR_LABELS}
+
+
+# The member page's enterprises (the registry's member_panels).
+MEMBER_PANEL = Panel("enterprises", "enterprises/_member_panel.html", _member_panel)
 
 @bp.route("/")
 @require_role(*READERS)

@@ -1,23 +1,16 @@
 """check-ledger: the books verify themselves with a few SQL aggregates.
 
-Later modules register their sub-ledger checks in SUBLEDGER_CHECKS: each is a function
-(cooperative_id or None) -> list of problem strings, built on GROUP BY queries.
+The packages that keep a sub-ledger add their checks to the registry's `subledger_checks`
+(coop_app/registry.py): each is a function (cooperative_id or None) -> list of problem
+strings, built on GROUP BY queries.
 """
 from sqlalchemy import BigInteger, func, select, type_coerce
 
 from coop_app.cooperatives.models import Cooperative
 from coop_app.extensions import db
+from coop_app.registry import registry
 from coop_app.money import from_sen
 from coop_app.ledger.models import GLAccount, JournalEntry, JournalLine
-
-SUBLEDGER_CHECKS = []
-
-
-def register_subledger_check(check):
-    """Called from create_app for each module that keeps a sub-ledger (once per process)."""
-    if check not in SUBLEDGER_CHECKS:
-        SUBLEDGER_CHECKS.append(check)
-
 
 def _scoped(query, column, cooperative_id):
     return query.where(column == cooperative_id) if cooperative_id is not None else query
@@ -69,7 +62,7 @@ def check_ledger(cooperative_id=None):
         if total:
             problems.append(f"trial balance of {codes.get(coop_id, coop_id)} is off by {from_sen(total)}")
 
-    for check in SUBLEDGER_CHECKS:
+    for check in registry().subledger_checks:
         problems.extend(check(cooperative_id))
 
     facts = {

@@ -6,11 +6,12 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, FieldList, Form, FormField, HiddenField, SelectChoice,
-                     SelectField, StringField)
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms import BooleanField, FieldList, Form, FormField, HiddenField, StringField
+from wtforms.validators import Optional
 
-from coop_app.web.fields import ChoiceField, LocalDateField, MoneyField, SubmissionKeyField
+from coop_app.web.fields import (ChoiceField, LocalDateField, MoneyField, SubmissionKeyField,
+                                 at_most as _at_most, choices, iso_date, optional_int,
+                                 required as _required)
 from coop_app.ledger.models import ACCOUNT_TYPES, ASSET, EQUITY, EXPENSE, INCOME, LIABILITY
 from coop_app.ledger.service import CLOSING, EXPENSE_VOUCHER, INCOME_VOUCHER, MANUAL, REVERSAL
 
@@ -35,26 +36,6 @@ def type_label(account_type):
     return ACCOUNT_TYPE_LABELS.get(account_type, account_type)
 
 
-def optional_int(value):
-    if value in (None, ""):
-        return None
-    return int(value)
-
-
-def iso_date(value):
-    return date.fromisoformat(value) if isinstance(value, str) else value
-
-
-def choices(pairs):
-    return [SelectChoice(str(value), label) for value, label in pairs]
-
-
-def _required(message=None):
-    return InputRequired(message=message or _l("This field is required."))
-
-
-def _at_most(n):
-    return Length(max=n, message=_l("At most %(max)d characters.", max=n))
 
 
 # -- posting forms -------------------------------------------------------------------

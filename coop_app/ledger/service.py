@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from coop_app.errors import DomainError, NotFound
 from coop_app.extensions import db
 from coop_app.money import MAX_AMOUNT, to_money
+from coop_app.registry import registry
 from coop_app.ledger.chart import CHARTS, CONTROL_ACCOUNT_KEYS
 from coop_app.ledger.models import (ACCOUNT_TYPES, EXPENSE, INCOME, GLAccount, JournalEntry,
                                     JournalLine, LedgerPeriod)
@@ -23,12 +24,6 @@ CLOSING = "closing"
 LEDGER_KINDS = (EXPENSE_VOUCHER, INCOME_VOUCHER, MANUAL, REVERSAL, CLOSING)
 
 ACCOUNT_CODE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.\-]{0,19}$")
-
-# Domain modules register how to undo their sub-ledger change when an entry of their kind
-# is reversed: {kind: handler(original_entry, reversal_entry)}. The ledger itself knows
-# nothing of savings or loans.
-REVERSAL_HANDLERS = {}
-
 
 # -- chart of accounts -----------------------------------------------------------------
 
@@ -246,7 +241,10 @@ def reverse_entry(cooperative_id, entry_id, reason, idempotency_key, created_by=
     if entry.kind == CLOSING:
         raise DomainError(_l("A period-closing entry cannot be reversed."))
     has_subledger = any(ln.savings_account_id or ln.loan_id for ln in entry.lines)
-    handler = REVERSAL_HANDLERS.get(entry.kind)
+    # How to undo the sub-ledger change of an entry of this kind: the registry's
+    # reversal_handlers, filled by the packages that keep sub-ledgers (the ledger knows
+    # nothing of savings or loans).
+    handler = registry().reversal_handlers.get(entry.kind)
     if has_subledger and handler is None:
         raise DomainError(_l("This entry belongs to a savings or loan transaction; "
                              "reverse it from that transaction."))

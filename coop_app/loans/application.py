@@ -22,9 +22,9 @@ from coop_app.loans.models import (ACTIVE, APPLIED, APPROVED, CANCELLED, MONTHLY
 from coop_app.loans.products import get_product
 from coop_app.loans.terms import (check_enterprise, check_pledge, check_savings_multiple,
                                   murabahah_terms, next_number, nonnegative)
-from coop_app.loans.queries import (STATUS_LABELS, Arrears, add_event, arrears, get_loan,
-                                    has_outstanding_loan, installments, member_loans, next_due,
-                                    rupiah)
+from coop_app.loans.queries import (STATUS_LABELS, Arrears, add_event, arrears,  # noqa: F401
+                                    get_loan, has_outstanding_loan, installments, member_loans,
+                                    next_due, rupiah)
 from coop_app.loans.schedule import build_schedule
 
 DISBURSEMENT_ENTRY = "loan_disbursement"

@@ -6,7 +6,6 @@ from sqlalchemy import BigInteger, and_, func, or_, select, type_coerce
 from coop_app.extensions import db
 from coop_app.ledger.models import GLAccount, JournalLine
 from coop_app.money import from_sen
-from coop_app.loans import reversal  # noqa: F401  (registers the loan entries' reversal handlers)
 from coop_app.loans.models import (ACTIVE, PAID_OFF, RECEIVABLE_KEY, WRITTEN_OFF, Loan,
                                    LoanInstallment)
 

@@ -14,7 +14,7 @@ from coop_app.enterprises.service import get_enterprise
 from coop_app.errors import NotFound
 from coop_app.extensions import db
 from coop_app.members.service import get_member
-from coop_app.money import ZERO, format_money
+from coop_app.money import ZERO
 from coop_app.formatting import indonesian
 from coop_app.pdf import pdf_response
 from coop_app.terbilang import money_in_words

@@ -8,8 +8,8 @@ from wtforms import BooleanField, HiddenField, StringField
 from wtforms.validators import Optional
 
 from coop_app.web.fields import ChoiceField, LocalDateField, MoneyField, SubmissionKeyField
-from coop_app.ledger.forms import choices, optional_int
-from coop_app.members.forms import TextForm, at_most, required
+from coop_app.web.fields import choices, optional_int
+from coop_app.web.fields import TextForm, at_most, required
 from coop_app.savings.forms import PercentField, WholeNumberField
 from coop_app.loans import models as m
 

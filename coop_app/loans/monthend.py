@@ -30,6 +30,7 @@ from coop_app.extensions import db
 from coop_app.ledger.models import JournalEntry
 from coop_app.ledger.posting import EntrySpec, Line, check_open, post_entries_batch
 from coop_app.ledger.service import account_by_key, month_end
+from coop_app.registry import MonthEndStep
 from coop_app.money import format_money, from_sen
 from coop_app.loans import quality
 from coop_app.loans.models import ACTIVE, Loan, LoanInstallment, LoanMonthEndRun, LoanProduct
@@ -336,3 +337,7 @@ def _record(cooperative_id, period_end, user_id, entry_id, events, audit):
             " after) VALUES (?, ?, ?, 'update', 'loans', ?, ?, ?)"),
             [(cooperative_id, actor, now, loan_id, json.dumps(before), json.dumps(after))
              for loan_id, before, after in audit])
+
+
+# The loans' part of the month-end (closing.monthend runs it after the savings month-end).
+MONTH_END_STEP = MonthEndStep("loans", run_loan_month_end, summary, report_line)

@@ -12,7 +12,7 @@ from coop_app.auth.access import READERS, STAFF, require_role
 from coop_app.auth.models import MANAGER
 from coop_app.errors import DomainError
 from coop_app.extensions import db
-from coop_app.ledger.forms import choices
+from coop_app.web.fields import choices
 from coop_app.money import format_money
 from coop_app.loans import models as m
 from coop_app.loans import products as product_service

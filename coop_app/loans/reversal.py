@@ -1,6 +1,6 @@
 """Undoing a loan's entries when a manager reverses them in the ledger: a repayment (only the
 loan's latest, undone exactly as it was allocated) or a disbursement (only before any
-repayment). Registered in ledger.service.REVERSAL_HANDLERS on import."""
+repayment); create_app puts REVERSAL_HANDLERS into the registry."""
 import json
 
 from flask_babel import lazy_gettext as _l
@@ -8,7 +8,6 @@ from sqlalchemy import delete, func, select
 
 from coop_app.errors import DomainError
 from coop_app.extensions import db
-from coop_app.ledger.service import REVERSAL_HANDLERS
 from coop_app.money import ZERO, to_money
 from coop_app.savings import movements as savings
 from coop_app.loans.models import (ACTIVE, APPROVED, LANCAR, PAID_OFF, Loan, LoanInstallment,
@@ -96,5 +95,5 @@ def reverse_disbursement(original, reversal):
               entry_id=reversal.id, detail={"disbursement_entry_id": original.id})
 
 
-REVERSAL_HANDLERS[REPAYMENT_ENTRY] = reverse_repayment
-REVERSAL_HANDLERS[DISBURSEMENT_ENTRY] = reverse_disbursement
+# Filled into the registry by create_app.
+REVERSAL_HANDLERS = {REPAYMENT_ENTRY: reverse_repayment, DISBURSEMENT_ENTRY: reverse_disbursement}

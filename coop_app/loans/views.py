@@ -20,12 +20,13 @@ from coop_app.auth.models import User
 from coop_app.enterprises.service import get_enterprise, member_enterprises
 from coop_app.errors import DomainError, InvalidField, NotFound
 from coop_app.extensions import db
-from coop_app.ledger.forms import choices
+from coop_app.web.fields import choices
 from coop_app.ledger.models import JournalEntry, JournalLine
-from coop_app.ledger.views import Pages
+from coop_app.web import Pages
 from coop_app.members.forms import MemberSearchForm
 from coop_app.members.models import Member
 from coop_app.members.service import get_member, search_query
+from coop_app.registry import Panel
 from coop_app.savings.movements import get_account, member_accounts
 from coop_app.loans import models as m
 from coop_app.loans import documents, products
@@ -71,15 +72,12 @@ def loan_helpers():
 bp.context_processor(loan_helpers)
 
 
-@bp.app_context_processor
-def member_loans_helper():
-    """`loans_of_member(member_id)` for the member page's loans table (templates/loans/
-    _member_loans.html, included there), scoped to the cooperative in the URL."""
-    def loans_of_member(member_id):
-        if g.get("coop") is None:
-            return []
-        return service.member_loans(g.coop.id, member_id)
-    return {"loans_of_member": loans_of_member, "loan_ui": loan_helpers()}
+def _member_panel(cooperative_id, member):
+    return {"loans": service.member_loans(cooperative_id, member.id), "loan_ui": loan_helpers()}
+
+
+# The member page's loans (the registry's member_panels).
+MEMBER_PANEL = Panel("loans", "loans/_member_panel.html", _member_panel)
 
 
 def percent(basis_points):

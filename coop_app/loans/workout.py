@@ -18,10 +18,9 @@ from coop_app.errors import DomainError, InvalidField
 from coop_app.extensions import db
 from coop_app.ledger.models import JournalLine
 from coop_app.ledger.posting import Line, check_open, find_by_key, post_entry
-from coop_app.ledger.service import REVERSAL_HANDLERS, account_by_key, check_amount
+from coop_app.ledger.service import account_by_key, check_amount
 from coop_app.money import ZERO, from_sen, to_money
-from coop_app.loans.models import (ACTIVE, LANCAR, MURABAHAH, RECEIVABLE_KEY, WRITTEN_OFF, Loan,
-                                   LoanInstallment, LoanPayment)
+from coop_app.loans.models import (ACTIVE, LANCAR, MURABAHAH, RECEIVABLE_KEY, WRITTEN_OFF, LoanInstallment, LoanPayment)
 from coop_app.loans.schedule import build_schedule
 from coop_app.loans.application import (STATUS_LABELS, add_event, get_loan, money_account,
                                     release_pledge, rupiah)
@@ -224,7 +223,7 @@ def record_recovery(cooperative_id, loan_id, amount, on, user_id, source="cash",
 
 
 def reverse_recovery(entry, reversal):
-    """REVERSAL_HANDLERS: a recovery reversed from the journal no longer counts."""
+    """A reversal handler (the registry's reversal_handlers): a recovery reversed from the journal no longer counts."""
     payment = db.session.execute(select(LoanPayment).where(LoanPayment.entry_id == entry.id)).scalar_one()
     loan = get_loan(entry.cooperative_id, payment.loan_id, lock=True)
     payment.reversed = True
@@ -234,4 +233,4 @@ def reverse_recovery(entry, reversal):
               note=reversal.memo[:300], detail={"payment_id": payment.id, "kind": RECOVERY})
 
 
-REVERSAL_HANDLERS[RECOVERY_ENTRY] = reverse_recovery
+REVERSAL_HANDLERS = {RECOVERY_ENTRY: reverse_recovery}  # filled into the registry by create_app

@@ -7,13 +7,12 @@ cooperative's own rows, so a tampered or foreign id is a field error.
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, HiddenField, PasswordField, StringField, TextAreaField
-from wtforms.validators import EqualTo, InputRequired, Length, Optional, Regexp
+from wtforms.validators import EqualTo, Length, Optional, Regexp
 
-from coop_app.web.fields import ChoiceField, LocalDateField, SubmissionKeyField
-from coop_app.ledger.forms import choices, optional_int
+from coop_app.web.fields import (ChoiceField, LocalDateField, SubmissionKeyField, TextForm, at_most,
+                                 choices, optional_int, required)
 from coop_app.members.models import (CANCELLED, CTKI, DECEASED, FAMILY, MEMBER_STATUSES, OTHER,
                                      RESIGNED, RETURNEE)
 
@@ -34,32 +33,6 @@ SECTOR_LABELS = {
     "hospitality": _l("Hotels and restaurants"), "other": _l("Other"),
 }
 NEW_MIGRANT = "new"
-
-
-def printable(value):
-    """What a person typed, without control characters (a NUL even breaks PostgreSQL);
-    line breaks stay for notes."""
-    if not isinstance(value, str):
-        return value
-    return "".join(ch for ch in value if ch >= " " or ch in "\n\r\t")
-
-
-class TextForm(FlaskForm):
-    """A form whose text fields drop control characters before anything reads them."""
-
-    class Meta:
-        def bind_field(self, form, unbound_field, options):
-            if issubclass(unbound_field.field_class, StringField):
-                options["filters"] = [*unbound_field.kwargs.get("filters", ()), printable]
-            return unbound_field.bind(form=form, **options)
-
-
-def required(message=None):
-    return InputRequired(message=message or _l("This field is required."))
-
-
-def at_most(n):
-    return Length(max=n, message=_l("At most %(max)d characters.", max=n))
 
 
 def migrant_value(value):

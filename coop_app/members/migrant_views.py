@@ -12,8 +12,9 @@ from coop_app.errors import DomainError
 from coop_app.extensions import db
 from coop_app.members import migrants
 from coop_app.members.forms import MigrantForm, MigrantSearchForm
+from coop_app.registry import registry
 from coop_app.members.views import (filter_values, form_page, member_labels, or_404, page_arg,
-                                    refused)
+                                    panels_of, refused)
 
 bp = coop_blueprint("migrants", __name__, "/members/migrants")
 bp.context_processor(member_labels)
@@ -62,10 +63,9 @@ def new():
 @require_role(*READERS)
 def detail(migrant_id):
     migrant = or_404(migrants.get_migrant, g.coop.id, migrant_id)
-    count, total = migrants.remittances_sent(g.coop.id, migrant.id)
     return render_template("members/migrant_detail.html", migrant=migrant,
                            members=migrants.linked_members(g.coop.id, migrant.id),
-                           remittance_count=count, remittance_total=total)
+                           panels=panels_of(registry().migrant_panels, migrant))
 
 
 @bp.route("/<int:migrant_id>/edit", methods=["GET", "POST"])

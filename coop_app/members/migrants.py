@@ -11,7 +11,6 @@ from sqlalchemy import func, select
 
 from coop_app.errors import InvalidField, NotFound
 from coop_app.extensions import db
-from coop_app.savings.models import Remittance
 from coop_app.members.models import GENDERS, RETURNEE, Member, MigrantWorker
 
 SECTORS = ("domestic", "caregiving", "manufacturing", "plantation", "construction", "fishing",
@@ -140,14 +139,3 @@ def linked_members(cooperative_id, migrant_id):
     return db.session.execute(select(Member).where(
         Member.cooperative_id == cooperative_id, Member.migrant_worker_id == migrant_id)
         .order_by(Member.name_search, Member.id)).scalars().all()
-
-
-
-
-def remittances_sent(cooperative_id, migrant_id):
-    """(count, total in rupiah) of the remittances this migrant worker sent home."""
-    count, total = db.session.execute(
-        select(func.count(), func.coalesce(func.sum(Remittance.amount_idr), 0))
-        .where(Remittance.cooperative_id == cooperative_id,
-               Remittance.migrant_worker_id == migrant_id)).one()
-    return count, total

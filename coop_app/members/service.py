@@ -1,15 +1,12 @@
-"""Members: registering (with the mandatory savings), editing, search, the member page's
-queries, member numbers and members' logins.
-
-Registering a member enrols them in the cooperative's mandatory savings (pokok, wajib) and
-takes the simpanan pokok in one journal entry with the new accounts. Migrant workers live in
-migrants.py, a member leaving in leaving.py.
+"""Members: checking a member's data, editing, search, the member page's queries, member
+numbers and members' logins. The register posts no money: joining with the simpanan pokok
+and leaving with its settlement are use cases above the products (membership/). Migrant
+workers live in migrants.py.
 """
 import re
 import string
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, or_, select, union_all
@@ -19,14 +16,9 @@ from coop_app.auth import service as users
 from coop_app.auth.models import MEMBER
 from coop_app.errors import DomainError, InvalidField, NotFound
 from coop_app.extensions import db
-from coop_app.ledger.posting import Line, find_by_key
-from coop_app.savings import movements as savings
-from coop_app.savings.opening import open_account
-from coop_app.savings.models import POKOK, Remittance, SavingsProduct, remittance_stands
-from coop_app.members.migrants import (SECTORS, MigrantData, add_migrant, create_migrant,
-                                       escape_like, get_migrant)
+from coop_app.members.migrants import escape_like, get_migrant
 from coop_app.members.models import (ACTIVE, CANCELLED, CATEGORIES, FAMILY, GENDERS, RELATIONSHIPS,
-                                     RETURNEE, RETURNEE_ELIGIBLE_YEARS, Member, MigrantWorker)
+                                     RETURNEE, RETURNEE_ELIGIBLE_YEARS, Member)
 from coop_app.members.nik import NIKError, check_nik
 
 NIK_MESSAGES = {
@@ -38,13 +30,7 @@ NIK_MESSAGES = {
 }
 PHONE = re.compile(r"^\+?[0-9][0-9 \-]{6,20}$")
 DEFAULT_NUMBER_PATTERN = "{year}.{seq:05d}"
-# A migrant created with a member: its fields as the registration names them.
-NEW_MIGRANT_FIELDS = {"name": "migrant_name", "destination_country": "migrant_country",
-                      "sector": "migrant_sector", "departure_date": "migrant_departure",
-                      "expected_return_date": "migrant_expected_return",
-                      "actual_return_date": "migrant_actual_return"}
 NUMBER_FIELDS = ("code", "year", "seq")
-JOINING_KIND = "member_joining"  # the journal kind of a registration (reversed in leaving.py)
 MAX_NUMBER_LENGTH = 30  # members.member_number
 
 
@@ -196,62 +182,6 @@ def _linkable_migrant(cooperative_id, migrant_id):
         raise InvalidField("migrant", error.message) from None
 
 
-def _member_of_entry(entry):
-    member_ids = {line.member_id for line in entry.lines if line.member_id}
-    return db.session.get(Member, member_ids.pop()) if len(member_ids) == 1 else None
-
-
-def register_member(cooperative, data: MemberData, money_account_id, idempotency_key,
-                    created_by=None, pay_first_wajib=True, new_migrant: MigrantData | None = None):
-    """Register a member, open the mandatory accounts and take pokok (and the first wajib).
-
-    `new_migrant` creates the migrant worker a family member belongs to (or a returnee's own
-    record) in the same transaction. A retried submission (same key) returns the member
-    registered the first time with `replayed` set, and writes nothing.
-    """
-    existing = find_by_key(cooperative.id, idempotency_key)
-    if existing is not None:
-        member = _member_of_entry(existing)
-        if existing.kind == JOINING_KIND and member is not None:
-            member.replayed = True
-            return member
-    if new_migrant is not None:
-        if data.category not in (FAMILY, RETURNEE):
-            raise InvalidField("migrant", _l("Only family members and returnees are linked to a "
-                                             "migrant worker."))
-        if data.category == RETURNEE and not (new_migrant.name or "").strip():
-            new_migrant.name = data.name  # a returnee's record is their own
-            new_migrant.gender = data.gender
-        try:
-            data.migrant_worker_id = add_migrant(cooperative.id, new_migrant).id
-        except InvalidField as error:  # name the fields of the migrant part of the form
-            raise InvalidField(NEW_MIGRANT_FIELDS.get(error.field, "migrant"), error.message) from None
-    fields = _clean_member(cooperative.id, data)
-    member = Member(cooperative_id=cooperative.id, status=ACTIVE,
-                    member_number=next_member_number(cooperative, data.join_date), **fields)
-    db.session.add(member)
-    db.session.flush()
-    mandatory = db.session.execute(select(SavingsProduct).where(
-        SavingsProduct.cooperative_id == cooperative.id, SavingsProduct.mandatory.is_(True),
-        SavingsProduct.active.is_(True)).order_by(SavingsProduct.code)).scalars().all()
-    movements = []
-    for product in mandatory:
-        account = open_account(cooperative.id, member.id, product.id, data.join_date)
-        due = product.fixed_amount or Decimal(0)
-        if due > 0 and (product.kind == POKOK or pay_first_wajib):
-            movements.append(savings.Movement(account, due, savings.DEPOSIT))
-    if movements:
-        cash = savings.money_account(cooperative.id, money_account_id)
-        total = sum(move.amount for move in movements)
-        # The passbook memo column holds 200 characters.
-        memo = f"Pendaftaran anggota {member.member_number} {member.name}"[:200]
-        savings.post_movements(cooperative.id, data.join_date, JOINING_KIND, memo,
-                               movements, [Line(cash.id, total, member_id=member.id)],
-                               idempotency_key, created_by)
-    member.replayed = False
-    return member
-
-
 def update_member(cooperative_id, member_id, data: MemberData):
     member = get_member(cooperative_id, member_id)
     fields = _clean_member(cooperative_id, data, member_id=member.id)
@@ -347,21 +277,6 @@ def returnee_eligible(member, migrant, today=None):
         return False
     limit = returnee_eligible_until(migrant)
     return limit is not None and (today or date.today()) <= limit
-
-
-def member_remittances(cooperative_id, member_id, limit=20):
-    """The latest remittances received for a member, and (count, total, saved) of all."""
-    rows = db.session.execute(
-        select(Remittance, MigrantWorker.name)
-        .join(MigrantWorker, MigrantWorker.id == Remittance.migrant_worker_id)
-        .where(Remittance.cooperative_id == cooperative_id, Remittance.member_id == member_id)
-        .order_by(Remittance.received_on.desc(), Remittance.id.desc()).limit(limit)).all()
-    count, total, saved = db.session.execute(
-        select(func.count(), func.coalesce(func.sum(Remittance.amount_idr), 0),
-               func.coalesce(func.sum(Remittance.saved_amount), 0))
-        .where(Remittance.cooperative_id == cooperative_id, Remittance.member_id == member_id,
-               remittance_stands())).one()
-    return rows, {"count": count, "total": total, "saved": saved}
 
 
 def member_history(cooperative_id, member_id, limit=50):

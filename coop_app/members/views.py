@@ -5,52 +5,38 @@ their own pages in migrant_views.py).
 Each view parses its form, calls one service function, then commits and redirects, or
 rolls back and shows the service's message. Nothing here decides a business rule.
 """
-import hashlib
-import os
-import time
-import uuid
-from datetime import date, datetime
-from pathlib import Path
+from dataclasses import dataclass
+from datetime import date
 
 from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import raiseload
-from werkzeug.routing import BuildError
 
 from coop_app.auth.access import READERS, STAFF, coop_blueprint, has_role, require_role
 from coop_app.auth.models import MANAGER, MEMBER
-from coop_app.enterprises.forms import SECTOR_LABELS as ENTERPRISE_SECTOR_LABELS
-from coop_app.enterprises.service import member_enterprises
 from coop_app.errors import DomainError, InvalidField, NotFound
 from coop_app.extensions import db
-from coop_app.ledger.forms import choices
+from coop_app.web.fields import choices
 from coop_app.ledger.service import cash_accounts
-from coop_app.savings.movements import member_accounts
+from coop_app.registry import registry
 from coop_app.members import migrants, service
-from coop_app.membership import import_rows
-from coop_app.membership import importer
-from coop_app.membership import leaving
-from coop_app.members.forms import (CATEGORY_LABELS, GENDER_LABELS, NEW_MIGRANT,
-                                    RELATIONSHIP_LABELS, SECTOR_LABELS, STATUS_LABELS,
-                                    EditMemberForm, ImportConfirmForm, ImportUploadForm, LoginForm,
-                                    MemberSearchForm, NumberPatternForm, RegisterForm, ResignForm)
-from coop_app.members.models import ACTIVE, DECEASED, Member
+from coop_app.members.forms import (CATEGORY_LABELS, GENDER_LABELS, RELATIONSHIP_LABELS,
+                                    SECTOR_LABELS, STATUS_LABELS, EditMemberForm, LoginForm,
+                                    MemberSearchForm, NumberPatternForm)
+from coop_app.members.models import Member
 
 bp = coop_blueprint("members", __name__, "/members")
 
 MAX_PAGE = 100000
-PREVIEW_ROWS = 200
-KEEP_UPLOADS_SECONDS = 24 * 3600
 
 
 @bp.context_processor
 def member_labels():
     return {"category_labels": CATEGORY_LABELS, "status_labels": STATUS_LABELS,
             "gender_labels": GENDER_LABELS, "relationship_labels": RELATIONSHIP_LABELS,
-            "sector_labels": SECTOR_LABELS, "enterprise_sector_labels": ENTERPRISE_SECTOR_LABELS,
-            "savings_account_url": savings_account_url}
+            "sector_labels": SECTOR_LABELS}
 
 
 # -- helpers -----------------------------------------------------------------------------
@@ -88,14 +74,15 @@ def _money_choices(form_field):
                                  for a in cash_accounts(g.coop.id))
 
 
-def savings_account_url(account_id):
-    """The savings module's account page (built by its own blueprint when registered)."""
-    if "savings.account" in current_app.view_functions:
-        try:
-            return url_for("savings.account", account_id=account_id)
-        except BuildError:
-            pass
-    return f"/c/{g.coop.code}/savings/accounts/{account_id}"
+@dataclass(frozen=True)
+class ShownPanel:
+    template: str
+    data: dict
+
+
+def panels_of(panels, subject):
+    """The registry's panels of a page, each with its variables for `subject`."""
+    return [ShownPanel(panel.template, panel.context(g.coop.id, subject)) for panel in panels]
 
 
 def _own_member_or_404(member_id):
@@ -157,45 +144,6 @@ def me():
     return redirect(url_for("members.detail", member_id=member.id))
 
 
-@bp.route("/new", methods=["GET", "POST"])
-@require_role(*STAFF)
-def register():
-    form = RegisterForm()
-    _money_choices(form.money_account)
-    form.set_migrant_choices(migrants.migrant_choices(g.coop.id), allow_new=True)
-    if request.method == "GET" and request.args.get("migrant", type=int):
-        # "Register a family member" from a migrant worker's page
-        form.migrant.data = request.args.get("migrant", type=int)
-        form.category.data = "family"
-    if form.validate_on_submit():
-        new_migrant = None
-        if form.migrant.data == NEW_MIGRANT:
-            new_migrant = migrants.MigrantData(
-                name=form.migrant_name.data, destination_country=form.migrant_country.data,
-                sector=form.migrant_sector.data, departure_date=form.migrant_departure.data,
-                expected_return_date=form.migrant_expected_return.data,
-                actual_return_date=form.migrant_actual_return.data,
-                procedural=form.migrant_procedural.data)
-        try:
-            member = service.register_member(g.coop, _member_data(form), form.money_account.data,
-                                             form.key.data, created_by=current_user.id,
-                                             new_migrant=new_migrant)
-        except DomainError as error:
-            refused(error, form, {"actual_return_date": "migrant_actual_return" if new_migrant
-                                   else "migrant"})
-        else:
-            member_id, number = member.id, member.member_number
-            if member.replayed:
-                db.session.rollback()
-                flash(_("This registration was already recorded (member %(number)s); nothing new "
-                        "was posted.", number=number), "info")
-            else:
-                db.session.commit()
-                flash(_("Member %(number)s was registered.", number=number), "success")
-            return redirect(url_for("members.detail", member_id=member_id))
-    return form_page("members/register.html", form=form)
-
-
 @bp.route("/<int:member_id>")
 @require_role(*READERS, MEMBER)
 def detail(member_id):
@@ -204,15 +152,12 @@ def detail(member_id):
     migrant = member.migrant_worker
     family = [m for m in migrants.linked_members(coop_id, migrant.id) if m.id != member.id] \
         if migrant else []
-    remittances, remittance_totals = service.member_remittances(coop_id, member.id)
     staff_view = has_role(*READERS)
     return render_template(
         "members/detail.html", member=member, migrant=migrant, family=family,
         eligible=service.returnee_eligible(member, migrant),
         eligible_until=service.returnee_eligible_until(migrant),
-        accounts=member_accounts(coop_id, member.id),
-        enterprises=member_enterprises(coop_id, member.id),
-        remittances=remittances, remittance_totals=remittance_totals,
+        panels=panels_of(registry().member_panels, member),
         history=service.member_history(coop_id, member.id) if staff_view else [],
         staff_view=staff_view)
 
@@ -257,37 +202,6 @@ def create_login(member_id):
     return form_page("members/login.html", form=form, member=member)
 
 
-@bp.route("/<int:member_id>/leave", methods=["GET", "POST"])
-@require_role(MANAGER)
-def leave(member_id):
-    member = or_404(service.get_member, g.coop.id, member_id)
-    form = ResignForm()
-    _money_choices(form.money_account)
-    if form.validate_on_submit():
-        try:
-            entry = leaving.resign_member(
-                g.coop.id, member.id, form.left_on.data, form.money_account.data, form.key.data,
-                created_by=current_user.id, deceased=form.outcome.data == DECEASED,
-                heir_name=form.heir_name.data)
-        except DomainError as error:
-            refused(error, form)
-        else:
-            if entry is not None and entry.replayed:
-                db.session.rollback()
-                flash(_("This settlement was already recorded as entry #%(id)s; nothing new was "
-                        "posted.", id=entry.id), "info")
-            else:
-                entry_id = entry.id if entry is not None else None
-                db.session.commit()
-                flash(_("The member has left; the savings were paid out in entry #%(id)s.", id=entry_id)
-                      if entry_id else _("The member has left; there were no savings to pay out."),
-                      "success")
-            return redirect(url_for("members.detail", member_id=member_id))
-    accounts, total, pledged = leaving.settlement_preview(g.coop.id, member.id)
-    return form_page("members/leave.html", form=form, member=member, accounts=accounts,
-                     total=total, pledged=pledged, can_leave=member.status == ACTIVE)
-
-
 @bp.route("/settings", methods=["GET", "POST"])
 @require_role(MANAGER)
 def settings():
@@ -303,101 +217,3 @@ def settings():
             return redirect(url_for("members.settings"))
     sample = service.format_member_number(g.coop.member_number_pattern, g.coop, 1, date.today())
     return form_page("members/settings.html", form=form, sample=sample)
-
-
-# -- import ------------------------------------------------------------------------------
-
-def _upload_dir():
-    base = current_app.config.get("MEMBER_IMPORT_FOLDER") or Path(current_app.instance_path) / "imports"
-    folder = Path(base) / str(g.coop.id)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def _forget_old_uploads(folder):
-    limit = time.time() - KEEP_UPLOADS_SECONDS
-    for path in folder.iterdir():
-        try:
-            if path.is_file() and path.stat().st_mtime < limit:
-                path.unlink(missing_ok=True)
-        except OSError:  # another request removed it first
-            continue
-
-
-def _store(path, content):
-    """Keep the upload until it is confirmed (or a day has passed). Written whole and then
-    renamed, so a confirmation never reads half a file; the name is the content's hash."""
-    temporary = path.with_name(f".{uuid.uuid4().hex}.part")
-    temporary.write_bytes(content)
-    os.replace(temporary, path)
-
-
-def _cell(value):
-    if isinstance(value, datetime):
-        value = value.date()
-    if isinstance(value, date):
-        return value.isoformat()
-    return import_rows._text(value)
-
-
-def _render_preview(parsed, result, status=200):
-    errors_by_row = {}
-    for error in result.errors:
-        errors_by_row.setdefault(error.row, []).append(error)
-    rows = [(row.number, {k: _cell(v) for k, v in row.values.items()}, errors_by_row.get(row.number, []))
-            for row in parsed.rows[:PREVIEW_ROWS]]
-    confirm = ImportConfirmForm(formdata=None, data={"file_hash": parsed.sha256, "kind": parsed.kind})
-    return render_template("members/import_preview.html", parsed=parsed, result=result, rows=rows,
-                           columns=importer.COLUMNS, confirm=confirm,
-                           hidden_rows=max(0, len(parsed.rows) - PREVIEW_ROWS)), status
-
-
-@bp.route("/import", methods=["GET", "POST"])
-@require_role(*STAFF)
-def import_upload():
-    form = ImportUploadForm()
-    if form.validate_on_submit():
-        upload = form.file.data
-        if not upload or not getattr(upload, "filename", ""):
-            form.file.errors = [_("Choose a file to upload.")]
-        else:
-            content = upload.read(importer.MAX_BYTES + 1)
-            try:
-                parsed = importer.read_import(upload.filename, content, importer.WEB_MAX_ROWS)
-            except DomainError as error:
-                form.file.errors = [str(error)]
-            else:
-                folder = _upload_dir()
-                _forget_old_uploads(folder)
-                _store(folder / f"{parsed.sha256}.{parsed.kind}", content)
-                result = importer.run_import(g.coop, parsed, register=False)
-                db.session.rollback()  # a preview writes nothing
-                return _render_preview(parsed, result)
-    return form_page("members/import.html", form=form, columns=importer.COLUMNS)
-
-
-@bp.route("/import/confirm", methods=["POST"])
-@require_role(*STAFF)
-def import_confirm():
-    form = ImportConfirmForm()
-    if not form.validate_on_submit():
-        flash(_("The form is damaged; upload the file again."), "danger")
-        return redirect(url_for("members.import_upload"))
-    path = _upload_dir() / f"{form.file_hash.data}.{form.kind.data}"
-    content = path.read_bytes() if path.is_file() else None
-    if content is None or hashlib.sha256(content).hexdigest() != form.file_hash.data:
-        flash(_("The uploaded file is no longer here; upload it again."), "warning")
-        return redirect(url_for("members.import_upload"))
-    parsed = importer.read_import(f"members.{form.kind.data}", content, importer.WEB_MAX_ROWS)
-    result = importer.run_import(g.coop, parsed, created_by=current_user.id)
-    if not result.ok:
-        db.session.rollback()
-        flash(_("Nothing was imported: some rows are not valid."), "danger")
-        return _render_preview(parsed, result, REFUSED)
-    db.session.commit()
-    # The file stays for a day: confirming it again registers nobody twice (the keys).
-    if result.registered:
-        flash(_("%(count)d members were registered.", count=result.registered), "success")
-    else:
-        flash(_("This file was already imported; nothing new was registered."), "info")
-    return redirect(url_for("members.index"))

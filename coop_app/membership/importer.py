@@ -26,7 +26,8 @@ from coop_app.ledger.service import account_by_key
 from coop_app.membership.import_rows import RowError, _parse_row, _text
 from coop_app.members.migrants import MigrantData, add_migrant
 from coop_app.members.models import MigrantWorker
-from coop_app.members.service import MemberData, check_member, register_member
+from coop_app.members.service import MemberData, check_member
+from coop_app.membership.joining import register_member
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000

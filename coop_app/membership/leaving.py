@@ -12,11 +12,11 @@ from coop_app.errors import DomainError, InvalidField, NotFound
 from coop_app.extensions import db
 from coop_app.ledger.models import GLAccount, JournalEntry, JournalLine
 from coop_app.ledger.posting import Line, check_open, find_by_key
-from coop_app.ledger.service import REVERSAL_HANDLERS, account_balance
+from coop_app.ledger.service import account_balance
 from coop_app.savings import movements as savings
 from coop_app.savings.models import SavingsAccount, SavingsTransaction
 from coop_app.members.models import ACTIVE, CANCELLED, DECEASED, RESIGNED, Member
-from coop_app.members.service import JOINING_KIND
+from coop_app.membership.joining import JOINING_KIND
 
 SETTLEMENT = "settlement"  # the passbook kind of a leaving member's payout
 SETTLEMENT_KIND = "member_settlement"  # the journal kind
@@ -130,7 +130,7 @@ def _standing_entries(entry_ids):
 
 
 def reverse_joining(original, reversal):
-    """REVERSAL_HANDLERS: undo a registration made in error. Only while nothing else was
+    """A reversal handler (the registry's reversal_handlers): undo a registration made in error. Only while nothing else was
     recorded for the member (any other entry of theirs still standing, or any movement of
     their savings outside the registration, refuses it). The pokok and wajib taken go back
     out of the accounts with passbook lines, every account of the member is closed, and the
@@ -172,7 +172,7 @@ def reverse_joining(original, reversal):
 
 
 def reverse_settlement(original, reversal):
-    """REVERSAL_HANDLERS: undo a member's leaving. The member is active again, the accounts
+    """A reversal handler (the registry's reversal_handlers): undo a member's leaving. The member is active again, the accounts
     the settlement closed are reopened and the balances it paid out are put back, each with
     a passbook line. Refused unless this settlement is the member's current leaving."""
     member = _member_of(original, _l("This settlement entry does not belong to one member; it "
@@ -197,5 +197,5 @@ def reverse_settlement(original, reversal):
 
 
 # The ledger calls these when a manager reverses a registration's or a settlement's entry.
-REVERSAL_HANDLERS[JOINING_KIND] = reverse_joining
-REVERSAL_HANDLERS[SETTLEMENT_KIND] = reverse_settlement
+# Filled into the registry by create_app.
+REVERSAL_HANDLERS = {JOINING_KIND: reverse_joining, SETTLEMENT_KIND: reverse_settlement}

@@ -14,13 +14,13 @@ from coop_app.auth.access import coop_blueprint, require_role
 from coop_app.auth.models import MEMBER
 from coop_app.errors import NotFound
 from coop_app.extensions import db
-from coop_app.ledger.views import Pages
+from coop_app.web import Pages
 from coop_app.money import ZERO
 from coop_app.remittances import recording as remittances
 from coop_app.remittances import queries as remittance_queries
 from coop_app.remittances.forms import StatementForm, channel_label
 from coop_app.remittances.views import statement_period
-from coop_app.savings.views import page_arg
+from coop_app.web import page_arg
 from coop_app.formatting import format_foreign, format_rate, format_share
 from coop_app.remittances import documents as remittance_documents
 from coop_app.savings import documents

@@ -11,8 +11,8 @@ from wtforms import BooleanField, StringField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from coop_app.web.fields import ChoiceField, LocalDateField, MoneyField, SubmissionKeyField
-from coop_app.ledger.forms import choices, optional_int
-from coop_app.members.forms import TextForm  # text fields drop control characters (NUL)
+from coop_app.web.fields import choices, optional_int
+from coop_app.web.fields import TextForm  # text fields drop control characters (NUL)
 from coop_app.remittances.recording import (BANK, CHANNELS, CURRENCIES, IDR, POS, RATE_DECIMALS,
                                          REMITTANCE_COMPANY)
 

@@ -88,3 +88,27 @@ def members_for_recording(cooperative_id, text, limit=20):
     """Active members matching a name prefix, member number or NIK, to record a remittance for."""
     query = search_query(cooperative_id, text, status=ACTIVE).limit(limit)
     return db.session.execute(query).scalars().all()
+
+
+def member_remittances(cooperative_id, member_id, limit=20):
+    """The latest remittances received for a member, and (count, total, saved) of all."""
+    rows = db.session.execute(
+        select(Remittance, MigrantWorker.name)
+        .join(MigrantWorker, MigrantWorker.id == Remittance.migrant_worker_id)
+        .where(Remittance.cooperative_id == cooperative_id, Remittance.member_id == member_id)
+        .order_by(Remittance.received_on.desc(), Remittance.id.desc()).limit(limit)).all()
+    count, total, saved = db.session.execute(
+        select(func.count(), func.coalesce(func.sum(Remittance.amount_idr), 0),
+               func.coalesce(func.sum(Remittance.saved_amount), 0))
+        .where(Remittance.cooperative_id == cooperative_id, Remittance.member_id == member_id,
+               remittance_stands())).one()
+    return rows, {"count": count, "total": total, "saved": saved}
+
+
+def remittances_sent(cooperative_id, migrant_id):
+    """(count, total in rupiah) of the remittances this migrant worker sent home."""
+    count, total = db.session.execute(
+        select(func.count(), func.coalesce(func.sum(Remittance.amount_idr), 0))
+        .where(Remittance.cooperative_id == cooperative_id,
+               Remittance.migrant_worker_id == migrant_id)).one()
+    return count, total

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from coop_app.errors import DomainError
 from coop_app.extensions import db
 from coop_app.ledger.posting import IdempotencyConflict, Line, find_by_key
-from coop_app.ledger.service import REVERSAL_HANDLERS, check_amount
+from coop_app.ledger.service import check_amount
 from coop_app.members.models import ACTIVE
 from coop_app.members.migrants import get_migrant
 from coop_app.members.service import get_member
@@ -376,7 +376,7 @@ def split_parts(remittance):
 # -- reversal -----------------------------------------------------------------------------
 
 def reverse_remittance(original, reversal):
-    """REVERSAL_HANDLERS: a reversed remittance takes its savings parts (wajib due, savings
+    """A reversal handler (the registry's reversal_handlers): a reversed remittance takes its savings parts (wajib due, savings
     share) back out of the accounts with passbook lines, refused if that money is no longer
     there. The record stays, marked reversed: it leaves the remittance totals, and its
     reference is given up so that the transfer can be recorded again, correctly."""
@@ -394,4 +394,4 @@ def reverse_remittance(original, reversal):
 
 
 # The ledger calls this when a manager reverses a remittance's entry.
-REVERSAL_HANDLERS[REMITTANCE] = reverse_remittance
+REVERSAL_HANDLERS = {REMITTANCE: reverse_remittance}  # filled into the registry by create_app

@@ -14,7 +14,8 @@ from flask_login import current_user
 from coop_app.auth.access import READERS, STAFF, coop_blueprint, require_role
 from coop_app.errors import DomainError, NotFound
 from coop_app.extensions import db
-from coop_app.ledger.forms import choices
+from coop_app.registry import Panel
+from coop_app.web.fields import choices
 from coop_app.ledger.service import cash_accounts
 from coop_app.members.service import get_member
 from coop_app.formatting import format_foreign, format_rate, format_share
@@ -26,7 +27,7 @@ from coop_app.remittances import queries as remittance_queries
 from coop_app.remittances.forms import (AllocationForm, MemberSearchForm,
                                                RemittanceFilterForm, RemittanceForm, StatementForm,
                                                channel_label)
-from coop_app.savings.views import page_arg
+from coop_app.web import page_arg
 
 bp = coop_blueprint("remittances", __name__, "/remittances")
 
@@ -39,6 +40,22 @@ def remittance_helpers():
             "format_foreign": lambda amount, currency: format_foreign(amount, currency, locale),
             "format_share": lambda share: format_share(share, locale)}
 
+
+
+def _member_panel(cooperative_id, member):
+    remittances, totals = remittance_queries.member_remittances(cooperative_id, member.id)
+    return {"remittances": remittances, "totals": totals}
+
+
+def _migrant_panel(cooperative_id, migrant):
+    count, total = remittance_queries.remittances_sent(cooperative_id, migrant.id)
+    return {"count": count, "total": total}
+
+
+# The remittances a member received, on the member's page; what a migrant worker sent home,
+# on theirs (the registry's member_panels and migrant_panels).
+MEMBER_PANEL = Panel("remittances", "remittances/_member_panel.html", _member_panel)
+MIGRANT_PANEL = Panel("remittances", "remittances/_migrant_panel.html", _migrant_panel)
 
 # -- helpers -------------------------------------------------------------------------------
 

@@ -8,8 +8,8 @@ from wtforms import BooleanField, IntegerField, StringField
 from wtforms.validators import InputRequired, Length, Optional
 
 from coop_app.web.fields import ChoiceField, LocalDateField, MoneyField, SubmissionKeyField
-from coop_app.ledger.forms import choices, iso_date, optional_int
-from coop_app.members.forms import TextForm  # text fields drop control characters (NUL)
+from coop_app.web.fields import choices, iso_date, optional_int
+from coop_app.web.fields import TextForm  # text fields drop control characters (NUL)
 from coop_app.savings.models import (AVERAGE_DAILY, BERJANGKA, LOWEST_MONTHLY, MUDHARABAH, POKOK,
                                      SUKARELA, WADIAH, WAJIB)
 

@@ -18,7 +18,7 @@ from coop_app.errors import DomainError, NotFound
 from coop_app.extensions import db
 from coop_app.ledger.models import GLAccount
 from coop_app.ledger.posting import IdempotencyConflict, Line, find_by_key, post_entry
-from coop_app.ledger.service import (REVERSAL_HANDLERS, account_balance, account_by_key,
+from coop_app.ledger.service import (account_balance, account_by_key,
                                      cash_accounts, check_amount)
 from coop_app.members.models import Member
 from coop_app.money import ZERO, format_money, round_money, to_money
@@ -279,7 +279,7 @@ def withdraw(cooperative_id, account_id, amount, entry_date, money_account_id, i
 
 
 def reverse_savings_entry(original, reversal):
-    """REVERSAL_HANDLERS: undo a deposit's or withdrawal's change of the account balances,
+    """A reversal handler (the registry's reversal_handlers): undo a deposit's or withdrawal's change of the account balances,
     with a passbook line; refused if the money has already gone (the account would go below
     zero or below its pledged amount)."""
     for line in original.lines:
@@ -307,5 +307,5 @@ def reverse_savings_entry(original, reversal):
 
 # The ledger calls these when a manager reverses one of this module's entries (assigning
 # again when create_app runs twice changes nothing).
-REVERSAL_HANDLERS[DEPOSIT_ENTRY] = reverse_savings_entry
-REVERSAL_HANDLERS[WITHDRAWAL_ENTRY] = reverse_savings_entry
+# Filled into the registry by create_app.
+REVERSAL_HANDLERS = {DEPOSIT_ENTRY: reverse_savings_entry, WITHDRAWAL_ENTRY: reverse_savings_entry}

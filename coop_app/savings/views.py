@@ -18,7 +18,8 @@ from coop_app.auth.access import READERS, STAFF, coop_blueprint, has_role, requi
 from coop_app.auth.models import MANAGER, MEMBER
 from coop_app.errors import DomainError, NotFound
 from coop_app.extensions import db
-from coop_app.ledger.forms import choices
+from coop_app.registry import Panel
+from coop_app.web.fields import choices
 from coop_app.ledger.service import cash_accounts
 from coop_app.members.models import Member
 from coop_app.money import format_money
@@ -52,6 +53,14 @@ def passbook_label(kind):
               "interest": _("Interest"), "profit_share": _("Profit share"), "bonus": _("Wadiah bonus")}
     return labels.get(kind, kind)
 
+
+
+def _member_panel(cooperative_id, member):
+    return {"accounts": service.member_accounts(cooperative_id, member.id)}
+
+
+# The member page's savings accounts (the registry's member_panels).
+MEMBER_PANEL = Panel("savings", "savings/_member_panel.html", _member_panel)
 
 # -- helpers -------------------------------------------------------------------------------
 

@@ -1,11 +1,16 @@
-"""Form fields shared by every module: amounts typed the Indonesian way, submission keys."""
+"""Form pieces shared by every face: amounts typed the Indonesian way, submission keys,
+dates, choices, whole numbers and percentages, required and length rules, and forms whose
+text drops control characters. Every message a person can see is ours (WTForms ships no
+Indonesian), so each is translatable."""
 import uuid
-from decimal import Decimal
+from datetime import date
+from decimal import Decimal, InvalidOperation
 
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, HiddenField, SelectField, StringField
-from wtforms.validators import ValidationError
+from flask_wtf import FlaskForm
+from wtforms import DateField, HiddenField, IntegerField, SelectChoice, SelectField, StringField
+from wtforms.validators import InputRequired, Length, ValidationError
 
 from coop_app.money import MAX_AMOUNT, MoneyError, format_plain, parse_amount
 
@@ -102,3 +107,116 @@ class ChoiceField(SelectField):
         if not (self.raw_data and self.raw_data[0]):
             return
         super().pre_validate(form)
+
+
+# -- small pieces --------------------------------------------------------------------------
+
+def printable(value):
+    """What a person typed, without control characters (a NUL even breaks PostgreSQL);
+    line breaks stay for notes."""
+    if not isinstance(value, str):
+        return value
+    return "".join(ch for ch in value if ch >= " " or ch in "\n\r\t")
+
+
+class TextForm(FlaskForm):
+    """A form whose text fields drop control characters before anything reads them."""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            if issubclass(unbound_field.field_class, StringField):
+                options["filters"] = [*unbound_field.kwargs.get("filters", ()), printable]
+            return unbound_field.bind(form=form, **options)
+
+
+def required(message=None):
+    return InputRequired(message=message or _l("This field is required."))
+
+
+def at_most(n):
+    return Length(max=n, message=_l("At most %(max)d characters.", max=n))
+
+
+def choices(pairs):
+    """(value, label) pairs as a select's choices; values compare as strings."""
+    return [SelectChoice(str(value), label) for value, label in pairs]
+
+
+def label(labels, value):
+    """A stored code for people: its label, or the code itself when there is none."""
+    return labels.get(value, value)
+
+
+def optional_int(value):
+    """A select's coerce for an optional id: '' is None."""
+    if value in (None, ""):
+        return None
+    return int(value)
+
+
+def iso_date(value):
+    """A select's coerce for a date given as YYYY-MM-DD."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+class WholeNumberField(IntegerField):
+    """A count typed by a person (at most nine digits); a parse error in their language."""
+
+    def __init__(self, label=None, validators=None, message=None, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.message = message or _l("Write a whole number, like 3.")
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        text = ((valuelist[0] if valuelist else "") or "").strip()
+        if not text:
+            return
+        if len(text) > 9 or not text.isdigit():
+            raise ValueError(self.message)
+        self.data = int(text)
+
+
+class PercentField(StringField):
+    """A yearly rate or share typed as a percentage ("3", "3,5" or "3.25"); `.data` is in
+    basis points (3,5% -> 350) or None when empty."""
+
+    def process_formdata(self, valuelist):
+        self.raw_text = (valuelist[0] if valuelist else "") or ""
+        self.data = None
+        text = self.raw_text.strip().rstrip("%").strip().replace(",", ".")
+        if not text:
+            return
+        try:
+            value = Decimal(text) if len(text) <= 10 else None
+        except InvalidOperation:
+            value = None
+        if value is None or not value.is_finite() or value < 0 or value * 100 != int(value * 100):
+            raise ValueError(_l("Write a percentage like 3 or 3,5 (at most two decimals)."))
+        self.data = int(value * 100)
+
+    def _value(self):
+        if getattr(self, "raw_text", ""):
+            return self.raw_text
+        if self.data is None:
+            return ""
+        return format(Decimal(self.data) / 100, "f").rstrip("0").rstrip(".") if self.data else "0"
+
+
+class WholePercentField(StringField):
+    """A whole percentage from 1 to 100; `.data` is an int or None."""
+
+    def process_formdata(self, valuelist):
+        text = ((valuelist[0] if valuelist else "") or "").strip().rstrip("%").strip()
+        self.data = None
+        if not text:
+            return
+        if not text.isdigit() or len(text) > 3:
+            raise ValueError(_l("The percentage is a whole number from 1 to 100."))
+        self.data = int(text)
+
+    def pre_validate(self, form):
+        if self.data is not None and not 1 <= self.data <= 100:
+            raise ValidationError(_l("The percentage is a whole number from 1 to 100."))
+
+    def _value(self):
+        return "" if self.data is None else str(self.data)

@@ -66,7 +66,8 @@ def test_treasurer_registers_a_family_takes_savings_and_a_remittance(page, live_
 
 
 def test_member_logs_in_and_downloads_the_passbook(page, live_server):
-    from coop_app.members.service import MemberData, register_member
+    from coop_app.members.service import MemberData
+    from coop_app.membership.joining import register_member
     from coop_app.ledger.service import account_by_key
 
     with live_server.app.app_context():

@@ -130,8 +130,8 @@ def test_a_balanced_smuggled_entry_passes(books, runner):
 
 
 def test_a_registered_sub_ledger_check_can_fail_the_books(books, runner, monkeypatch):
-    from coop_app.ledger import check as check_module
-    monkeypatch.setattr(check_module, "SUBLEDGER_CHECKS", [
+    from coop_app.registry import registry
+    monkeypatch.setattr(registry(), "subledger_checks", [
         lambda cooperative_id: ["savings account S-1 holds 10.00 but its lines sum to 0.00"]])
     result = check(runner)
     assert result.exit_code == 1

@@ -10,9 +10,10 @@ from sqlalchemy import func, select
 
 from coop_app.audit.models import AuditLog
 from coop_app.cooperatives.models import Cooperative
-from coop_app.cooperatives.service import create_cooperative
+from coop_app.provisioning import create_cooperative
 from coop_app.errors import DomainError, NotFound
 from coop_app.extensions import db
+from coop_app.registry import registry
 from coop_app.ledger import reports
 from coop_app.ledger import service as ledger
 from coop_app.ledger.check import check_ledger
@@ -303,7 +304,7 @@ def test_an_entry_with_sub_ledger_lines_is_reversed_by_its_module(ctx, world):
 def test_a_registered_handler_undoes_the_sub_ledger(ctx, world, monkeypatch):
     ksp = world.ksp_id
     calls = []
-    monkeypatch.setitem(ledger.REVERSAL_HANDLERS, "test_module_entry",
+    monkeypatch.setitem(registry().reversal_handlers, "test_module_entry",
                         lambda original, reversal: calls.append((original.id, reversal.id)))
     entry = post_entry(ksp, date(2025, 2, 1), "test_module_entry", "Setoran", [
         Line(acc(ksp, "cash"), D("10000")),

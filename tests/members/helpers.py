@@ -11,7 +11,8 @@ from coop_app.cooperatives.models import Cooperative
 from coop_app.extensions import db
 from coop_app.ledger import service as ledger
 from coop_app.ledger.models import JournalEntry
-from coop_app.members import service as members
+from coop_app.members import migrants, service as members
+from coop_app.membership import joining
 from coop_app.members.models import Member, MigrantWorker
 
 D = Decimal
@@ -48,14 +49,14 @@ def data(name="Siti Aminah", gender="F", birth=BIRTH, serial=1, category="other"
 
 def register(coop_id, key=None, **changes):
     """A member registered (and committed) through the service."""
-    member = members.register_member(coop(coop_id), data(**changes), cash_id(coop_id),
+    member = joining.register_member(coop(coop_id), data(**changes), cash_id(coop_id),
                                      key or uuid.uuid4().hex)
     db.session.commit()
     return member
 
 
 def migrant(coop_id, name="Rohman", country="Taiwan", sector="manufacturing", returned=None):
-    record = members.create_migrant(coop_id, name, country, sector, departure_date=date(2019, 3, 1),
+    record = migrants.create_migrant(coop_id, name, country, sector, departure_date=date(2019, 3, 1),
                                     actual_return_date=returned)
     db.session.commit()
     return record

@@ -8,6 +8,7 @@ from coop_app.enterprises import service as enterprises
 from coop_app.extensions import db
 from coop_app.ledger import service as ledger
 from coop_app.members import migrants, service as members
+from coop_app.membership import joining
 
 from tests.members.helpers import BIRTH, coop, data, make_nik
 
@@ -30,15 +31,15 @@ def build_people(app, world):
         cash = ledger.account_by_key(world.ksp_id, "cash").id
         rohman = migrants.create_migrant(world.ksp_id, "Rohman", "Taiwan", "manufacturing",
                                          departure_date=date(2020, 1, 10))
-        siti = members.register_member(coop(world.ksp_id), data(), cash, uuid.uuid4().hex)
+        siti = joining.register_member(coop(world.ksp_id), data(), cash, uuid.uuid4().hex)
         siti.user_id = world.user_id("member")
-        budi = members.register_member(coop(world.ksp_id), data(
+        budi = joining.register_member(coop(world.ksp_id), data(
             name="Budi Santoso", gender="M", serial=2, category="family",
             migrant_worker_id=rohman.id, relationship="child"), cash, uuid.uuid4().hex)
         shop = enterprises.create_enterprise(world.ksp_id, budi.id, enterprises.EnterpriseData(
             "Warung Budi", "trade", "Sembako", date(2023, 5, 1), 2))
         other_cash = ledger.account_by_key(world.other_id, "cash").id
-        other = members.register_member(coop(world.other_id), data(name="Orang Lain", serial=3),
+        other = joining.register_member(coop(world.other_id), data(name="Orang Lain", serial=3),
                                         other_cash, uuid.uuid4().hex)
         other_migrant = migrants.create_migrant(world.other_id, "Asing", "Korea", "fishing")
         other_shop = enterprises.create_enterprise(world.other_id, other.id, enterprises.EnterpriseData(

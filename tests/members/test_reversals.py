@@ -203,9 +203,10 @@ def test_a_settlement_that_is_not_the_members_leaving_is_not_reversed(ctx, world
 
 
 def test_reversal_handlers_are_registered(app):
-    from coop_app.ledger.service import REVERSAL_HANDLERS
     from coop_app.membership import leaving
+    from coop_app.registry import registry
     from coop_app.remittances import recording as remittance
+    REVERSAL_HANDLERS = registry().reversal_handlers
     assert REVERSAL_HANDLERS["member_joining"] is leaving.reverse_joining
     assert REVERSAL_HANDLERS["member_settlement"] is leaving.reverse_settlement
     assert REVERSAL_HANDLERS["remittance"] is remittance.reverse_remittance

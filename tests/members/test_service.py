@@ -12,6 +12,7 @@ from coop_app.ledger import service as ledger
 from coop_app.ledger.check import check_ledger
 from coop_app.ledger.models import GLAccount, JournalEntry, JournalLine
 from coop_app.members import migrants, service as members
+from coop_app.membership import joining
 from coop_app.members.models import Member
 from coop_app.savings import movements as savings
 from coop_app.savings.models import SavingsTransaction
@@ -61,7 +62,7 @@ def test_registration_posts_pokok_and_wajib_in_one_entry(ctx, world):
 
 def test_a_retried_registration_returns_the_first_member(ctx, world):
     first = register(world.ksp_id, key="same-key")
-    again = members.register_member(coop(world.ksp_id), data(), cash_id(world.ksp_id), "same-key")
+    again = joining.register_member(coop(world.ksp_id), data(), cash_id(world.ksp_id), "same-key")
     assert again.id == first.id and again.replayed is True
     db.session.commit()
     assert (member_count(), entry_count()) == (1, 1)
@@ -76,7 +77,7 @@ def test_second_member_gets_the_next_number(ctx, world):
 def test_the_same_nik_twice_is_refused(ctx, world):
     register(world.ksp_id)
     with pytest.raises(InvalidField) as caught:
-        members.register_member(coop(world.ksp_id), data(name="Another"), cash_id(world.ksp_id), "k2")
+        joining.register_member(coop(world.ksp_id), data(name="Another"), cash_id(world.ksp_id), "k2")
     assert caught.value.field == "nik" and "already registered" in english(caught.value)
     db.session.rollback()
     assert (member_count(), entry_count()) == (1, 1)
@@ -103,7 +104,7 @@ def test_the_same_nik_in_another_cooperative_is_allowed(ctx, world):
 ])
 def test_bad_member_data_is_refused_whole(ctx, world, changes, field, message):
     with pytest.raises(InvalidField) as caught:
-        members.register_member(coop(world.ksp_id), data(**changes), cash_id(world.ksp_id), "k")
+        joining.register_member(coop(world.ksp_id), data(**changes), cash_id(world.ksp_id), "k")
     assert caught.value.field == field and message in english(caught.value)
     db.session.rollback()
     assert (member_count(), entry_count()) == (0, 0)
@@ -112,7 +113,7 @@ def test_bad_member_data_is_refused_whole(ctx, world, changes, field, message):
 def test_money_account_must_be_cash_or_bank(ctx, world):
     wrong = ledger.account_by_key(world.ksp_id, "office_expense").id
     with pytest.raises(DomainError) as caught:
-        members.register_member(coop(world.ksp_id), data(), wrong, "k")
+        joining.register_member(coop(world.ksp_id), data(), wrong, "k")
     assert "cash or bank" in english(caught.value)
     db.session.rollback()
     assert member_count() == 0
@@ -122,7 +123,7 @@ def test_a_closed_period_refuses_the_registration(ctx, world):
     ledger.close_period(coop(world.ksp_id), date(2024, 2, 29))
     db.session.commit()
     with pytest.raises(DomainError) as caught:
-        members.register_member(coop(world.ksp_id), data(), cash_id(world.ksp_id), "k")
+        joining.register_member(coop(world.ksp_id), data(), cash_id(world.ksp_id), "k")
     assert "closed up to 2024-02-29" in english(caught.value)
     db.session.rollback()
     assert member_count() == 0
@@ -133,11 +134,11 @@ def test_a_closed_period_refuses_the_registration(ctx, world):
 def test_family_member_links_to_a_migrant_with_a_relationship(ctx, world):
     abroad = migrant(world.ksp_id)
     with pytest.raises(InvalidField) as caught:
-        members.register_member(coop(world.ksp_id), data(category="family"), cash_id(world.ksp_id), "k")
+        joining.register_member(coop(world.ksp_id), data(category="family"), cash_id(world.ksp_id), "k")
     assert caught.value.field == "migrant" and "linked to the migrant worker" in english(caught.value)
     db.session.rollback()
     with pytest.raises(InvalidField) as caught:
-        members.register_member(coop(world.ksp_id), data(category="family", migrant_worker_id=abroad.id),
+        joining.register_member(coop(world.ksp_id), data(category="family", migrant_worker_id=abroad.id),
                                 cash_id(world.ksp_id), "k")
     assert caught.value.field == "relationship"
     db.session.rollback()
@@ -150,7 +151,7 @@ def test_family_member_links_to_a_migrant_with_a_relationship(ctx, world):
 def test_a_migrant_of_another_cooperative_cannot_be_linked(ctx, world):
     foreign = migrant(world.other_id)
     with pytest.raises(InvalidField) as caught:
-        members.register_member(coop(world.ksp_id), data(category="family", migrant_worker_id=foreign.id,
+        joining.register_member(coop(world.ksp_id), data(category="family", migrant_worker_id=foreign.id,
                                                          relationship="child"), cash_id(world.ksp_id), "k")
     assert caught.value.field == "migrant" and "not found" in english(caught.value)
     db.session.rollback()
@@ -160,7 +161,7 @@ def test_a_migrant_of_another_cooperative_cannot_be_linked(ctx, world):
 def test_family_member_with_a_new_migrant_in_one_transaction(ctx, world):
     new = migrants.MigrantData(name="Rohman", destination_country="Malaysia", sector="plantation",
                                departure_date=date(2022, 1, 5))
-    member = members.register_member(coop(world.ksp_id), data(category="family", relationship="child"),
+    member = joining.register_member(coop(world.ksp_id), data(category="family", relationship="child"),
                                      cash_id(world.ksp_id), "k", new_migrant=new)
     db.session.commit()
     record = member.migrant_worker
@@ -172,7 +173,7 @@ def test_family_member_with_a_new_migrant_in_one_transaction(ctx, world):
 def test_a_bad_new_migrant_refuses_the_member_too(ctx, world):
     new = migrants.MigrantData(name="Rohman", destination_country="", sector="plantation")
     with pytest.raises(InvalidField) as caught:
-        members.register_member(coop(world.ksp_id), data(category="family", relationship="child"),
+        joining.register_member(coop(world.ksp_id), data(category="family", relationship="child"),
                                 cash_id(world.ksp_id), "k", new_migrant=new)
     assert caught.value.field == "migrant_country"
     db.session.rollback()
@@ -182,7 +183,7 @@ def test_a_bad_new_migrant_refuses_the_member_too(ctx, world):
 def test_a_new_migrant_only_for_family_and_returnees(ctx, world):
     new = migrants.MigrantData(name="Rohman", destination_country="Malaysia", sector="plantation")
     with pytest.raises(InvalidField) as caught:
-        members.register_member(coop(world.ksp_id), data(category="ctki"), cash_id(world.ksp_id), "k",
+        joining.register_member(coop(world.ksp_id), data(category="ctki"), cash_id(world.ksp_id), "k",
                                 new_migrant=new)
     assert caught.value.field == "migrant"
 
@@ -190,13 +191,13 @@ def test_a_new_migrant_only_for_family_and_returnees(ctx, world):
 def test_returnee_needs_a_record_with_a_return_date(ctx, world):
     abroad = migrant(world.ksp_id, name="Siti Aminah")
     with pytest.raises(InvalidField) as caught:
-        members.register_member(coop(world.ksp_id), data(category="returnee", migrant_worker_id=abroad.id),
+        joining.register_member(coop(world.ksp_id), data(category="returnee", migrant_worker_id=abroad.id),
                                 cash_id(world.ksp_id), "k")
     assert "Record the return date" in english(caught.value)
     db.session.rollback()
     own = migrants.MigrantData(name="", destination_country="Hong Kong", sector="domestic",
                                actual_return_date=date(2023, 6, 1))
-    member = members.register_member(coop(world.ksp_id), data(category="returnee"), cash_id(world.ksp_id),
+    member = joining.register_member(coop(world.ksp_id), data(category="returnee"), cash_id(world.ksp_id),
                                      "k", new_migrant=own)
     db.session.commit()
     assert (member.migrant_worker.name, member.migrant_worker.gender) == ("Siti Aminah", "F")

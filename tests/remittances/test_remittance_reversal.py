@@ -13,7 +13,7 @@ from coop_app.errors import DomainError
 from coop_app.extensions import db
 from coop_app.ledger.check import check_ledger
 from coop_app.ledger.service import reverse_entry
-from coop_app.members.service import member_remittances
+from coop_app.remittances.queries import member_remittances
 from coop_app.remittances import recording as remittances
 from coop_app.remittances import queries as remittance_queries
 from coop_app.savings import movements as savings

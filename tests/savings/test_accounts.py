@@ -307,8 +307,10 @@ def test_reversing_a_deposit_already_withdrawn_is_refused(sctx):
 
 def test_reversal_handlers_are_registered_once_per_kind(app):
     from coop_app import create_app
-    from coop_app.ledger.service import REVERSAL_HANDLERS
+    from coop_app.registry import EXTENSION
     from tests.conftest import _config
-    create_app(_config("sqlite://"))
+    another = create_app(_config("sqlite://"))  # a second app has its own registry
+    REVERSAL_HANDLERS = another.extensions[EXTENSION].reversal_handlers
+    assert REVERSAL_HANDLERS is not app.extensions[EXTENSION].reversal_handlers
     assert REVERSAL_HANDLERS["savings_deposit"] is savings.reverse_savings_entry
     assert REVERSAL_HANDLERS["savings_withdrawal"] is savings.reverse_savings_entry

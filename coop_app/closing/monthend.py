@@ -1,0 +1,46 @@
+"""The month-end of a cooperative across its products: the savings month-end (interest,
+profit sharing, wadiah bonus: savings/monthend.py, with the amounts a manager types) and
+then every step in the registry's month_end_steps (the loans' aging, provisions and late
+charges), each in its own transaction, so one refused step leaves the others posted.
+
+The page (closing/views.py) and `flask coop month-end` (cli/closing.py) both run it here.
+"""
+from dataclasses import dataclass
+
+from coop_app.errors import DomainError
+from coop_app.extensions import db
+from coop_app.registry import registry
+
+
+@dataclass
+class StepOutcome:
+    step: object  # registry.MonthEndStep
+    result: object = None
+    error: DomainError | None = None
+
+    @property
+    def ok(self):
+        return self.error is None
+
+    def summary(self):
+        return self.step.summary(self.result) if self.ok else self.error
+
+    def report(self):
+        return self.step.report(self.result) if self.ok else str(self.error)
+
+
+def run_steps(cooperative_id, period_end, user_id=None):
+    """Run the registered month-end steps after the savings month-end, committing each step
+    that went through and rolling back one that was refused. A batch job: the one place
+    outside a face that commits."""
+    outcomes = []
+    for step in registry().month_end_steps:
+        try:
+            result = step.run(cooperative_id, period_end, user_id)
+        except DomainError as error:
+            db.session.rollback()
+            outcomes.append(StepOutcome(step, error=error))
+        else:
+            db.session.commit()
+            outcomes.append(StepOutcome(step, result))
+    return outcomes

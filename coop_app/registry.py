@@ -1,0 +1,56 @@
+"""The extension points: where a package higher up plugs into one below it, so that the
+lower one never imports the higher. Every point is filled in one place, `coop_app.create_app`
+(see `_fill_registry` there), in the order listed there; nothing registers itself by being
+imported. docs/architecture.md lists the points and what fills them.
+
+- reversal_handlers: journal entry kind -> function(original, reversal) that undoes the
+  entry's sub-ledger change when the ledger reverses it (ledger.service.reverse_entry).
+- subledger_checks: functions(cooperative_id or None) -> list of problems, run by
+  check-ledger after the ledger's own checks (ledger.check.check_ledger).
+- month_end_steps: what the month-end runs for a cooperative after the savings month-end,
+  each in its own transaction (closing.monthend.run_steps).
+- cli_commands: click commands added to `flask coop`.
+- member_panels / migrant_panels: sections that products and use cases add to the member's
+  and the migrant worker's page (members.views), in order.
+"""
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from flask import current_app
+
+EXTENSION = "coop_registry"
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A section of a page of a lower package: `template` is included with the variables
+    that `context(cooperative_id, subject)` returns, under `panel.data`."""
+    name: str
+    template: str
+    context: Callable
+
+
+@dataclass(frozen=True)
+class MonthEndStep:
+    """One part of a month-end: `run(cooperative_id, period_end, user_id)` posts it and returns
+    its result (a DomainError refuses it, and only it); `summary(result)` tells a person what
+    was done (translated), `report(result)` is the command line's one-line log."""
+    name: str
+    run: Callable
+    summary: Callable
+    report: Callable
+
+
+@dataclass
+class Registry:
+    reversal_handlers: dict[str, Callable] = field(default_factory=dict)
+    subledger_checks: list[Callable] = field(default_factory=list)
+    month_end_steps: list[MonthEndStep] = field(default_factory=list)
+    cli_commands: list = field(default_factory=list)
+    member_panels: list[Panel] = field(default_factory=list)
+    migrant_panels: list[Panel] = field(default_factory=list)
+
+
+def registry() -> Registry:
+    """The running app's registry."""
+    return current_app.extensions[EXTENSION]
