@@ -7,7 +7,7 @@ export FLASK_APP := coop_app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test bench install install-test translations messages clean
+.PHONY: run test lint bench install install-test translations messages clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,9 +39,14 @@ run: install translations
 	$(FLASK) coop demo
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
+# The layer contract (imports run downward only, docs/architecture.md) and ruff.
+lint: install-test
+	$(VENV)/bin/lint-imports --no-cache
+	$(VENV)/bin/ruff check .
+
 # Two workers: on SQLite each test copies a migrated database file; on PostgreSQL each
 # worker has its own database beside the one given (tests/conftest.py).
-test: install-test translations
+test: install-test translations lint
 	$(PY) -m pytest -n 2 --dist loadfile
 
 bench: install-test translations

@@ -69,7 +69,7 @@ def generate(batch_no, start, size, total, accounts, seed=2018):
         savings = member * 3 + (1 if kind == "wajib_deposit" else 0) if sub == "savings" else None
         loan = rng.randint(1, LOANS) if sub == "loan" else None
 
-        def refs(key):
+        def refs(key, sub=sub, member=member, savings=savings, loan=loan):
             # The sub-ledger reference sits on the control account's line; the member on both.
             if sub is None:
                 return None, None, None

@@ -325,9 +325,9 @@ def _build(path, parameters):
                     "SELECT idempotency_key, id FROM journal_entries"
                     " WHERE cooperative_id = :coop AND id > :last"), {"coop": coop_id, "last": last_id}).all())
                 passbook = []
-                for n, (day, _m, what, moves) in enumerate(chunk, start):
+                for n, (day, _m, _what, moves) in enumerate(chunk, start):
                     entry_id = ids[f"b{n}"]
-                    for code, account, amount, after in moves:
+                    for _code, account, amount, after in moves:
                         passbook.append((coop_id, account, entry_id, day.isoformat(),
                                          "deposit" if amount > 0 else "withdrawal", amount, after,
                                          specs[n - start].memo))

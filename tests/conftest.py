@@ -210,3 +210,22 @@ class Auth:
 @pytest.fixture
 def auth(client):
     return Auth(client)
+
+
+# -- the worlds shared by more than one package (their builders live beside their tests) --------
+
+@pytest.fixture
+def families(app):
+    """Remitting families (tests/remittances/helpers.py): the remittance, portal and page
+    argument tests."""
+    from tests.remittances.helpers import build_families
+    with app.app_context():
+        return build_families()
+
+
+@pytest.fixture
+def people(app, world):
+    """Members, a migrant worker and enterprises in two cooperatives (tests/members/pages.py):
+    the member and enterprise page tests."""
+    from tests.members.pages import build_people
+    return build_people(app, world)

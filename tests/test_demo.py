@@ -326,7 +326,8 @@ def test_demo_loans_tell_every_story_and_the_books_hold(demo_app):
     treasurer meets, month-end has classed and provisioned them, and check-ledger (which
     compares every loan with its lines) is clean."""
     from coop_app.loans.check import check_loans_subledger
-    from coop_app.loans.models import RECEIVABLE_KEY, Loan, LoanMonthEndRun, LoanPayment
+    from coop_app.loans import methods as loan_methods
+    from coop_app.loans.models import Loan, LoanMonthEndRun, LoanPayment
 
     with demo_app.app_context():
         assert check_loans_subledger in registry().subledger_checks
@@ -344,7 +345,7 @@ def test_demo_loans_tell_every_story_and_the_books_hold(demo_app):
             last_end = db.session.execute(select(func.max(LoanMonthEndRun.period_end)).where(
                 LoanMonthEndRun.cooperative_id == coop.id)).scalar()
             loan_accounts = [ledger.account_by_key(coop.id, key).id for key in
-                             {RECEIVABLE_KEY[m] for m in methods} | ({"deferred_margin"} if code.startswith("BMT") else set())]
+                             {loan_methods.of(m).receivable_key for m in methods} | ({"deferred_margin"} if code.startswith("BMT") else set())]
             for loan in active:
                 owed = db.session.execute(
                     select(func.coalesce(func.sum(JournalLine.amount), 0))

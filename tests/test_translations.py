@@ -11,7 +11,7 @@ METHODS = [("coop_app/**.py", "python"), ("templates/**.html", "jinja2")]
 
 def _source_messages():
     found = {}
-    for filename, lineno, message, comments, context in extract_from_dir(
+    for filename, lineno, message, _comments, _context in extract_from_dir(
             str(ROOT), method_map=METHODS, keywords=KEYWORDS,
             options_map={"templates/**.html": {"extensions": "jinja2.ext.do"}}):
         msgid = message if isinstance(message, str) else message[0]

@@ -1,14 +1,14 @@
 """Forms of the admin pages. They only parse and bound the input; the rules live in the services."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, IntegerField, PasswordField, SelectChoice,
-                     SelectField, StringField)
+from wtforms import BooleanField, DateField, IntegerField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional
 
 from coop_app.auth.models import ADMIN, AUDITOR, MANAGER, MEMBER, TREASURER
 from coop_app.cooperatives.models import KSP, KSPPS
+from coop_app.web.fields import choices, optional_int
 
-COOPERATIVE_TYPE_CHOICES = [SelectChoice(KSP, "KSP"), SelectChoice(KSPPS, "KSPPS/BMT")]
+COOPERATIVE_TYPE_CHOICES = choices([(KSP, "KSP"), (KSPPS, "KSPPS/BMT")])
 ROLE_LABELS = {
     TREASURER: _l("Treasurer"),
     MANAGER: _l("Manager"),
@@ -16,12 +16,6 @@ ROLE_LABELS = {
     AUDITOR: _l("Auditor"),
     ADMIN: _l("Administrator"),
 }
-
-
-def _optional_int(value):
-    if value in (None, ""):
-        return None
-    return int(value)
 
 
 class CooperativeForm(FlaskForm):
@@ -72,8 +66,8 @@ class EditUserForm(FlaskForm):
 
 
 class GrantForm(FlaskForm):
-    role = SelectField(_l("Role"), choices=[SelectChoice(role, label) for role, label in ROLE_LABELS.items()])
-    cooperative_id = SelectField(_l("Cooperative"), coerce=_optional_int,
+    role = SelectField(_l("Role"), choices=choices(ROLE_LABELS.items()))
+    cooperative_id = SelectField(_l("Cooperative"), coerce=optional_int,
                                  description=_l("For a treasurer, manager or member."))
     scope_province = StringField(_l("Province"), validators=[Length(max=100)],
                                  description=_l("For an auditor; empty = every province."))
@@ -82,5 +76,9 @@ class GrantForm(FlaskForm):
 
     def __init__(self, cooperatives, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.cooperative_id.choices = [SelectChoice("", "—")] + [
-            SelectChoice(str(c.id), f"{c.code} · {c.name}") for c in cooperatives]
+        self.cooperative_id.choices = choices(
+            [("", "—")] + [(c.id, f"{c.code} · {c.name}") for c in cooperatives])
+
+
+class RevokeForm(FlaskForm):
+    """The button that revokes a role: nothing but the CSRF token."""

@@ -1,27 +1,22 @@
-"""The audit trail: who changed which business row, when, from what to what."""
-from datetime import datetime, time, timedelta
+"""The audit trail: who changed which business row, when, from what to what.
 
-from flask import current_app, g, render_template, request
+The page's query is audit.queries.audit_log_query; a filter that does not parse shows its
+message and no rows (422), rather than an unfiltered trail. Lists are paged with the web
+kit's `paginate`.
+"""
+from flask import g, render_template, request
 from flask_babel import lazy_gettext as _l
-from flask_babel import to_utc
 from flask_wtf import FlaskForm
-from sqlalchemy import false, select
+from sqlalchemy import false
 from wtforms import DateField, SelectChoice, SelectField
 from wtforms.validators import Optional, ValidationError
 
 from coop_app.auth.access import coop_blueprint, require_role
 from coop_app.auth.models import AUDITOR, MANAGER
-from coop_app.extensions import db
-from coop_app.audit.hooks import NOT_AUDITED
-from coop_app.audit.models import AuditLog
+from coop_app.audit.queries import audit_log_query, audited_tables
+from coop_app.web import REFUSED, paginate
 
 bp = coop_blueprint("audit", __name__, "/audit")
-
-
-def audited_tables():
-    """The tables whose audit rows belong to a cooperative (a fixed list: no scan of the trail)."""
-    return sorted(name for name, table in db.metadata.tables.items()
-                  if name not in NOT_AUDITED and ("cooperative_id" in table.c or name == "cooperatives"))
 
 
 class AuditFilterForm(FlaskForm):
@@ -44,11 +39,6 @@ class AuditFilterForm(FlaskForm):
             raise ValidationError(_l("The end date is before the start date."))
 
 
-def _utc(day):
-    """The UTC instant (naive, as stored) at which `day` starts in the deployment's time zone."""
-    return to_utc(datetime.combine(day, time.min))
-
-
 def changes(row):
     """[(field, old, new)] of one audit row: what an update changed, or the whole row of an
     insert (old empty) or a delete (new empty)."""
@@ -60,20 +50,12 @@ def changes(row):
 @require_role(MANAGER, AUDITOR)
 def log():
     form = AuditFilterForm(request.args)
-    query = (select(AuditLog).where(AuditLog.cooperative_id == g.coop.id)
-             .order_by(AuditLog.at.desc(), AuditLog.id.desc()))
     if form.validate():
-        if form.table.data:
-            query = query.where(AuditLog.table_name == form.table.data)
-        if form.date_from.data:
-            query = query.where(AuditLog.at >= _utc(form.date_from.data))
-        if form.date_to.data:
-            query = query.where(AuditLog.at < _utc(form.date_to.data + timedelta(days=1)))
+        query = audit_log_query(g.coop.id, form.table.data, form.date_from.data, form.date_to.data)
         status = 200
     else:
         # A bad filter shows its message and no rows, rather than an unfiltered trail.
-        query = query.where(false())
-        status = 422
-    pagination = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
-    return render_template("audit/log.html", form=form, pagination=pagination,
+        query = audit_log_query(g.coop.id).where(false())
+        status = REFUSED
+    return render_template("audit/log.html", form=form, pagination=paginate(query),
                            changes=changes), status

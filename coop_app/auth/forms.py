@@ -1,8 +1,10 @@
-"""Login and password forms."""
+"""Login, password and language forms."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField
+from wtforms import HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
+
+from coop_app.web.fields import choices
 
 
 class LoginForm(FlaskForm):
@@ -15,3 +17,14 @@ class PasswordForm(FlaskForm):
     new_password = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=8, max=200)])
     confirm = PasswordField(_l("Repeat the new password"),
                             validators=[EqualTo("new_password", message=_l("The passwords do not match."))])
+
+
+class LanguageForm(FlaskForm):
+    """The language button of every page: one of the app's languages, and the page to go
+    back to."""
+    lang = SelectField()
+    next = HiddenField()
+
+    def __init__(self, languages, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lang.choices = choices((code, code) for code in languages)

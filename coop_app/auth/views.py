@@ -1,17 +1,22 @@
-"""Login, logout, language and own password."""
+"""Login, logout, language and own password.
+
+Logging in and out only start and end the session. The language switch and the own
+password change run through the web kit's `perform`, which commits and redirects, or rolls
+back and shows the form again (422) with the service's message.
+"""
 from urllib.parse import urlsplit
 
-from flask import (Blueprint, current_app, flash, redirect, render_template, request, session,
-                   url_for)
+from flask import (Blueprint, current_app, flash, redirect,
+                   render_template, request, session, url_for)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
-from coop_app.errors import DomainError
 from coop_app.extensions import db, limiter, login_manager
 from coop_app.auth import service
-from coop_app.auth.forms import LoginForm, PasswordForm
+from coop_app.auth.forms import LanguageForm, LoginForm, PasswordForm
 from coop_app.auth.models import User
+from coop_app.web import form_page, perform
 
 bp = Blueprint("auth", __name__)
 
@@ -70,29 +75,30 @@ def logout():
     return redirect(url_for("auth.login"))
 
 
+def _choose_language(lang):
+    """The session's language, and a logged-in user's own (their next login starts in it)."""
+    session["lang"] = lang
+    if current_user.is_authenticated:
+        current_user.locale = lang
+
+
 @bp.route("/language", methods=["POST"])
 def language():
-    lang = request.form.get("lang")
-    if lang in current_app.config["LANGUAGES"]:
-        session["lang"] = lang
-        if current_user.is_authenticated:
-            current_user.locale = lang
-            db.session.commit()
-    return redirect(_safe_next(request.form.get("next")) or url_for("main.home"))
+    form = LanguageForm(current_app.config["LANGUAGES"])
+    back = _safe_next(form.next.data) or url_for("main.home")
+    # A language that is not one of ours changes nothing; the switch shows itself (the next
+    # page is in the new language), so it flashes nothing.
+    perform(form, lambda: _choose_language(form.lang.data), back, None)
+    return redirect(back)
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
 def change_password():
     form = PasswordForm()
-    if form.validate_on_submit():
-        try:
-            service.change_own_password(current_user, form.current_password.data, form.new_password.data)
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error), "danger")
-        else:
-            db.session.commit()
-            flash(_("Your password has been changed."), "success")
-            return redirect(url_for("main.home"))
-    return render_template("auth/password.html", form=form)
+    done = perform(form, lambda: service.change_own_password(
+        current_user, form.current_password.data, form.new_password.data),
+        url_for("main.home"), _("Your password has been changed."))
+    if done is not None:
+        return done
+    return form_page("auth/password.html", form=form)

@@ -3,20 +3,19 @@ manager runs interest, profit sharing and the wadiah bonus for a month just ende
 registered month-end steps (the loans' aging, provisions and late charges)."""
 from datetime import date, timedelta
 
-from flask import flash, g, redirect, render_template, url_for
+from flask import flash, g, render_template, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from coop_app.auth.access import READERS, has_role, require_role
 from coop_app.auth.models import MANAGER
-from coop_app.errors import DomainError
-from coop_app.extensions import db
+from coop_app.web import perform, status_of
 from coop_app.web.fields import choices
 from coop_app.closing.monthend import run_steps
 from coop_app.savings import monthend
 from coop_app.savings.forms import month_end_form
-from coop_app.savings.views import REFUSED, _refused, bp
+from coop_app.savings.views import bp
 
 
 def _ended_months(today, count=12):
@@ -59,21 +58,20 @@ def month_end():
 @require_role(MANAGER)
 def run_month_end():
     form, products = _month_end_form()
-    if form.validate_on_submit():
+
+    def run():
         amounts = {p.id: form[f"amount_{p.id}"].data for p, _d in products
                    if form[f"amount_{p.id}"].data is not None}
-        try:
-            results = monthend.run_month_end(g.coop, form.period_end.data, amounts,
-                                             run_by=current_user.id)
-        except DomainError as error:
-            _refused(error, form)
-        else:
-            summary = [(r.product.code, r.status, r.accounts, r.total) for r in results]
-            db.session.commit()
-            posted = [s for s in summary if s[1] == monthend.POSTED]
-            flash(_("Month-end for %(month)s: %(posted)s product(s) posted, %(skipped)s had nothing "
-                    "new to post.", month=format_date(form.period_end.data, "MMMM yyyy"),
-                    posted=len(posted), skipped=len(summary) - len(posted)), "success")
-            _run_steps(form.period_end.data)
-            return redirect(url_for("savings.month_end"))
-    return _render_month_end(form, products, REFUSED)
+        return monthend.run_month_end(g.coop, form.period_end.data, amounts, run_by=current_user.id)
+
+    def summary(results):
+        posted = [r for r in results if r.status == monthend.POSTED]
+        return _("Month-end for %(month)s: %(posted)s product(s) posted, %(skipped)s had nothing "
+                 "new to post.", month=format_date(form.period_end.data, "MMMM yyyy"),
+                 posted=len(posted), skipped=len(results) - len(posted))
+
+    done = perform(form, run, url_for("savings.month_end"), summary)
+    if done is None:
+        return _render_month_end(form, products, status_of(form))
+    _run_steps(form.period_end.data)  # once the savings month-end is committed
+    return done

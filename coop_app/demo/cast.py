@@ -230,7 +230,7 @@ def _cast(region, rng, today, window_start, prefix):
         people.append(person)
 
     # Prospective migrants (calon TKI) preparing to leave, and other villagers.
-    for n in range(MEMBER_PLAN[CTKI]):
+    for _n in range(MEMBER_PLAN[CTKI]):
         gender = "F" if rng.random() < region["migrant_women"] else "M"
         person = Person(cast.name(gender), gender, cast.birth_date(1996, 2005), CTKI, join_day(),
                         wajib_habit())

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
-from coop_app.loans import repayment, workout
+from coop_app.loans import disbursement, methods, queries, repayment, workout
 from coop_app.loans import application as loans
 from coop_app.loans.models import ACTIVE
 from coop_app.loans.products import list_products
@@ -156,15 +156,15 @@ def _schedule(timeline, books, b, ranks):
 
 def _apply(books, b, day):
     person = b.person
-    murabahah = b.product.method == "murabahah"
+    murabahah = methods.of(b.product.method).sale  # goods bought at cost plus margin
     down = (b.cost * DOWN_PAYMENT_PCT / 100).quantize(Decimal("1")) if murabahah else None
-    loan = loans.apply_loan(
-        books.coop.id, person.member_id, b.product.id, None if murabahah else b.cost, b.term,
-        b.purpose, day, books.treasurer_id, enterprise_id=person.enterprise_id,
+    loan = loans.apply_loan(books.coop.id, loans.ApplicationData(
+        person.member_id, b.product.id, None if murabahah else b.cost, b.term, b.purpose, day,
+        enterprise_id=person.enterprise_id,
         cost_price=b.cost if murabahah else None, down_payment=down,
         goods_description=GOODS.get(b.product.code) if murabahah else None,
         collateral_description="BPKB sepeda motor" if b.cost >= 8_000_000 else None,
-        collateral_value=Decimal(4_000_000) if b.cost >= 8_000_000 else 0)
+        collateral_value=Decimal(4_000_000) if b.cost >= 8_000_000 else 0), books.treasurer_id)
     b.loan_id = loan.id
 
 
@@ -179,14 +179,14 @@ def _reject(books, b, day):
 
 
 def _disburse(books, b):
-    loans.disburse_loan(books.coop.id, b.loan_id, books.treasurer_id, b.paid_out, to="bank",
-                        idempotency_key=books.key("loan-out"), money_account_id=books.bank_id)
+    disbursement.disburse_loan(books.coop.id, b.loan_id, books.treasurer_id, b.paid_out, to="bank",
+                               idempotency_key=books.key("loan-out"), money_account_id=books.bank_id)
 
 
 def _active(books, b):
     if b.loan_id is None:
         return None
-    loan = loans.get_loan(books.coop.id, b.loan_id)
+    loan = queries.get_loan(books.coop.id, b.loan_id)
     return loan if loan.status == ACTIVE else None
 
 

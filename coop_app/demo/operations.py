@@ -114,10 +114,11 @@ def _remit(books, person, day, currency, foreign_amount, rate, amount_idr, misty
 
     def record(foreign_amount, amount_idr):
         return remittance.record_remittance(
-            books.coop.id, person.member_id, migrant.id, migrant.channel, currency, day, reference,
-            books.bank_id if migrant.channel == "bank" else books.cash_id, books.key("remit"),
-            foreign_amount=foreign_amount, rate=rate, amount_idr=amount_idr,
-            created_by=books.treasurer_id, today=books.today)
+            books.coop.id, person.member_id, remittance.RemittanceData(
+                migrant.id, migrant.channel, currency, day, reference,
+                books.bank_id if migrant.channel == "bank" else books.cash_id,
+                foreign_amount=foreign_amount, rate=rate, amount_idr=amount_idr),
+            books.key("remit"), created_by=books.treasurer_id, today=books.today)
 
     if mistyped:
         wrong = record(foreign_amount and foreign_amount * 10, amount_idr and amount_idr * 10)

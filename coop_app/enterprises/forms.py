@@ -2,12 +2,11 @@
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, IntegerField, StringField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms import BooleanField, StringField
+from wtforms.validators import Optional
 
-from coop_app.web.fields import ChoiceField, LocalDateField
-from coop_app.web.fields import choices
-from coop_app.web.fields import TextForm
+from coop_app.web.fields import (ChoiceField, LocalDateField, TextForm, WholeNumberField, at_most,
+                                 choices, required)
 
 SECTOR_LABELS = {
     "agriculture": _l("Agriculture"), "livestock": _l("Livestock"), "fishery": _l("Fishery"),
@@ -16,38 +15,16 @@ SECTOR_LABELS = {
 }
 
 
-def _required(message=None):
-    return InputRequired(message=message or _l("This field is required."))
-
-
-def _at_most(n):
-    return Length(max=n, message=_l("At most %(max)d characters.", max=n))
-
-
-class WholeNumberField(IntegerField):
-    """A count typed by a person; a parse error in the user's language."""
-
-    def process_formdata(self, valuelist):
-        self.data = None
-        text = (valuelist[0] if valuelist else "") or ""
-        text = text.strip()
-        if not text:
-            return
-        if not text.isdigit() or len(text) > 9:
-            raise ValueError(_l("Write a whole number, like 3."))
-        self.data = int(text)
-
-
 class EnterpriseForm(TextForm):
-    name = StringField(_l("Name of the enterprise"), validators=[_required(), _at_most(200)])
+    name = StringField(_l("Name of the enterprise"), validators=[required(), at_most(200)])
     sector = ChoiceField(_l("Sector"), choices=choices(SECTOR_LABELS.items()),
-                         validators=[_required(_l("Choose the sector."))])
-    products = StringField(_l("Products or services"), validators=[_required(), _at_most(300)])
-    start_date = LocalDateField(_l("Started on"), validators=[_required()], default=date.today)
+                         validators=[required(_l("Choose the sector."))])
+    products = StringField(_l("Products or services"), validators=[required(), at_most(300)])
+    start_date = LocalDateField(_l("Started on"), validators=[required()], default=date.today)
     workers = WholeNumberField(_l("Workers employed (including the owner)"), default=1,
-                               validators=[_required(_l("Write a whole number, like 3."))],
+                               validators=[required(_l("Write a whole number, like 3."))],
                                render_kw={"inputmode": "numeric"})
-    address = StringField(_l("Address (optional)"), validators=[Optional(), _at_most(300)])
+    address = StringField(_l("Address (optional)"), validators=[Optional(), at_most(300)])
     is_ovop = BooleanField(_l("Makes the village's One Village One Product (OVOP)"))
     active = BooleanField(_l("Active"), default=True)
 

@@ -7,11 +7,11 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, FieldList, Form, FormField, HiddenField, StringField
-from wtforms.validators import Optional
+from wtforms.validators import AnyOf, Optional
 
 from coop_app.web.fields import (ChoiceField, LocalDateField, MoneyField, SubmissionKeyField,
-                                 at_most as _at_most, choices, iso_date, optional_int,
-                                 required as _required)
+                                 at_most, choices, iso_date, label, optional_int,
+                                 required)
 from coop_app.ledger.models import ACCOUNT_TYPES, ASSET, EQUITY, EXPENSE, INCOME, LIABILITY
 from coop_app.ledger.service import CLOSING, EXPENSE_VOUCHER, INCOME_VOUCHER, MANUAL, REVERSAL
 
@@ -29,26 +29,24 @@ KIND_LABELS = {
 
 def kind_label(kind):
     """A journal kind for people; kinds of later modules show as they are stored."""
-    return KIND_LABELS.get(kind, kind)
+    return label(KIND_LABELS, kind)
 
 
 def type_label(account_type):
-    return ACCOUNT_TYPE_LABELS.get(account_type, account_type)
-
-
+    return label(ACCOUNT_TYPE_LABELS, account_type)
 
 
 # -- posting forms -------------------------------------------------------------------
 
 class VoucherForm(FlaskForm):
-    entry_date = LocalDateField(_l("Date"), validators=[_required()], default=date.today)
+    entry_date = LocalDateField(_l("Date"), validators=[required()], default=date.today)
     cash_account = ChoiceField(_l("Cash or bank account"), coerce=optional_int,
-                               validators=[_required(_l("Choose an account."))])
+                               validators=[required(_l("Choose an account."))])
     counter_account = ChoiceField(_l("Account"), coerce=optional_int,
-                                  validators=[_required(_l("Choose an account."))])
-    amount = MoneyField(_l("Amount (Rp)"), validators=[_required(_l("Enter the amount."))])
+                                  validators=[required(_l("Choose an account."))])
+    amount = MoneyField(_l("Amount (Rp)"), validators=[required(_l("Enter the amount."))])
     description = StringField(_l("Description"), validators=[
-        _required(_l("Describe what the money was for.")), _at_most(500)])
+        required(_l("Describe what the money was for.")), at_most(500)])
     key = SubmissionKeyField()
 
 
@@ -56,7 +54,7 @@ class ManualLineForm(Form):
     account = ChoiceField(_l("Account"), coerce=optional_int, validators=[Optional()])
     debit = MoneyField(_l("Debit"), render_kw={"data-debit": True})
     credit = MoneyField(_l("Credit"), render_kw={"data-credit": True})
-    memo = StringField(_l("Line note"), validators=[_at_most(200)])
+    memo = StringField(_l("Line note"), validators=[at_most(200)])
 
     def has_input(self):
         return bool(self.account.data or self.debit.raw_text or self.credit.raw_text
@@ -64,9 +62,9 @@ class ManualLineForm(Form):
 
 
 class ManualEntryForm(FlaskForm):
-    entry_date = LocalDateField(_l("Date"), validators=[_required()], default=date.today)
-    memo = StringField(_l("Description"), validators=[_required(_l("Describe the entry.")),
-                                                      _at_most(500)])
+    entry_date = LocalDateField(_l("Date"), validators=[required()], default=date.today)
+    memo = StringField(_l("Description"), validators=[required(_l("Describe the entry.")),
+                                                      at_most(500)])
     lines = FieldList(FormField(ManualLineForm), min_entries=MANUAL_LINES, max_entries=MANUAL_LINES)
     key = SubmissionKeyField()
 
@@ -81,30 +79,31 @@ class ManualEntryForm(FlaskForm):
 
 class ReverseForm(FlaskForm):
     reason = StringField(_l("Reason for the reversal"), validators=[
-        _required(_l("Give the reason for the reversal.")), _at_most(500)])
-    reversal_date = LocalDateField(_l("Reversal date"), validators=[_required()], default=date.today)
+        required(_l("Give the reason for the reversal.")), at_most(500)])
+    reversal_date = LocalDateField(_l("Reversal date"), validators=[required()], default=date.today)
     key = SubmissionKeyField()
 
 
 # -- chart of accounts and periods -----------------------------------------------------
 
 class AccountForm(FlaskForm):
-    code = StringField(_l("Code"), validators=[_required(), _at_most(20)])
-    name = StringField(_l("Name"), validators=[_required(), _at_most(200)])
-    name_en = StringField(_l("English name (optional)"), validators=[_at_most(200)])
+    code = StringField(_l("Code"), validators=[required(), at_most(20)])
+    name = StringField(_l("Name"), validators=[required(), at_most(200)])
+    name_en = StringField(_l("English name (optional)"), validators=[at_most(200)])
     type = ChoiceField(_l("Type"), choices=choices((t, ACCOUNT_TYPE_LABELS[t]) for t in ACCOUNT_TYPES),
-                       validators=[_required()])
+                       validators=[required()])
     parent = ChoiceField(_l("Group"), coerce=optional_int,
-                         validators=[_required(_l("Choose the group the account belongs to."))])
+                         validators=[required(_l("Choose the group the account belongs to."))])
     is_group = BooleanField(_l("This is a group that only sums its accounts"))
 
 
 class AccountActiveForm(FlaskForm):
-    active = HiddenField()
+    """The chart's activate/deactivate button: "1" or "0" (anything else is a damaged form)."""
+    active = HiddenField(validators=[AnyOf(("0", "1"))])
 
 
 class ClosePeriodForm(FlaskForm):
-    period_end = ChoiceField(_l("Close the books up to"), coerce=iso_date, validators=[_required()])
+    period_end = ChoiceField(_l("Close the books up to"), coerce=iso_date, validators=[required()])
 
 
 # -- report filters (GET, no CSRF) ------------------------------------------------------

@@ -204,7 +204,6 @@ def post_entries_batch(cooperative_id, specs, chunk=2000):
     conn = db.session.connection()
     posted = 0
     entries_table = JournalEntry.__table__
-    lines_table = JournalLine.__table__
     for start in range(0, len(specs), chunk):
         part = specs[start:start + chunk]
         taken = set(conn.execute(

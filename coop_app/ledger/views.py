@@ -1,8 +1,9 @@
 """The ledger's pages: chart of accounts, journal, entries and reversal, account ledgers,
 trial balance, vouchers, manual entries and period close.
 
-Each view parses its form, calls one service function, then commits and redirects, or
-rolls back and shows the service's message. Nothing here decides a business rule.
+Each view parses its form and runs one service function through the web kit's `perform`,
+which commits and redirects, or rolls back and shows the service's message; lists are paged
+with the kit's `paginate`/`page_arg`. Nothing here decides a business rule.
 """
 from datetime import date, timedelta
 
@@ -13,14 +14,14 @@ from flask_login import current_user
 
 from coop_app.auth.access import READERS, STAFF, coop_blueprint, has_role, require_role
 from coop_app.auth.models import MANAGER
-from coop_app.errors import DomainError, NotFound
-from coop_app.extensions import db
 from coop_app.ledger import reports, service
 from coop_app.ledger.forms import (AccountActiveForm, AccountForm, AsOfForm, ClosePeriodForm,
                                    JournalFilterForm, ManualEntryForm, PeriodFilterForm,
-                                   ReverseForm, VoucherForm, choices, kind_label, type_label)
+                                   ReverseForm, VoucherForm, kind_label, type_label)
 from coop_app.ledger.models import ACCOUNT_TYPES, EXPENSE, INCOME
 from coop_app.ledger.posting import closed_through
+from coop_app.web import Pages, filter_values, form_page, page_arg, paginate, perform, status_of
+from coop_app.web.fields import choices
 
 bp = coop_blueprint("ledger", __name__, "/ledger")
 
@@ -44,59 +45,13 @@ def _account_choices(accounts, blank=None):
     return choices(([("", blank)] if blank is not None else []) + options)
 
 
-def _or_404(function, *args):
-    try:
-        return function(*args)
-    except NotFound:
-        abort(404)
+def _entry_url(entry):
+    return url_for("ledger.entry", entry_id=entry.id)
 
 
-def _refused(error):
-    """A service said no: undo whatever was flushed and tell the user why."""
-    db.session.rollback()
-    flash(str(error), "danger")
-
-
-def _posted(entry, message):
-    """Commit a posted entry and show it; a replayed submission posted nothing new."""
-    entry_id = entry.id
-    if entry.replayed:
-        db.session.rollback()
-        flash(_("This was already recorded as entry #%(id)s; nothing new was posted.", id=entry_id),
-              "info")
-    else:
-        db.session.commit()
-        flash(message, "success")
-    return redirect(url_for("ledger.entry", entry_id=entry_id))
-
-
-def _filter_values(form):
-    """Values of a GET filter form; a value that does not parse is flashed and ignored."""
-    form.validate()
-    values = {}
-    for field in form:
-        if field.errors:
-            flash(_("%(label)s: %(error)s The filter was ignored.", label=field.label.text,
-                    error=field.errors[0]), "warning")
-            values[field.name] = None
-        else:
-            values[field.name] = field.data
-    return values
-
-
-class Pages:
-    """What macros/tables.html's pager needs, for reports that count their own rows."""
-
-    def __init__(self, page, per_page, total):
-        self.page = page
-        self.total = total
-        self.pages = max(1, -(-total // per_page))
-        self.has_prev, self.prev_num = page > 1, page - 1
-        self.has_next, self.next_num = page < self.pages, page + 1
-
-
-def _page_arg():
-    return max(request.args.get("page", 1, type=int), 1)
+def _replayed_entry(entry):
+    """A submission posted before (the entry's idempotency key) posted nothing new."""
+    return _("This was already recorded as entry #%(id)s; nothing new was posted.", id=entry.id)
 
 
 # -- chart of accounts -------------------------------------------------------------------
@@ -135,39 +90,33 @@ def chart():
 def add_account():
     form = AccountForm()
     form.parent.choices = _account_choices(service.accounts(g.coop.id, postable=False))
-    if form.validate_on_submit():
-        try:
-            account = service.add_account(g.coop.id, form.code.data, form.name.data, form.type.data,
-                                          form.parent.data, name_en=form.name_en.data,
-                                          is_group=form.is_group.data)
-        except DomainError as error:
-            _refused(error)
-        else:
-            code = account.code
-            db.session.commit()
-            flash(_("Account %(code)s was added.", code=code), "success")
-            return redirect(url_for("ledger.chart"))
-    return render_template("ledger/account_form.html", form=form)
+    done = perform(form, lambda: service.add_account(
+        g.coop.id, form.code.data, form.name.data, form.type.data, form.parent.data,
+        name_en=form.name_en.data, is_group=form.is_group.data),
+        url_for("ledger.chart"), lambda account: _("Account %(code)s was added.", code=account.code))
+    if done is not None:
+        return done
+    return form_page("ledger/account_form.html", form=form)
+
+
+def _active_message(account):
+    if account.active:
+        return _("Account %(code)s is active again.", code=account.code)
+    return _("Account %(code)s is now inactive.", code=account.code)
 
 
 @bp.route("/accounts/<int:account_id>/active", methods=["POST"])
 @require_role(MANAGER)
 def account_active(account_id):
+    account = service.get_account(g.coop.id, account_id)  # outside perform: unknown is a 404
     form = AccountActiveForm()
-    if not form.validate_on_submit() or form.active.data not in ("0", "1"):
+    done = perform(form, lambda: service.set_account_active(g.coop.id, account.id,
+                                                            form.active.data == "1"),
+                   url_for("ledger.chart"), _active_message)
+    if done is not None:
+        return done
+    if form.errors:  # not the service's no (perform showed that): the form itself
         flash(_("The form is damaged; reload the page and try again."), "danger")
-        return redirect(url_for("ledger.chart"))
-    try:
-        account = service.set_account_active(g.coop.id, account_id, form.active.data == "1")
-    except NotFound:
-        abort(404)
-    except DomainError as error:
-        _refused(error)
-    else:
-        code, active = account.code, account.active
-        db.session.commit()
-        flash(_("Account %(code)s is active again.", code=code) if active
-              else _("Account %(code)s is now inactive.", code=code), "success")
     return redirect(url_for("ledger.chart"))
 
 
@@ -183,10 +132,9 @@ def journal():
     kinds = list(service.LEDGER_KINDS) + sorted(
         set(reports.journal_kinds(coop_id)) - set(service.LEDGER_KINDS))
     form.kind.choices = choices([("", _("All kinds"))] + [(k, kind_label(k)) for k in kinds])
-    filters = _filter_values(form)
-    query = reports.journal_query(coop_id, filters["date_from"], filters["date_to"],
-                                  filters["account"], filters["kind"])
-    pagination = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    filters = filter_values(form)
+    pagination = paginate(reports.journal_query(coop_id, filters["date_from"], filters["date_to"],
+                                                filters["account"], filters["kind"]))
     reversed_by = reports.reversals_of(coop_id, [e.id for e in pagination.items])
     return render_template("ledger/journal.html", form=form, pagination=pagination,
                            reversed_by=reversed_by)
@@ -206,25 +154,23 @@ def _render_entry(entry, reverse_form=None):
 @bp.route("/entries/<int:entry_id>")
 @require_role(*READERS)
 def entry(entry_id):
-    return _render_entry(_or_404(service.get_entry, g.coop.id, entry_id))
+    return _render_entry(service.get_entry(g.coop.id, entry_id))
 
 
 @bp.route("/entries/<int:entry_id>/reverse", methods=["POST"])
 @require_role(MANAGER)
 def reverse(entry_id):
-    original = _or_404(service.get_entry, g.coop.id, entry_id)
+    original = service.get_entry(g.coop.id, entry_id)  # outside perform: unknown is a 404
     form = ReverseForm()
-    if form.validate_on_submit():
-        try:
-            reversal = service.reverse_entry(g.coop.id, original.id, form.reason.data, form.key.data,
-                                             created_by=current_user.id,
-                                             reversal_date=form.reversal_date.data)
-        except DomainError as error:
-            _refused(error)
-        else:
-            return _posted(reversal, _("Entry #%(original)s was reversed by entry #%(id)s.",
-                                       original=entry_id, id=reversal.id))
-    return _render_entry(original, form)
+    done = perform(form, lambda: service.reverse_entry(
+        g.coop.id, original.id, form.reason.data, form.key.data, created_by=current_user.id,
+        reversal_date=form.reversal_date.data),
+        _entry_url, lambda reversal: _("Entry #%(original)s was reversed by entry #%(id)s.",
+                                       original=entry_id, id=reversal.id),
+        replayed_message=_replayed_entry)
+    if done is not None:
+        return done
+    return _render_entry(original, form), status_of(form)
 
 
 # -- reports -----------------------------------------------------------------------------
@@ -232,10 +178,10 @@ def reverse(entry_id):
 @bp.route("/accounts/<int:account_id>")
 @require_role(*READERS)
 def account_ledger(account_id):
-    account = _or_404(service.get_account, g.coop.id, account_id)
+    account = service.get_account(g.coop.id, account_id)
     today = date.today()
     form = PeriodFilterForm(formdata=request.args)
-    filters = _filter_values(form)
+    filters = filter_values(form)
     date_from = filters["date_from"] or today.replace(day=1)
     date_to = filters["date_to"] or today
     if date_from > date_to:
@@ -243,7 +189,7 @@ def account_ledger(account_id):
         date_from, date_to = today.replace(day=1), today
     form.date_from.data, form.date_to.data = date_from, date_to
     per_page = current_app.config["PAGE_SIZE"]
-    page = _page_arg()
+    page = page_arg()
     opening, rows, total_rows, closing = reports.general_ledger(
         g.coop.id, account.id, date_from, date_to, page, per_page)
     for row in rows:
@@ -258,7 +204,7 @@ def account_ledger(account_id):
 @require_role(*READERS)
 def trial_balance():
     form = AsOfForm(formdata=request.args)
-    as_of = _filter_values(form)["as_of"] or date.today()
+    as_of = filter_values(form)["as_of"] or date.today()
     form.as_of.data = as_of
     rows, total_debit, total_credit = reports.trial_balance(g.coop.id, as_of)
     return render_template("ledger/trial_balance.html", form=form, as_of=as_of, rows=rows,
@@ -282,17 +228,15 @@ def voucher(direction):
         service.open_accounts(coop_id, [EXPENSE if expense else INCOME]))
     form.cash_account.label.text = _("Paid from") if expense else _("Received into")
     form.counter_account.label.text = _("Expense account") if expense else _("Income account")
-    if form.validate_on_submit():
-        try:
-            entry = service.record_voucher(
-                coop_id, kind, form.entry_date.data, form.cash_account.data,
-                form.counter_account.data, form.amount.data, form.description.data,
-                idempotency_key=form.key.data, created_by=current_user.id)
-        except DomainError as error:
-            _refused(error)
-        else:
-            return _posted(entry, _("The voucher was recorded as entry #%(id)s.", id=entry.id))
-    return render_template("ledger/voucher.html", form=form, direction=direction, expense=expense)
+    done = perform(form, lambda: service.record_voucher(
+        coop_id, kind, form.entry_date.data, form.cash_account.data, form.counter_account.data,
+        form.amount.data, form.description.data, idempotency_key=form.key.data,
+        created_by=current_user.id),
+        _entry_url, lambda entry: _("The voucher was recorded as entry #%(id)s.", id=entry.id),
+        replayed_message=_replayed_entry)
+    if done is not None:
+        return done
+    return form_page("ledger/voucher.html", form=form, direction=direction, expense=expense)
 
 
 @bp.route("/manual", methods=["GET", "POST"])
@@ -302,15 +246,14 @@ def manual_entry():
     form = ManualEntryForm()
     form.set_account_choices(_account_choices(service.open_accounts(coop_id, ACCOUNT_TYPES),
                                               blank="—"))
-    if form.validate_on_submit():
-        try:
-            entry = service.post_manual_entry(coop_id, form.entry_date.data, form.memo.data,
-                                              form.rows(), form.key.data, created_by=current_user.id)
-        except DomainError as error:
-            _refused(error)
-        else:
-            return _posted(entry, _("The journal entry was posted as entry #%(id)s.", id=entry.id))
-    return render_template("ledger/manual_entry.html", form=form)
+    done = perform(form, lambda: service.post_manual_entry(
+        coop_id, form.entry_date.data, form.memo.data, form.rows(), form.key.data,
+        created_by=current_user.id),
+        _entry_url, lambda entry: _("The journal entry was posted as entry #%(id)s.", id=entry.id),
+        replayed_message=_replayed_entry)
+    if done is not None:
+        return done
+    return form_page("ledger/manual_entry.html", form=form)
 
 
 # -- periods -----------------------------------------------------------------------------
@@ -352,15 +295,11 @@ def periods():
 @require_role(MANAGER)
 def close_period():
     form = _close_form(date.today())
-    if form.validate_on_submit():
-        try:
-            period = service.close_period(g.coop, form.period_end.data, closed_by=current_user.id)
-        except DomainError as error:
-            _refused(error)
-        else:
-            period_end = period.period_end
-            db.session.commit()
-            flash(_("The books are closed up to %(date)s.", date=format_date(period_end, "long")),
-                  "success")
-            return redirect(url_for("ledger.periods"))
-    return _render_periods(form)
+    done = perform(form, lambda: service.close_period(g.coop, form.period_end.data,
+                                                      closed_by=current_user.id),
+                   url_for("ledger.periods"),
+                   lambda period: _("The books are closed up to %(date)s.",
+                                    date=format_date(period.period_end, "long")))
+    if done is not None:
+        return done
+    return _render_periods(form), status_of(form)

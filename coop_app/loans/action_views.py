@@ -3,9 +3,10 @@ who did not record the application: the service refuses otherwise), cancel, disb
 repay, pay off at the quote shown, restructure and write off (managers), and record a
 recovery after write-off.
 
-Every form carries a submission key: posting actions hand it to the service as the journal
-entry's idempotency key, and a key this browser already sent is answered with the first
-result, so a double submit acts once.
+Every form carries a submission key: posting actions (disburse, repay, pay off, recovery)
+hand it to the service as the journal entry's idempotency key, and the service answers a
+repeated key with the first result, from any browser; for the others a key this browser
+already sent is answered with the first result. Either way a double submit acts once.
 """
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -21,13 +22,12 @@ from coop_app.errors import DomainError
 from coop_app.extensions import db
 from coop_app.members.service import get_member
 from coop_app.money import format_money
-from coop_app.loans import repayment, workout
-from coop_app.loans import application as service
+from coop_app.web import perform, status_of
+from coop_app.loans import application, disbursement, queries, repayment, workout
 from coop_app.loans import models as m
 from coop_app.loans.forms import (ApproveForm, DisburseForm, PayoffForm, ReasonForm, RecoveryForm,
                                   RepayForm, RestructureForm)
-from coop_app.loans.views import (REFUSED, bp, done, get_loan_or_404, refused, replay,
-                                  savings_choices)
+from coop_app.loans.views import FIELDS, bp, get_loan_or_404, savings_choices
 
 
 def _render(loan, form, action, status=200, **extra):
@@ -35,34 +35,30 @@ def _render(loan, form, action, status=200, **extra):
                            form=form, action=action, **extra), status
 
 
-def _perform(loan_id, form, action, call, message, receipt=False, **extra):
-    """The shared shape of an action: validate, replay a known key, call the service on the
-    locked loan, then commit and go back to the loan, or roll back and show the form again
-    with why (422)."""
-    if form.validate_on_submit():
-        replayed = replay(form.key.data)
-        if replayed:
-            return replayed
-        try:
-            result = call(get_loan_or_404(loan_id, lock=True))
-        except DomainError as error:
-            refused(error, form)
-        else:
-            args = {"loan_id": loan_id}
-            if receipt:
-                args["receipt"] = result.id
-            return done(form.key.data, url_for("loans.detail", **args), message)
-    return _render(get_loan_or_404(loan_id), form, action,
-                   REFUSED if request.method == "POST" else 200, **extra)
+def _perform(loan, form, action, call, message, receipt=False, posts_entry=False, **extra):
+    """The shared shape of an action on `loan` (looked up first: a missing loan is a 404):
+    the kit's perform runs `call()` once and goes back to the loan (to its receipt), or the
+    form is shown again with why (422). An action that posts an entry (`posts_entry`) hands
+    the form's key to the service as the entry's idempotency key, so the service answers a
+    repeated key with the first result; the others are remembered in the browser's session."""
+    loan_id = loan.id
+
+    def back(result):
+        return url_for("loans.detail", loan_id=loan_id, **({"receipt": result.id} if receipt else {}))
+    again = _("This was already recorded; nothing new was done.") if posts_entry else None
+    done = perform(form, call, back, message, fields=FIELDS, replayed_message=again)
+    if done is not None:
+        return done
+    return _render(loan, form, action, status_of(form), **extra)
 
 
 def _perform_with_reason(loan_id, action, decide, message):
     """Reject, cancel, write off: a date and a reason, handed to `decide` as
     (cooperative, loan, user, date, reason)."""
+    loan = get_loan_or_404(loan_id)
     form = ReasonForm()
-    return _perform(loan_id, form, action, lambda loan: decide(
-        loan.cooperative_id, loan.id, current_user.id, form.on.data, form.reason.data.strip()),
-        message)
+    return _perform(loan, form, action, lambda: decide(
+        g.coop.id, loan_id, current_user.id, form.on.data, form.reason.data.strip()), message)
 
 
 def _savings_field(form, loan):
@@ -80,23 +76,24 @@ def _money_source(form, name):
 @bp.route("/<int:loan_id>/approve", methods=["GET", "POST"])
 @require_role(MANAGER)
 def approve(loan_id):
+    loan = get_loan_or_404(loan_id)
     form = ApproveForm()
-    return _perform(loan_id, form, "approve", lambda loan: service.approve_loan(
-        loan.cooperative_id, loan.id, current_user.id, form.on.data,
+    return _perform(loan, form, "approve", lambda: application.approve_loan(
+        g.coop.id, loan_id, current_user.id, form.on.data,
         reason=(form.reason.data or "").strip() or None), _("The loan was approved."))
 
 
 @bp.route("/<int:loan_id>/reject", methods=["GET", "POST"])
 @require_role(MANAGER)
 def reject(loan_id):
-    return _perform_with_reason(loan_id, "reject", service.reject_loan,
+    return _perform_with_reason(loan_id, "reject", application.reject_loan,
                                 _("The application was rejected."))
 
 
 @bp.route("/<int:loan_id>/cancel", methods=["GET", "POST"])
 @require_role(*STAFF)
 def cancel(loan_id):
-    return _perform_with_reason(loan_id, "cancel", service.cancel_loan,
+    return _perform_with_reason(loan_id, "cancel", application.cancel_loan,
                                 _("The loan was cancelled."))
 
 
@@ -109,13 +106,13 @@ def disburse(loan_id):
     form = DisburseForm()
     _savings_field(form, loan)
 
-    def call(loan):
+    def call():
         to, account_id = _money_source(form, "to")
-        return service.disburse_loan(loan.cooperative_id, loan.id, current_user.id, form.on.data,
-                                     to=to, savings_account_id=account_id,
-                                     idempotency_key=form.key.data)
+        return disbursement.disburse_loan(g.coop.id, loan_id, current_user.id, form.on.data, to=to,
+                                          savings_account_id=account_id, idempotency_key=form.key.data)
     net = loan.amount - (loan.admin_fee or 0)
-    return _perform(loan_id, form, "disburse", call, _("The loan was disbursed."), net=net)
+    return _perform(loan, form, "disburse", call, _("The loan was disbursed."), posts_entry=True,
+                    net=net)
 
 
 @bp.route("/<int:loan_id>/repay", methods=["GET", "POST"])
@@ -125,13 +122,13 @@ def repay(loan_id):
     form = RepayForm()
     _savings_field(form, loan)
 
-    def call(loan):
+    def call():
         source, account_id = _money_source(form, "source")
-        return repayment.repay_loan(loan.cooperative_id, loan.id, form.amount.data, form.on.data,
+        return repayment.repay_loan(g.coop.id, loan_id, form.amount.data, form.on.data,
                                     current_user.id, source=source, savings_account_id=account_id,
                                     idempotency_key=form.key.data)
-    return _perform(loan_id, form, "repay", call, _("The repayment was recorded."), receipt=True,
-                    **_figures(loan, form.on.data if isinstance(form.on.data, date) else None))
+    return _perform(loan, form, "repay", call, _("The repayment was recorded."), receipt=True,
+                    posts_entry=True, **_figures(loan, form.on.data if isinstance(form.on.data, date) else None))
 
 
 def _figures(loan, on):
@@ -161,17 +158,18 @@ def payoff(loan_id):
     if figures["quote"] is not None:
         form.quoted_total.data = str(figures["quote"].total)  # the quote this page shows now
 
-    def call(loan):
+    def call():
+        loan = queries.get_loan(g.coop.id, loan_id, lock=True)  # the quote and the payment agree
         quote = repayment.payoff_quote(loan, form.on.data) if loan.status == m.ACTIVE else None
         if quote is not None and shown_total != quote.total:
             raise DomainError(_("The amount to pay off on that date is %(total)s, not the amount "
                                 "shown before; check it and submit again.", total=_money(quote.total)))
         source, account_id = _money_source(form, "source")
-        return repayment.pay_off_loan(loan.cooperative_id, loan.id, form.on.data, current_user.id,
+        return repayment.pay_off_loan(g.coop.id, loan_id, form.on.data, current_user.id,
                                       source=source, savings_account_id=account_id,
                                       idempotency_key=form.key.data)
-    return _perform(loan_id, form, "payoff", call, _("The loan was paid off."), receipt=True,
-                    **figures)
+    return _perform(loan, form, "payoff", call, _("The loan was paid off."), receipt=True,
+                    posts_entry=True, **figures)
 
 
 def _day(text):
@@ -197,9 +195,10 @@ def _money(amount):
 @bp.route("/<int:loan_id>/restructure", methods=["GET", "POST"])
 @require_role(MANAGER)
 def restructure(loan_id):
+    loan = get_loan_or_404(loan_id)
     form = RestructureForm()
-    return _perform(loan_id, form, "restructure", lambda loan: workout.restructure_loan(
-        loan.cooperative_id, loan.id, current_user.id, form.on.data, form.term.data,
+    return _perform(loan, form, "restructure", lambda: workout.restructure_loan(
+        g.coop.id, loan_id, current_user.id, form.on.data, form.term.data,
         rate_bp=form.rate.data, grace=form.grace.data or 0, reason=form.reason.data.strip()),
         _("The loan was restructured; its new schedule is below."))
 
@@ -214,8 +213,9 @@ def write_off(loan_id):
 @bp.route("/<int:loan_id>/recovery", methods=["GET", "POST"])
 @require_role(*STAFF)
 def recovery(loan_id):
+    loan = get_loan_or_404(loan_id)
     form = RecoveryForm()
-    return _perform(loan_id, form, "recovery", lambda loan: workout.record_recovery(
-        loan.cooperative_id, loan.id, form.amount.data, form.on.data, current_user.id,
+    return _perform(loan, form, "recovery", lambda: workout.record_recovery(
+        g.coop.id, loan_id, form.amount.data, form.on.data, current_user.id,
         source=form.source.data, idempotency_key=form.key.data),
-        _("The recovery was recorded."), receipt=True)
+        _("The recovery was recorded."), receipt=True, posts_entry=True)

@@ -6,11 +6,11 @@ from sqlalchemy import BigInteger, and_, func, or_, select, type_coerce
 from coop_app.extensions import db
 from coop_app.ledger.models import GLAccount, JournalLine
 from coop_app.money import from_sen
-from coop_app.loans.models import (ACTIVE, PAID_OFF, RECEIVABLE_KEY, WRITTEN_OFF, Loan,
-                                   LoanInstallment)
+from coop_app.loans.methods import DEFERRED_MARGIN_KEY, RECEIVABLE_KEYS
+from coop_app.loans.models import ACTIVE, PAID_OFF, WRITTEN_OFF, Loan, LoanInstallment
 
 # Lines on these accounts are the loan's principal (murabahah: sale price less deferred margin).
-PRINCIPAL_KEYS = tuple(sorted(set(RECEIVABLE_KEY.values()) | {"deferred_margin"}))
+PRINCIPAL_KEYS = tuple(sorted(set(RECEIVABLE_KEYS) | {DEFERRED_MARGIN_KEY}))
 ALLOWANCE_KEY = "loan_allowance"
 
 

@@ -18,14 +18,12 @@ from coop_app.money import ZERO
 from coop_app.formatting import indonesian
 from coop_app.pdf import pdf_response
 from coop_app.terbilang import money_in_words
+from coop_app.loans import methods
 from coop_app.loans import models as m
-from coop_app.loans import application as service
 from coop_app.loans.models import LoanPayment
+from coop_app.loans.queries import installments
+from coop_app.loans.terms import preview_schedule
 
-TITLES = {m.MURABAHAH: "Akad Murabahah", m.QARDH: "Akad Qardh", m.MUDHARABAH: "Akad Mudharabah"}
-METHODS_ID = {m.FLAT: "bunga tetap (flat)", m.EFFECTIVE: "bunga menurun (efektif, pokok sama)",
-              m.ANNUITY: "anuitas", m.MURABAHAH: "murabahah", m.QARDH: "qardh",
-              m.MUDHARABAH: "mudharabah"}
 FREQUENCIES_ID = {m.MONTHLY: "bulanan", m.WEEKLY: "mingguan"}
 SOURCES_ID = {"cash": "Tunai", "bank": "Transfer bank", "savings": "Pemindahbukuan dari simpanan",
               "remittance": "Kiriman uang (remitansi)", "recovery": "Tunai"}
@@ -41,18 +39,13 @@ class Row:
     balance: Decimal
 
 
-def interest_word(method):
-    """What the charge part of an instalment is called in the documents."""
-    return {m.MURABAHAH: "Margin", m.MUDHARABAH: "Bagi hasil", m.QARDH: "Jasa"}.get(method, "Bunga")
-
-
 def schedule_rows(loan):
     """The loan's current schedule; before disbursement, the one it would have."""
     if loan.status in (m.APPLIED, m.APPROVED, m.REJECTED, m.CANCELLED):
         return [Row(i.n, i.due_date, i.principal, i.interest, i.total, i.balance)
-                for i in service.preview_schedule(loan, start=date.today()).installments]
+                for i in preview_schedule(loan, start=date.today()).installments]
     return [Row(i.n, i.due_date, i.principal, i.interest, i.total, i.balance_after)
-            for i in service.installments(loan)]
+            for i in installments(loan)]
 
 
 def _totals(rows):
@@ -71,19 +64,19 @@ def _loan_context(loan):
     enterprise = None
     if loan.enterprise_id:
         enterprise = get_enterprise(loan.cooperative_id, loan.enterprise_id)
+    method = methods.of(loan.method)
     return dict(loan=loan, member=member, enterprise=enterprise, product=loan.product, rows=rows,
-                totals=_totals(rows), interest_word=interest_word(loan.method),
-                method_id=METHODS_ID.get(loan.method, loan.method),
+                totals=_totals(rows), interest_word=method.charge_word, method_id=method.name_id,
                 frequency_id=FREQUENCIES_ID.get(loan.frequency, loan.frequency),
-                sharia=loan.method in m.SHARIA_METHODS, **indonesian())
+                sharia=method.sharia, **indonesian())
 
 
 def agreement_context(loan):
     context = _loan_context(loan)
     margin = loan.margin or ZERO
     context.update(
-        title=TITLES.get(loan.method, "Perjanjian Pinjaman"),
-        number=f"{loan.number}/AKAD" if loan.method in m.SHARIA_METHODS else f"{loan.number}/PP",
+        title=methods.of(loan.method).agreement_title,
+        number=f"{loan.number}/AKAD" if context["sharia"] else f"{loan.number}/PP",
         sale_price=(loan.cost_price or loan.amount) + margin,
         debt=loan.amount + margin,
         first_instalment=context["rows"][0] if context["rows"] else None,

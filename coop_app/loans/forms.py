@@ -2,22 +2,21 @@
 are filled in by the view from the cooperative's own data, so a tampered value is a field
 error; every business rule is the service's, whose message is shown next to its field."""
 from datetime import date
+from functools import partial
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, StringField
 from wtforms.validators import Optional
 
-from coop_app.web.fields import ChoiceField, LocalDateField, MoneyField, SubmissionKeyField
+from coop_app.web import fields
+from coop_app.web.fields import ChoiceField, LocalDateField, MoneyField, PercentField, SubmissionKeyField
 from coop_app.web.fields import choices, optional_int
 from coop_app.web.fields import TextForm, at_most, required
-from coop_app.savings.forms import PercentField, WholeNumberField
 from coop_app.loans import models as m
 
-METHOD_LABELS = {
-    m.FLAT: _l("Flat"), m.EFFECTIVE: _l("Declining balance (equal principal)"),
-    m.ANNUITY: _l("Annuity"), m.MURABAHAH: _l("Murabahah (cost plus margin)"),
-    m.QARDH: _l("Qardh (benevolent loan)"), m.MUDHARABAH: _l("Mudharabah (profit sharing)"),
-}
+# A count typed on a loan form; its message as on the savings forms.
+WholeNumberField = partial(fields.WholeNumberField, message=_l("Enter a whole number."))
+# The methods' labels are in methods.py (methods.label).
 FREQUENCY_LABELS = {m.MONTHLY: _l("Monthly"), m.WEEKLY: _l("Weekly")}
 LATE_CHARGE_LABELS = {m.LATE_NONE: _l("None"), m.LATE_DAILY: _l("A daily percentage of the overdue amount"),
                       m.LATE_FIXED: _l("A fixed amount per overdue instalment each month")}
@@ -43,10 +42,6 @@ EVENT_LABELS = {
     "quality_changed": _l("Quality changed"), "written_off": _l("Written off"),
     "recovery": _l("Recovery"), "reversed": _l("Reversed"),
 }
-
-
-def label(labels, value):
-    return labels.get(value, value)
 
 
 def rounding_choice(value):

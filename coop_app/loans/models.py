@@ -8,25 +8,10 @@ from coop_app.cooperatives.models import utcnow
 from coop_app.extensions import db
 from coop_app.money import Money
 
-FLAT, EFFECTIVE, ANNUITY = "flat", "effective", "annuity"
-MURABAHAH, QARDH, MUDHARABAH = "murabahah", "qardh", "mudharabah"
-CONVENTIONAL_METHODS = (FLAT, EFFECTIVE, ANNUITY)
-SHARIA_METHODS = (MURABAHAH, QARDH, MUDHARABAH)
-METHODS = CONVENTIONAL_METHODS + SHARIA_METHODS
+# The method of a product or loan (flat ... mudharabah) is a code of methods.py, whose table
+# says everything that differs by method.
 MONTHLY, WEEKLY = "monthly", "weekly"
 FREQUENCIES = (MONTHLY, WEEKLY)
-
-# The GL receivable of each method (ledger/chart.py system keys).
-RECEIVABLE_KEY = {
-    FLAT: "loans_receivable", EFFECTIVE: "loans_receivable", ANNUITY: "loans_receivable",
-    MURABAHAH: "murabahah_receivable", QARDH: "qardh_receivable",
-    MUDHARABAH: "mudharabah_financing",
-}
-# Where the interest, margin or profit share of each method is earned.
-INCOME_KEY = {
-    FLAT: "interest_income", EFFECTIVE: "interest_income", ANNUITY: "interest_income",
-    MURABAHAH: "margin_income", QARDH: None, MUDHARABAH: "profit_share_income",
-}
 
 # Late charges: a daily rate on the overdue amount, or a fixed amount per overdue instalment
 # at each month-end. For sharia products the charge is ta'zir and goes to the social fund.

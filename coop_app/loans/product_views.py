@@ -2,38 +2,34 @@
 (treasurers and managers here; members through the portal, with the same calculator)."""
 from decimal import Decimal
 
-from flask import flash, g, redirect, render_template, request, url_for
+from flask import g, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
 
 from coop_app.auth.access import READERS, STAFF, require_role
 from coop_app.auth.models import MANAGER
-from coop_app.errors import DomainError
 from coop_app.extensions import db
-from coop_app.web.fields import choices
 from coop_app.money import format_money
+from coop_app.web import REFUSED, perform, status_of
+from coop_app.web.fields import choices
+from coop_app.loans import methods, queries
 from coop_app.loans import models as m
 from coop_app.loans import products as product_service
-from coop_app.loans.forms import METHOD_LABELS, ProductForm, SimulationForm, label
-from coop_app.loans.models import Loan
+from coop_app.loans.forms import ProductForm, SimulationForm
 from coop_app.loans.schedule import ScheduleError, build_schedule
-from coop_app.loans.views import REFUSED, bp, or_404, refused, status_of
+from coop_app.loans.views import bp
 
-# Product columns in basis points -> their form fields (for the service's messages).
+# Product columns in basis points -> their form fields (refuse's `fields`, for the service's
+# messages; the other columns are named as their fields).
 PRODUCT_FIELDS = {column: name for name, column in ProductForm.BP_FIELDS.items()}
 SIMULATION_FIELDS = {"principal": "amount", "annual_rate": "rate", "term": "term", "grace": "grace",
                      "margin": "margin", "rounding": "rounding", "frequency": "frequency",
                      "method": "method"}
 
 
-def methods_for_cooperative():
-    return m.SHARIA_METHODS if g.coop.is_sharia else m.CONVENTIONAL_METHODS
-
-
 def method_choices(blank=None):
-    pairs = [(k, label(METHOD_LABELS, k)) for k in methods_for_cooperative()]
+    pairs = [(code, methods.label(code)) for code in methods.offered(g.coop.is_sharia)]
     return choices(([("", blank)] if blank else []) + pairs)
 
 
@@ -42,20 +38,10 @@ def method_choices(blank=None):
 @bp.route("/products")
 @require_role(*READERS)
 def products():
-    figures = dict((row[0], row[1:]) for row in db.session.execute(
-        select(Loan.product_id, func.count(), func.coalesce(func.sum(Loan.principal_outstanding), 0))
-        .where(Loan.cooperative_id == g.coop.id, Loan.status == m.ACTIVE)
-        .group_by(Loan.product_id)).all())
+    figures = {row[0]: row[1:] for row in db.session.execute(queries.active_by_product(g.coop.id)).all()}
     return render_template("loans/products.html",
                            products=product_service.list_products(g.coop.id, active=None),
                            figures=figures)
-
-
-def _product_refused(error, form):
-    field = getattr(error, "field", None)
-    if field in PRODUCT_FIELDS:
-        error.field = PRODUCT_FIELDS[field]
-    refused(error, form)
 
 
 @bp.route("/products/new", methods=["GET", "POST"])
@@ -63,40 +49,28 @@ def _product_refused(error, form):
 def new_product():
     form = ProductForm()
     form.method.choices = method_choices(_("Choose…"))
-    if form.validate_on_submit():
-        try:
-            product = product_service.create_product(g.coop.id, code=form.code.data.strip(),
-                                                     **form.product_fields())
-        except DomainError as error:
-            _product_refused(error, form)
-        else:
-            code = product.code
-            db.session.commit()
-            flash(_("Product %(code)s was created.", code=code), "success")
-            return redirect(url_for("loans.products"))
+    done = perform(form, lambda: product_service.create_product(
+        g.coop.id, code=form.code.data.strip(), **form.product_fields()), url_for("loans.products"),
+        lambda product: _("Product %(code)s was created.", code=product.code), fields=PRODUCT_FIELDS)
+    if done is not None:
+        return done
     return render_template("loans/product_form.html", form=form, product=None), status_of(form)
 
 
 @bp.route("/products/<int:product_id>/edit", methods=["GET", "POST"])
 @require_role(MANAGER)
 def edit_product(product_id):
-    product = or_404(product_service.get_product, g.coop.id, product_id)
+    product = product_service.get_product(g.coop.id, product_id)
     form = ProductForm()
     del form.code
     form.method.choices = method_choices()
     if request.method == "GET":
         form.load(product)
-    if form.validate_on_submit():
-        try:
-            product_service.update_product(g.coop.id, product.id, **form.product_fields())
-        except DomainError as error:
-            _product_refused(error, form)
-            product = or_404(product_service.get_product, g.coop.id, product_id)
-        else:
-            code = product.code
-            db.session.commit()
-            flash(_("Product %(code)s was saved.", code=code), "success")
-            return redirect(url_for("loans.products"))
+    done = perform(form, lambda: product_service.update_product(
+        g.coop.id, product_id, **form.product_fields()), url_for("loans.products"),
+        lambda product: _("Product %(code)s was saved.", code=product.code), fields=PRODUCT_FIELDS)
+    if done is not None:
+        return done
     return render_template("loans/product_form.html", form=form, product=product), status_of(form)
 
 
@@ -105,7 +79,7 @@ def edit_product(product_id):
 def simulation_form(products, staff=True):
     form = SimulationForm(formdata=request.args if request.args else None)
     form.product.choices = choices([("", "—")] + [
-        (p.id, f"{p.code} · {p.name} ({label(METHOD_LABELS, p.method)})") for p in products])
+        (p.id, f"{p.code} · {p.name} ({methods.label(p.method)})") for p in products])
     if staff:
         form.method.choices = method_choices("—")
     else:  # members simulate the cooperative's products as they are offered
@@ -128,7 +102,7 @@ def simulate(form, products):
     typed_rate = form.rate.data if "rate" in form else None
     rate_bp = typed_rate if typed_rate is not None else product.rate_bp if product else 0
     margin = form.margin.data
-    if margin is not None and method == m.MURABAHAH and typed_rate is None:
+    if margin is not None and methods.of(method).sale and typed_rate is None:
         rate_bp = 0  # the margin is given as an amount instead of the product's rate
 
     def setting(name, product_value, default):
@@ -137,7 +111,7 @@ def simulate(form, products):
 
     try:
         schedule = build_schedule(
-            method, form.amount.data, Decimal(rate_bp) / 100, form.term.data, form.start.data,
+            methods.of(method).schedule_rule, form.amount.data, Decimal(rate_bp) / 100, form.term.data, form.start.data,
             frequency=setting("frequency", product and product.frequency, m.MONTHLY),
             grace=setting("grace", product and product.grace_periods, 0),
             rounding=Decimal(setting("rounding", product and product.rounding, 1)), margin=margin)

@@ -10,16 +10,15 @@ from coop_app.cooperatives.models import Cooperative
 from coop_app.errors import InvalidField, NotFound
 from coop_app.extensions import db
 from coop_app.money import MAX_AMOUNT, MoneyError, to_money
-from coop_app.loans.models import (CONVENTIONAL_METHODS, EARLY_ALL, EARLY_CURRENT, EARLY_RULES,
-                                   FREQUENCIES, LATE_CHARGE_KINDS, LATE_DAILY, LATE_FIXED,
-                                   LATE_NONE, MONTHLY, MUDHARABAH, QARDH, SHARIA_METHODS,
+from coop_app.loans import methods
+from coop_app.loans.models import (EARLY_ALL, EARLY_CURRENT, EARLY_RULES, FREQUENCIES,
+                                   LATE_CHARGE_KINDS, LATE_DAILY, LATE_FIXED, LATE_NONE, MONTHLY,
                                    LoanProduct)
 from coop_app.loans.schedule import MAX_TERM
 
 D = Decimal
 CODE = re.compile(r"^[A-Z0-9][A-Z0-9\-]{0,19}$")
 ROUNDINGS = (1, 100, 1000)
-METHODS_OF_TYPE = {"ksp": CONVENTIONAL_METHODS, "kspps": SHARIA_METHODS}
 BAND_FIELDS = ("dpk_from_days", "kl_from_days", "diragukan_from_days", "macet_from_days")
 PROVISION_FIELDS = ("provision_lancar_bp", "provision_dpk_bp", "provision_kl_bp",
                     "provision_diragukan_bp", "provision_macet_bp")
@@ -38,28 +37,28 @@ _COMMON = dict(frequency=MONTHLY, min_term=1, grace_periods=0, rounding=1)
 DEFAULT_PRODUCTS = {
     "ksp": [
         ("PUF", "Pinjaman Usaha (Bunga Flat)", dict(
-            method="flat", rate_bp=1200, max_term=36, min_amount=D("500000"),
+            method=methods.FLAT, rate_bp=1200, max_term=36, min_amount=D("500000"),
             max_amount=D("100000000"), admin_fee_bp=100, late_charge_kind=LATE_DAILY,
             late_charge_daily_bp=10, early_repayment_rule=EARLY_ALL)),
         ("PUE", "Pinjaman Usaha (Bunga Menurun)", dict(
-            method="effective", rate_bp=1800, max_term=36, min_amount=D("500000"),
+            method=methods.EFFECTIVE, rate_bp=1800, max_term=36, min_amount=D("500000"),
             max_amount=D("50000000"), admin_fee_bp=100, late_charge_kind=LATE_DAILY,
             late_charge_daily_bp=10, early_repayment_rule=EARLY_CURRENT)),
         ("PUA", "Pinjaman Usaha (Anuitas)", dict(
-            method="annuity", rate_bp=1200, max_term=60, min_amount=D("1000000"),
+            method=methods.ANNUITY, rate_bp=1200, max_term=60, min_amount=D("1000000"),
             max_amount=D("100000000"), admin_fee_bp=100, late_charge_kind=LATE_DAILY,
             late_charge_daily_bp=10, early_repayment_rule=EARLY_CURRENT)),
     ],
     "kspps": [
         ("MBA", "Pembiayaan Murabahah", dict(
-            method="murabahah", rate_bp=1000, max_term=36, min_amount=D("500000"),
+            method=methods.MURABAHAH, rate_bp=1000, max_term=36, min_amount=D("500000"),
             max_amount=D("100000000"), admin_fee_bp=100, late_charge_kind=LATE_FIXED,
             late_charge_fixed=D("25000"), early_repayment_rule=EARLY_ALL)),
         ("QH", "Pinjaman Qardh (Kebajikan)", dict(
-            method="qardh", rate_bp=0, max_term=12, min_amount=D("100000"),
+            method=methods.QARDH, rate_bp=0, max_term=12, min_amount=D("100000"),
             max_amount=D("5000000"), late_charge_kind=LATE_NONE, early_repayment_rule=EARLY_ALL)),
         ("MDA", "Pembiayaan Mudharabah", dict(
-            method="mudharabah", rate_bp=1800, nisbah_coop_pct=40, min_term=3, max_term=24,
+            method=methods.MUDHARABAH, rate_bp=1800, nisbah_coop_pct=40, min_term=3, max_term=24,
             min_amount=D("1000000"), max_amount=D("50000000"), admin_fee_bp=100,
             late_charge_kind=LATE_FIXED, late_charge_fixed=D("25000"),
             early_repayment_rule=EARLY_CURRENT)),
@@ -159,7 +158,7 @@ def _int(product, field, low, high, message):
 
 
 def _validate(cooperative_id, p):
-    coop_type = db.session.get(Cooperative, cooperative_id).type
+    sharia = db.session.get(Cooperative, cooperative_id).is_sharia
     if not p.code or not CODE.match(p.code):
         raise InvalidField("code", _l("The code is 1 to 20 capital letters, digits or dashes."))
     taken = db.session.execute(select(LoanProduct.id).where(
@@ -169,13 +168,14 @@ def _validate(cooperative_id, p):
         raise InvalidField("code", _l("Product code %(code)s is already used.", code=p.code))
     if not p.name or len(p.name) > 100:
         raise InvalidField("name", _l("A product needs a name of at most 100 characters."))
-    if p.method not in METHODS_OF_TYPE[coop_type]:
+    if p.method not in methods.offered(sharia):
         raise InvalidField("method", _l("A KSP lends with flat, effective or annuity interest; a "
                                         "KSPPS/BMT finances with murabahah, qardh or mudharabah."))
+    method = methods.of(p.method)
     _int(p, "rate_bp", 0, 10000, _l("The rate is 0 to 100% a year."))
-    if p.method == QARDH and p.rate_bp != 0:
+    if method.benevolent and p.rate_bp != 0:
         raise InvalidField("rate_bp", _l("A qardh loan is benevolent: its rate must be 0."))
-    if p.method == MUDHARABAH:
+    if method.profit_sharing:
         _int(p, "nisbah_coop_pct", 1, 99, _l("The cooperative's share of the profit (nisbah) is "
                                              "1 to 99%."))
     elif p.nisbah_coop_pct is not None:

@@ -1,18 +1,24 @@
-"""Reading loans: one loan, a member's loans, the schedule, what is overdue, and the history.
-(service.py re-exports these; import them from there.)"""
+"""Reading loans: one loan, a member's loans, the schedule, what is overdue, and the history;
+and the lists the pages show (the loan list, a loan's payments, events and journal entries,
+the products' figures) as selects built from plain arguments, for any face to run, page or
+serialise."""
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 
+from coop_app.auth.models import User
 from coop_app.errors import NotFound
 from coop_app.extensions import db
+from coop_app.ledger.models import JournalEntry, JournalLine
+from coop_app.members.models import Member
+from coop_app.members.service import search_query
 from coop_app.money import ZERO
 from coop_app.savings.movements import rupiah  # noqa: F401 (amounts in messages, one helper)
 from coop_app.loans.models import (ACTIVE, APPLIED, APPROVED, CANCELLED, PAID_OFF, REJECTED,
-                                   WRITTEN_OFF, Loan, LoanEvent, LoanInstallment)
+                                   WRITTEN_OFF, Loan, LoanEvent, LoanInstallment, LoanPayment)
 
 STATUS_LABELS = {
     APPLIED: _l("awaiting a decision"), APPROVED: _l("approved"), REJECTED: _l("rejected"),
@@ -114,3 +120,58 @@ def add_event(loan, kind, on, user_id, note=None, entry_id=None, detail=None):
 def events(loan):
     return db.session.execute(select(LoanEvent).where(LoanEvent.loan_id == loan.id)
                               .order_by(LoanEvent.event_date, LoanEvent.id)).scalars().all()
+
+
+# -- the pages' lists (selects) --------------------------------------------------------------
+
+def loan_list(cooperative_id, status=None, product_id=None, text=None):
+    """(Loan, Member) rows of a cooperative's loans, newest application first: of a status, of a
+    product, and of the members a text finds (name, NIK or number) or with that loan number."""
+    query = (select(Loan, Member).join(Member, Member.id == Loan.member_id)
+             .where(Loan.cooperative_id == cooperative_id))
+    if status:
+        query = query.where(Loan.status == status)
+    if product_id:
+        query = query.where(Loan.product_id == product_id)
+    text = (text or "").strip()
+    if text:
+        matching = search_query(cooperative_id, text).with_only_columns(Member.id).order_by(None)
+        query = query.where(or_(Loan.member_id.in_(matching), Loan.number == text))
+    return query.order_by(Loan.applied_on.desc(), Loan.id.desc())
+
+
+def loan_history(cooperative_id, loan_id):
+    """(LoanEvent, the full name of its user or None) rows of a loan, oldest first."""
+    return (select(LoanEvent, User.full_name).outerjoin(User, User.id == LoanEvent.user_id)
+            .where(LoanEvent.cooperative_id == cooperative_id, LoanEvent.loan_id == loan_id)
+            .order_by(LoanEvent.event_date, LoanEvent.id))
+
+
+def loan_payments(cooperative_id, loan_id):
+    """The LoanPayments of a loan (repayments and recoveries, reversed ones too), oldest first."""
+    return (select(LoanPayment).where(LoanPayment.cooperative_id == cooperative_id,
+                                      LoanPayment.loan_id == loan_id)
+            .order_by(LoanPayment.paid_on, LoanPayment.id))
+
+
+def loan_entries(cooperative_id, loan_id):
+    """The JournalEntries of a loan: those with a line on it and those its history names."""
+    on_lines = select(JournalLine.entry_id).where(JournalLine.cooperative_id == cooperative_id,
+                                                  JournalLine.loan_id == loan_id)
+    in_history = select(LoanEvent.entry_id).where(LoanEvent.loan_id == loan_id,
+                                                  LoanEvent.entry_id.is_not(None))
+    return (select(JournalEntry).where(JournalEntry.cooperative_id == cooperative_id,
+                                       or_(JournalEntry.id.in_(on_lines), JournalEntry.id.in_(in_history)))
+            .order_by(JournalEntry.entry_date, JournalEntry.id))
+
+
+def user_names(user_ids):
+    """(id, full name) rows of these users."""
+    return select(User.id, User.full_name).where(User.id.in_(set(user_ids)))
+
+
+def active_by_product(cooperative_id):
+    """(product id, number of active loans, their principal outstanding) rows of a cooperative."""
+    return (select(Loan.product_id, func.count(), func.coalesce(func.sum(Loan.principal_outstanding), 0))
+            .where(Loan.cooperative_id == cooperative_id, Loan.status == ACTIVE)
+            .group_by(Loan.product_id))

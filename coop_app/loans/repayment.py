@@ -17,11 +17,11 @@ from coop_app.members.models import Member
 from coop_app.money import ZERO, to_money
 from coop_app.savings import movements as savings
 from coop_app.savings.models import MUDHARABAH as SAVINGS_MUDHARABAH, SUKARELA, WADIAH
-from coop_app.loans.models import (ACTIVE, EARLY_CURRENT, INCOME_KEY, MURABAHAH, PAID_OFF,
-                                   RECEIVABLE_KEY, SHARIA_METHODS, WRITTEN_OFF, Loan, LoanPayment)
+from coop_app.loans import methods
+from coop_app.loans.disbursement import MONEY_SOURCES, money_account, release_pledge
+from coop_app.loans.models import ACTIVE, EARLY_CURRENT, PAID_OFF, WRITTEN_OFF, Loan, LoanPayment
 from coop_app.loans.queries import (add_event, get_loan, open_installments, rupiah, unpaid_interest,
                                     unpaid_principal)
-from coop_app.loans.application import MONEY_SOURCES, money_account, release_pledge
 
 REPAYMENT_ENTRY = "loan_repayment"
 SAVINGS_SOURCE, REMITTANCE_SOURCE = "savings", "remittance"
@@ -147,20 +147,20 @@ def credit_lines(allocation):
         if amount:
             lines.append(Line(account_by_key(coop, key).id, amount, memo=memo, **tag))
 
-    charge_key = "social_fund" if loan.method in SHARIA_METHODS else "penalty_income"
-    line(charge_key, -allocation.penalty, f"Denda {loan.number}" if charge_key == "penalty_income"
-         else f"Ta'zir {loan.number} (dana sosial)")
-    if loan.method == MURABAHAH:
+    method = methods.of(loan.method)
+    line(method.late_charge_key, -allocation.penalty, f"Ta'zir {loan.number} (dana sosial)"
+         if method.sharia else f"Denda {loan.number}")
+    if method.sale:
         # The receivable holds the sale price: it is credited with the margin too, and the
         # margin moves from deferred to earned. A muqasah discount clears it unearned.
         earned, waived = allocation.interest, allocation.waived
-        line(RECEIVABLE_KEY[MURABAHAH], -(allocation.principal + earned + waived), f"Angsuran {loan.number}")
-        line("deferred_margin", earned + waived, f"Margin {loan.number}")
-        line("margin_income", -earned, f"Margin {loan.number}")
+        line(method.receivable_key, -(allocation.principal + earned + waived), f"Angsuran {loan.number}")
+        line(methods.DEFERRED_MARGIN_KEY, earned + waived, f"Margin {loan.number}")
+        line(method.income_key, -earned, f"Margin {loan.number}")
     else:
-        if INCOME_KEY[loan.method]:
-            line(INCOME_KEY[loan.method], -allocation.interest, f"Jasa {loan.number}")
-        line(RECEIVABLE_KEY[loan.method], -allocation.principal, f"Angsuran pokok {loan.number}")
+        if method.income_key:
+            line(method.income_key, -allocation.interest, f"Jasa {loan.number}")
+        line(method.receivable_key, -allocation.principal, f"Angsuran pokok {loan.number}")
     return lines
 
 

@@ -12,9 +12,9 @@ from coop_app.money import ZERO, to_money
 from coop_app.savings import movements as savings
 from coop_app.loans.models import (ACTIVE, APPROVED, LANCAR, PAID_OFF, Loan, LoanInstallment,
                                    LoanPayment)
+from coop_app.loans.disbursement import DISBURSEMENT_ENTRY, block_pledge
 from coop_app.loans.queries import STATUS_LABELS, add_event, get_loan
 from coop_app.loans.repayment import REPAYMENT_ENTRY
-from coop_app.loans.application import DISBURSEMENT_ENTRY, block_pledge
 
 
 def reverse_payments_of_entry(original, reversal):

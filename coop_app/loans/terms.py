@@ -1,6 +1,10 @@
-"""An application's terms, checked before a loan is recorded: amounts, murabahah's cost
-price, down payment and margin, the financed enterprise, the limit by the member's savings,
-the pledge, and the loan's number."""
+"""A loan's terms: checked before a loan is recorded (amounts, a sale's cost price, down
+payment and margin, the financed enterprise, the limit by the member's savings, the pledge,
+the dates of its steps), its number, and the schedule they give (preview_schedule, which the
+application, the disbursement and the pages share)."""
+from datetime import date
+from decimal import Decimal
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
@@ -11,8 +15,10 @@ from coop_app.ledger.service import check_amount
 from coop_app.money import ZERO, to_money
 from coop_app.savings import movements as savings
 from coop_app.savings.models import SavingsAccount
+from coop_app.loans import methods
 from coop_app.loans.models import Loan
 from coop_app.loans.queries import rupiah
+from coop_app.loans.schedule import build_schedule
 
 
 def nonnegative(field, value):
@@ -32,8 +38,10 @@ def field_amount(field, value):
         raise InvalidField(field, error.message) from None
 
 
-def murabahah_terms(murabahah, amount, cost_price, down_payment, margin, goods):
-    if not murabahah:
+def sale_terms(sale, amount, cost_price, down_payment, margin, goods):
+    """(amount financed, cost price, down payment, margin) of an application; only a sale
+    (murabahah) has the last three, and its amount is the cost price less the down payment."""
+    if not sale:
         if cost_price is not None or down_payment is not None or margin is not None:
             raise InvalidField("cost_price", _l("Only murabahah financing has a cost price, down "
                                                 "payment and margin."))
@@ -107,3 +115,25 @@ def next_number(cooperative_id, product):
     count = db.session.execute(select(func.count()).select_from(Loan).where(
         Loan.cooperative_id == cooperative_id, Loan.product_id == product.id)).scalar()
     return f"{product.code}-{count + 1:06d}"
+
+
+def check_date(day, earliest, too_early):
+    """A step's date: given, not in the future, and not before `earliest` (then `too_early`)."""
+    if not isinstance(day, date):
+        raise InvalidField("date", _l("Give the date."))
+    if day > date.today():
+        raise InvalidField("date", _l("The date cannot be in the future."))
+    if earliest is not None and day < earliest:
+        raise InvalidField("date", too_early)
+
+
+def preview_schedule(loan, start=None):
+    """The loan's schedule if disbursed on `start` (default: its disbursement or application date)."""
+    start = start or loan.disbursed_on or loan.applied_on
+    method = methods.of(loan.method)
+    if method.sale and loan.margin is not None:
+        rate, margin = Decimal(0), loan.margin
+    else:
+        rate, margin = Decimal(loan.rate_bp) / 100, None
+    return build_schedule(method.schedule_rule, loan.amount, rate, loan.term, start, loan.frequency,
+                          loan.grace_periods, Decimal(loan.rounding), margin=margin)

@@ -20,10 +20,11 @@ from coop_app.ledger.models import JournalLine
 from coop_app.ledger.posting import Line, check_open, find_by_key, post_entry
 from coop_app.ledger.service import account_by_key, check_amount
 from coop_app.money import ZERO, from_sen, to_money
-from coop_app.loans.models import (ACTIVE, LANCAR, MURABAHAH, RECEIVABLE_KEY, WRITTEN_OFF, LoanInstallment, LoanPayment)
+from coop_app.loans import methods
+from coop_app.loans.disbursement import money_account, release_pledge
+from coop_app.loans.models import ACTIVE, LANCAR, WRITTEN_OFF, LoanInstallment, LoanPayment
+from coop_app.loans.queries import STATUS_LABELS, add_event, get_loan, rupiah
 from coop_app.loans.schedule import build_schedule
-from coop_app.loans.application import (STATUS_LABELS, add_event, get_loan, money_account,
-                                    release_pledge, rupiah)
 
 WRITE_OFF_ENTRY = "loan_write_off"
 RECOVERY_ENTRY = "loan_recovery"
@@ -82,7 +83,8 @@ def restructure_loan(cooperative_id, loan_id, user_id, on, term, rate_bp=None, g
     if loan.principal_outstanding <= 0:
         raise DomainError(_l("Nothing is left to restructure on this loan."))
     margin = None
-    if loan.method == MURABAHAH:
+    method = methods.of(loan.method)
+    if method.sale:
         if rate_bp is not None and rate_bp != loan.rate_bp:
             raise InvalidField("rate_bp", _l("A murabahah sale price cannot change: the unpaid margin "
                                              "is spread over the new term."))
@@ -93,8 +95,8 @@ def restructure_loan(cooperative_id, loan_id, user_id, on, term, rate_bp=None, g
         if isinstance(rate_bp, bool) or not isinstance(rate_bp, int) or rate_bp < 0:
             raise InvalidField("rate_bp", _l("Give the new yearly rate."))
         rate = Decimal(rate_bp) / 100
-    schedule = build_schedule(loan.method, loan.principal_outstanding, rate, term, on, loan.frequency,
-                              grace, Decimal(loan.rounding), margin=margin)
+    schedule = build_schedule(method.schedule_rule, loan.principal_outstanding, rate, term, on,
+                              loan.frequency, grace, Decimal(loan.rounding), margin=margin)
     old = {"version": loan.schedule_version, "term": loan.term, "rate_bp": loan.rate_bp,
            "grace": loan.grace_periods}
     db.session.execute(update(LoanInstallment).where(*_open_rows(loan)).values(superseded=True)
@@ -151,11 +153,12 @@ def write_off_loan(cooperative_id, loan_id, user_id, on, reason):
     if loan.principal_outstanding <= 0:
         raise DomainError(_l("Nothing is left to write off on this loan."))
     tag = dict(member_id=loan.member_id, loan_id=loan.id)
-    receivable_id, receivable = _loan_balance(loan, RECEIVABLE_KEY[loan.method])
+    method = methods.of(loan.method)
+    receivable_id, receivable = _loan_balance(loan, method.receivable_key)
     lines = [Line(receivable_id, -receivable, memo=f"Hapus buku {loan.number}", **tag)]
     net = receivable
-    if loan.method == MURABAHAH:
-        deferred_id, deferred = _loan_balance(loan, "deferred_margin")  # a credit: negative
+    if method.sale:
+        deferred_id, deferred = _loan_balance(loan, methods.DEFERRED_MARGIN_KEY)  # a credit: negative
         if deferred:
             lines.append(Line(deferred_id, -deferred, memo=f"Margin ditangguhkan {loan.number}", **tag))
         net += deferred

@@ -14,13 +14,13 @@ from coop_app.formatting import format_share
 from coop_app.remittances.queries import remittance_summary
 
 bp = Blueprint("main", __name__)
+coop_bp = coop_blueprint("coop", __name__)
 
 
 @bp.route("/favicon.ico")
 def favicon():
     """Browsers' PDF viewers ask for the old name; the icon is the SVG served as static."""
     return redirect(url_for("static", filename="favicon.svg"), code=301)
-coop_bp = coop_blueprint("coop", __name__)
 
 
 @bp.route("/")

@@ -1,14 +1,16 @@
 """The member register's pages: list and search, registration, a member's page, editing,
 a member's login, leaving, the member-number pattern and the import (migrant workers have
-their own pages in migrant_views.py).
+their own pages in migrant_views.py; registering, leaving and the import are in
+membership/views.py, on this blueprint).
 
-Each view parses its form, calls one service function, then commits and redirects, or
-rolls back and shows the service's message. Nothing here decides a business rule.
+Each view parses its form and runs one service function through the web kit's `perform`,
+which commits and redirects, or rolls back and shows the form again (422) with the
+service's message. Nothing here decides a business rule.
 """
 from dataclasses import dataclass
 from datetime import date
 
-from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import abort, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -16,8 +18,7 @@ from sqlalchemy.orm import raiseload
 
 from coop_app.auth.access import READERS, STAFF, coop_blueprint, has_role, require_role
 from coop_app.auth.models import MANAGER, MEMBER
-from coop_app.errors import DomainError, InvalidField, NotFound
-from coop_app.extensions import db
+from coop_app.web import filter_values, form_page, paginate, perform
 from coop_app.web.fields import choices
 from coop_app.ledger.service import cash_accounts
 from coop_app.registry import registry
@@ -29,8 +30,6 @@ from coop_app.members.models import Member
 
 bp = coop_blueprint("members", __name__, "/members")
 
-MAX_PAGE = 100000
-
 
 @bp.context_processor
 def member_labels():
@@ -40,33 +39,6 @@ def member_labels():
 
 
 # -- helpers -----------------------------------------------------------------------------
-
-def or_404(function, *args):
-    try:
-        return function(*args)
-    except NotFound:
-        abort(404)
-
-
-REFUSED = 422  # a form sent back with what was wrong: nothing was written
-
-
-def form_page(template, **context):
-    """A form's page: on a POST it is shown again only when the form was refused (every
-    accepted submission redirects), so it answers 422, as the other packages' forms do."""
-    return render_template(template, **context), (REFUSED if request.method == "POST" else 200)
-
-
-def refused(error, form=None, fields=None):
-    """A service said no: undo whatever was flushed and show why, next to the field it is
-    about when there is one on the form."""
-    db.session.rollback()
-    name = (fields or {}).get(error.field, error.field) if isinstance(error, InvalidField) else None
-    if form is not None and name and name in form:
-        form[name].errors = list(form[name].errors) + [str(error)]
-    else:
-        flash(str(error), "danger")
-
 
 def _money_choices(form_field):
     locale = str(get_locale())
@@ -87,7 +59,7 @@ def panels_of(panels, subject):
 
 def _own_member_or_404(member_id):
     """Staff and auditors see every member; a member only themselves (others do not exist)."""
-    member = or_404(service.get_member, g.coop.id, member_id)
+    member = service.get_member(g.coop.id, member_id)
     if not has_role(*READERS) and member.user_id != current_user.id:
         abort(404)
     return member
@@ -103,25 +75,6 @@ def _member_data(form):
         relationship=form.relationship.data or None)
 
 
-def page_arg():
-    """The ?page= of a list, within bounds (a huge page would overflow SQLite's OFFSET)."""
-    return min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
-
-
-def filter_values(form):
-    """Values of a GET filter form; a value that does not parse is flashed and ignored."""
-    form.validate()
-    values = {}
-    for field in form:
-        if field.errors:
-            flash(_("%(label)s: %(error)s The filter was ignored.", label=field.label.text,
-                    error=field.errors[0]), "warning")
-            values[field.name] = None
-        else:
-            values[field.name] = field.data
-    return values
-
-
 # -- the register ------------------------------------------------------------------------
 
 @bp.route("/")
@@ -130,8 +83,7 @@ def index():
     form = MemberSearchForm(formdata=request.args)
     values = filter_values(form)
     query = service.search_query(g.coop.id, values["q"], values["status"], values["category"])
-    pagination = db.paginate(query.options(raiseload(Member.migrant_worker)), page=page_arg(),
-                             per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    pagination = paginate(query.options(raiseload(Member.migrant_worker)))
     return render_template("members/index.html", form=form, pagination=pagination)
 
 
@@ -165,40 +117,31 @@ def detail(member_id):
 @bp.route("/<int:member_id>/edit", methods=["GET", "POST"])
 @require_role(*STAFF)
 def edit(member_id):
-    member = or_404(service.get_member, g.coop.id, member_id)
+    member = service.get_member(g.coop.id, member_id)  # outside perform: unknown is a 404
     form = EditMemberForm(obj=member)
     if request.method == "GET":
         form.migrant.data = member.migrant_worker_id
     form.set_migrant_choices(migrants.migrant_choices(g.coop.id))
-    if form.validate_on_submit():
-        try:
-            service.update_member(g.coop.id, member.id, _member_data(form))
-        except DomainError as error:
-            refused(error, form, {"actual_return_date": "migrant"})
-        else:
-            db.session.commit()
-            flash(_("The member's data was saved."), "success")
-            return redirect(url_for("members.detail", member_id=member_id))
+    done = perform(form, lambda: service.update_member(g.coop.id, member.id, _member_data(form)),
+                   url_for("members.detail", member_id=member_id), _("The member's data was saved."),
+                   fields={"actual_return_date": "migrant"})
+    if done is not None:
+        return done
     return form_page("members/edit.html", form=form, member=member)
 
 
 @bp.route("/<int:member_id>/login", methods=["GET", "POST"])
 @require_role(MANAGER)
 def create_login(member_id):
-    member = or_404(service.get_member, g.coop.id, member_id)
+    member = service.get_member(g.coop.id, member_id)  # outside perform: unknown is a 404
     form = LoginForm()
-    if form.validate_on_submit():
-        try:
-            user = service.create_member_login(g.coop.id, member.id, form.username.data,
-                                               form.password.data)
-        except DomainError as error:
-            refused(error)
-        else:
-            username = user.username
-            db.session.commit()
-            flash(_("%(name)s can now log in as %(username)s.", name=member.name,
-                    username=username), "success")
-            return redirect(url_for("members.detail", member_id=member_id))
+    done = perform(form, lambda: service.create_member_login(g.coop.id, member.id, form.username.data,
+                                                             form.password.data),
+                   url_for("members.detail", member_id=member_id),
+                   lambda user: _("%(name)s can now log in as %(username)s.", name=member.name,
+                                  username=user.username))
+    if done is not None:
+        return done
     return form_page("members/login.html", form=form, member=member)
 
 
@@ -206,14 +149,9 @@ def create_login(member_id):
 @require_role(MANAGER)
 def settings():
     form = NumberPatternForm(data={"pattern": g.coop.member_number_pattern})
-    if form.validate_on_submit():
-        try:
-            service.set_member_number_pattern(g.coop, form.pattern.data)
-        except DomainError as error:
-            refused(error, form)
-        else:
-            db.session.commit()
-            flash(_("New members will be numbered by the new pattern."), "success")
-            return redirect(url_for("members.settings"))
+    done = perform(form, lambda: service.set_member_number_pattern(g.coop, form.pattern.data),
+                   url_for("members.settings"), _("New members will be numbered by the new pattern."))
+    if done is not None:
+        return done
     sample = service.format_member_number(g.coop.member_number_pattern, g.coop, 1, date.today())
     return form_page("members/settings.html", form=form, sample=sample)

@@ -1,6 +1,10 @@
 """The membership pages (routes on the members blueprint, where they have always been):
 registering a member with the simpanan pokok, a member leaving with the settlement of their
 savings, and the import of a member register from a file.
+
+Each view parses its form and runs one service function through the web kit's `perform`,
+which commits and redirects (a retried submission posts nothing new), or rolls back and
+shows the form again (422) with the service's message. A file's preview writes nothing.
 """
 import hashlib
 import os
@@ -21,12 +25,22 @@ from coop_app.members import migrants, service
 from coop_app.members.forms import (NEW_MIGRANT, ImportConfirmForm, ImportUploadForm, RegisterForm,
                                     ResignForm)
 from coop_app.members.models import ACTIVE, DECEASED
-from coop_app.members.views import (REFUSED, _member_data, _money_choices, bp, form_page, or_404,
-                                    refused)
+from coop_app.members.views import _member_data, _money_choices, bp
 from coop_app.membership import import_rows, importer, joining, leaving
+from coop_app.web import REFUSED, form_page, perform
 
 PREVIEW_ROWS = 200
 KEEP_UPLOADS_SECONDS = 24 * 3600
+
+
+def _new_migrant(form):
+    """The migrant worker recorded on the registration form itself ("a new record")."""
+    return migrants.MigrantData(
+        name=form.migrant_name.data, destination_country=form.migrant_country.data,
+        sector=form.migrant_sector.data, departure_date=form.migrant_departure.data,
+        expected_return_date=form.migrant_expected_return.data,
+        actual_return_date=form.migrant_actual_return.data,
+        procedural=form.migrant_procedural.data)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -39,61 +53,45 @@ def register():
         # "Register a family member" from a migrant worker's page
         form.migrant.data = request.args.get("migrant", type=int)
         form.category.data = "family"
-    if form.validate_on_submit():
-        new_migrant = None
-        if form.migrant.data == NEW_MIGRANT:
-            new_migrant = migrants.MigrantData(
-                name=form.migrant_name.data, destination_country=form.migrant_country.data,
-                sector=form.migrant_sector.data, departure_date=form.migrant_departure.data,
-                expected_return_date=form.migrant_expected_return.data,
-                actual_return_date=form.migrant_actual_return.data,
-                procedural=form.migrant_procedural.data)
-        try:
-            member = joining.register_member(g.coop, _member_data(form), form.money_account.data,
-                                             form.key.data, created_by=current_user.id,
-                                             new_migrant=new_migrant)
-        except DomainError as error:
-            refused(error, form, {"actual_return_date": "migrant_actual_return" if new_migrant
-                                   else "migrant"})
-        else:
-            member_id, number = member.id, member.member_number
-            if member.replayed:
-                db.session.rollback()
-                flash(_("This registration was already recorded (member %(number)s); nothing new "
-                        "was posted.", number=number), "info")
-            else:
-                db.session.commit()
-                flash(_("Member %(number)s was registered.", number=number), "success")
-            return redirect(url_for("members.detail", member_id=member_id))
+    with_new_migrant = form.migrant.data == NEW_MIGRANT
+    done = perform(
+        form, lambda: joining.register_member(
+            g.coop, _member_data(form), form.money_account.data, form.key.data,
+            created_by=current_user.id, new_migrant=_new_migrant(form) if with_new_migrant else None),
+        lambda member: url_for("members.detail", member_id=member.id),
+        lambda member: _("Member %(number)s was registered.", number=member.member_number),
+        fields={"actual_return_date": "migrant_actual_return" if with_new_migrant else "migrant"},
+        replayed_message=lambda member: _("This registration was already recorded (member "
+                                          "%(number)s); nothing new was posted.",
+                                          number=member.member_number))
+    if done is not None:
+        return done
     return form_page("members/register.html", form=form)
+
+
+def _left_message(entry):
+    """What a leaving posted: the payout's entry, or none when there were no savings."""
+    if entry is not None:
+        return _("The member has left; the savings were paid out in entry #%(id)s.", id=entry.id)
+    return _("The member has left; there were no savings to pay out.")
 
 
 @bp.route("/<int:member_id>/leave", methods=["GET", "POST"])
 @require_role(MANAGER)
 def leave(member_id):
-    member = or_404(service.get_member, g.coop.id, member_id)
+    member = service.get_member(g.coop.id, member_id)  # outside perform: unknown is a 404
     form = ResignForm()
     _money_choices(form.money_account)
-    if form.validate_on_submit():
-        try:
-            entry = leaving.resign_member(
-                g.coop.id, member.id, form.left_on.data, form.money_account.data, form.key.data,
-                created_by=current_user.id, deceased=form.outcome.data == DECEASED,
-                heir_name=form.heir_name.data)
-        except DomainError as error:
-            refused(error, form)
-        else:
-            if entry is not None and entry.replayed:
-                db.session.rollback()
-                flash(_("This settlement was already recorded as entry #%(id)s; nothing new was "
-                        "posted.", id=entry.id), "info")
-            else:
-                entry_id = entry.id if entry is not None else None
-                db.session.commit()
-                flash(_("The member has left; the savings were paid out in entry #%(id)s.", id=entry_id)
-                      if entry_id else _("The member has left; there were no savings to pay out."),
-                      "success")
-            return redirect(url_for("members.detail", member_id=member_id))
+    done = perform(
+        form, lambda: leaving.resign_member(
+            g.coop.id, member.id, form.left_on.data, form.money_account.data, form.key.data,
+            created_by=current_user.id, deceased=form.outcome.data == DECEASED,
+            heir_name=form.heir_name.data),
+        url_for("members.detail", member_id=member_id), _left_message,
+        replayed_message=lambda entry: _("This settlement was already recorded as entry #%(id)s; "
+                                         "nothing new was posted.", id=entry.id))
+    if done is not None:
+        return done
     accounts, total, pledged = leaving.settlement_preview(g.coop.id, member.id)
     return form_page("members/leave.html", form=form, member=member, accounts=accounts,
                      total=total, pledged=pledged, can_leave=member.status == ACTIVE)
@@ -183,15 +181,23 @@ def import_confirm():
         flash(_("The uploaded file is no longer here; upload it again."), "warning")
         return redirect(url_for("members.import_upload"))
     parsed = importer.read_import(f"members.{form.kind.data}", content, importer.WEB_MAX_ROWS)
-    result = importer.run_import(g.coop, parsed, created_by=current_user.id)
-    if not result.ok:
-        db.session.rollback()
-        flash(_("Nothing was imported: some rows are not valid."), "danger")
-        return _render_preview(parsed, result, REFUSED)
-    db.session.commit()
-    # The file stays for a day: confirming it again registers nobody twice (the keys).
-    if result.registered:
-        flash(_("%(count)d members were registered.", count=result.registered), "success")
-    else:
-        flash(_("This file was already imported; nothing new was registered."), "info")
-    return redirect(url_for("members.index"))
+    checked = []
+
+    def register_rows():
+        result = importer.run_import(g.coop, parsed, created_by=current_user.id)
+        checked.append(result)
+        if not result.ok:
+            raise importer.ImportRefused(_("Nothing was imported: some rows are not valid."))
+        # The file stays for a day: confirming it again registers nobody twice (the keys),
+        # and a file with nobody new posted nothing new.
+        result.replayed = not result.registered
+        return result
+
+    done = perform(form, register_rows, url_for("members.index"),
+                   lambda result: _("%(count)d members were registered.", count=result.registered),
+                   replayed_message=_("This file was already imported; nothing new was registered."))
+    if done is not None:
+        return done
+    if not checked:  # the service refused the file as a whole (its message is shown)
+        return redirect(url_for("members.import_upload"))
+    return _render_preview(parsed, checked[0], REFUSED)

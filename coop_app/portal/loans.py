@@ -11,8 +11,7 @@ from coop_app.auth.access import coop_blueprint, require_role
 from coop_app.auth.models import MEMBER
 from coop_app.errors import NotFound
 from coop_app.savings.passbook import member_for_user
-from coop_app.loans import documents
-from coop_app.loans import application as service
+from coop_app.loans import documents, queries
 from coop_app.loans.product_views import render_simulation
 from coop_app.loans.views import loan_context, loan_helpers
 
@@ -31,7 +30,7 @@ def _own_loan(loan_id):
     """The loan if it is the logged-in member's; anyone else's does not exist here."""
     member = _own_member()
     try:
-        loan = service.get_loan(g.coop.id, loan_id)
+        loan = queries.get_loan(g.coop.id, loan_id)
     except NotFound:
         abort(404)
     if loan.member_id != member.id:
@@ -44,7 +43,7 @@ def _own_loan(loan_id):
 def index():
     member = _own_member()
     return render_template("loans/portal_index.html", member=member,
-                           loans=service.member_loans(g.coop.id, member.id))
+                           loans=queries.member_loans(g.coop.id, member.id))
 
 
 @bp.route("/<int:loan_id>")

@@ -12,15 +12,13 @@ from flask_login import current_user
 
 from coop_app.auth.access import coop_blueprint, require_role
 from coop_app.auth.models import MEMBER
-from coop_app.errors import NotFound
 from coop_app.extensions import db
-from coop_app.web import Pages
+from coop_app.web import Pages, page_arg, paginate
 from coop_app.money import ZERO
 from coop_app.remittances import recording as remittances
 from coop_app.remittances import queries as remittance_queries
 from coop_app.remittances.forms import StatementForm, channel_label
 from coop_app.remittances.views import statement_period
-from coop_app.web import page_arg
 from coop_app.formatting import format_foreign, format_rate, format_share
 from coop_app.remittances import documents as remittance_documents
 from coop_app.savings import documents
@@ -57,13 +55,6 @@ def _own_member():
     return member
 
 
-def _own(function, *args, **kwargs):
-    try:
-        return function(*args, **kwargs)
-    except NotFound:
-        abort(404)
-
-
 @bp.route("/")
 @require_role(MEMBER)
 def index():
@@ -97,7 +88,7 @@ def _render_account(member, account, form, status=200):
 @require_role(MEMBER)
 def account(account_id):
     member = _own_member()
-    account = _own(service.account_for, g.coop.id, account_id, member_id=member.id)
+    account = service.account_for(g.coop.id, account_id, member_id=member.id)
     return _render_account(member, account, StatementForm(formdata=None))
 
 
@@ -105,7 +96,7 @@ def account(account_id):
 @require_role(MEMBER)
 def passbook(account_id):
     member = _own_member()
-    account = _own(service.account_for, g.coop.id, account_id, member_id=member.id)
+    account = service.account_for(g.coop.id, account_id, member_id=member.id)
     return documents.passbook_pdf(account, member)
 
 
@@ -113,7 +104,7 @@ def passbook(account_id):
 @require_role(MEMBER)
 def statement(account_id):
     member = _own_member()
-    account = _own(service.account_for, g.coop.id, account_id, member_id=member.id)
+    account = service.account_for(g.coop.id, account_id, member_id=member.id)
     form = StatementForm(formdata=request.args)
     period = statement_period(form, account)
     if period is None:
@@ -125,7 +116,7 @@ def statement(account_id):
 @require_role(MEMBER)
 def entry(entry_id):
     member = _own_member()
-    entry, movements, remittance = _own(service.member_entry, g.coop.id, member.id, entry_id)
+    entry, movements, remittance = service.member_entry(g.coop.id, member.id, entry_id)
     return render_template("portal/entry.html", member=member, entry=entry, movements=movements,
                            remittance=remittance)
 
@@ -136,9 +127,7 @@ def entry(entry_id):
 @require_role(MEMBER)
 def remittance_list():
     member = _own_member()
-    pagination = db.paginate(remittance_queries.remittances_query(g.coop.id, member_id=member.id),
-                             page=page_arg(), per_page=current_app.config["PAGE_SIZE"],
-                             error_out=False)
+    pagination = paginate(remittance_queries.remittances_query(g.coop.id, member_id=member.id))
     return render_template("portal/remittances.html", member=member, pagination=pagination,
                            totals=remittance_queries.remittance_totals(g.coop.id, member_id=member.id))
 
@@ -147,7 +136,7 @@ def remittance_list():
 @require_role(MEMBER)
 def remittance(remittance_id):
     member = _own_member()
-    item = _own(remittance_queries.get_remittance, g.coop.id, remittance_id, member_id=member.id)
+    item = remittance_queries.get_remittance(g.coop.id, remittance_id, member_id=member.id)
     return render_template("portal/remittance.html", member=member, remittance=item)
 
 
@@ -156,4 +145,4 @@ def remittance(remittance_id):
 def receipt(remittance_id):
     member = _own_member()
     return remittance_documents.receipt_pdf(
-        _own(remittance_queries.get_remittance, g.coop.id, remittance_id, member_id=member.id))
+        remittance_queries.get_remittance(g.coop.id, remittance_id, member_id=member.id))

@@ -8,28 +8,20 @@ from babel.numbers import NumberFormatError, parse_decimal
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, StringField
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import Optional, ValidationError
 
 from coop_app.web.fields import ChoiceField, LocalDateField, MoneyField, SubmissionKeyField
-from coop_app.web.fields import choices, optional_int
+from coop_app.web.fields import WholePercentField, at_most, choices, label, optional_int, required
 from coop_app.web.fields import TextForm  # text fields drop control characters (NUL)
-from coop_app.remittances.recording import (BANK, CHANNELS, CURRENCIES, IDR, POS, RATE_DECIMALS,
-                                         REMITTANCE_COMPANY)
+from coop_app.remittances.conversion import CURRENCIES, IDR, RATE_DECIMALS
+from coop_app.remittances.recording import BANK, CHANNELS, POS, REMITTANCE_COMPANY
 
 CHANNEL_LABELS = {BANK: _l("Bank"), POS: _l("Post office"),
                   REMITTANCE_COMPANY: _l("Remittance company")}
 
 
 def channel_label(channel):
-    return CHANNEL_LABELS.get(channel, channel)
-
-
-def _required(message=None):
-    return InputRequired(message=message or _l("This field is required."))
-
-
-def _at_most(n):
-    return Length(max=n, message=_l("At most %(max)d characters.", max=n))
+    return label(CHANNEL_LABELS, channel)
 
 
 class RateField(StringField):
@@ -71,35 +63,15 @@ class RateField(StringField):
         return self.raw_text or ("" if self.data is None else str(self.data))
 
 
-class PercentField(StringField):
-    """A whole percentage from 1 to 100; `.data` is an int or None."""
-
-    def process_formdata(self, valuelist):
-        text = ((valuelist[0] if valuelist else "") or "").strip().rstrip("%").strip()
-        self.data = None
-        if not text:
-            return
-        if not text.isdigit() or len(text) > 3:
-            raise ValueError(_l("The percentage is a whole number from 1 to 100."))
-        self.data = int(text)
-
-    def pre_validate(self, form):
-        if self.data is not None and not 1 <= self.data <= 100:
-            raise ValidationError(_l("The percentage is a whole number from 1 to 100."))
-
-    def _value(self):
-        return "" if self.data is None else str(self.data)
-
-
 class RemittanceForm(TextForm):
     sender = ChoiceField(_l("Sent by (migrant worker)"), coerce=optional_int,
-                         validators=[_required(_l("Choose the migrant worker who sent the money."))])
-    country = StringField(_l("Sent from (country)"), validators=[_at_most(100)],
+                         validators=[required(_l("Choose the migrant worker who sent the money."))])
+    country = StringField(_l("Sent from (country)"), validators=[at_most(100)],
                           description=_l("Leave empty for the sender's destination country."))
     channel = ChoiceField(_l("Channel"), choices=choices((c, CHANNEL_LABELS[c]) for c in CHANNELS),
-                          validators=[_required(_l("Choose how the money was sent."))])
+                          validators=[required(_l("Choose how the money was sent."))])
     currency = ChoiceField(_l("Currency"), choices=choices((c, c) for c in CURRENCIES),
-                           default=IDR, validators=[_required(_l("Choose the currency."))])
+                           default=IDR, validators=[required(_l("Choose the currency."))])
     foreign_amount = MoneyField(_l("Amount in the foreign currency"),
                                 description=_l("Only for a foreign currency."))
     rate = RateField(_l("Rate (rupiah per 1 unit)"),
@@ -107,11 +79,11 @@ class RemittanceForm(TextForm):
     amount_idr = MoneyField(_l("Amount in rupiah (Rp)"),
                             description=_l("Only for a remittance in rupiah; for a foreign "
                                            "currency it is computed."))
-    received_on = LocalDateField(_l("Date received"), validators=[_required()], default=date.today)
+    received_on = LocalDateField(_l("Date received"), validators=[required()], default=date.today)
     reference = StringField(_l("Transfer reference"), validators=[
-        _required(_l("Enter the transfer's reference (the code on the receipt).")), _at_most(60)])
+        required(_l("Enter the transfer's reference (the code on the receipt).")), at_most(60)])
     money_account = ChoiceField(_l("Received into (cash or bank)"), coerce=optional_int,
-                                validators=[_required(_l("Choose an account."))])
+                                validators=[required(_l("Choose an account."))])
     key = SubmissionKeyField()
 
     def validate_received_on(self, field):
@@ -121,7 +93,7 @@ class RemittanceForm(TextForm):
 
 class AllocationForm(TextForm):
     savings_account = ChoiceField(_l("Savings account"), coerce=optional_int, validators=[Optional()])
-    savings_pct = PercentField(_l("Share of each remittance (%)"))
+    savings_pct = WholePercentField(_l("Share of each remittance (%)"))
     savings_fixed = MoneyField(_l("Or a fixed amount (Rp)"))
     pay_wajib_due = BooleanField(_l("Pay the simpanan wajib due first"))
     pay_instalment_due = BooleanField(_l("Pay the loan instalment due"))
@@ -135,14 +107,14 @@ class RemittanceFilterForm(TextForm):
 
     date_from = LocalDateField(_l("From"), validators=[Optional()])
     date_to = LocalDateField(_l("To"), validators=[Optional()])
-    member = StringField(_l("Member (name, number or NIK)"), validators=[_at_most(100)])
+    member = StringField(_l("Member (name, number or NIK)"), validators=[at_most(100)])
 
 
 class MemberSearchForm(TextForm):
     class Meta:
         csrf = False
 
-    q = StringField(_l("Member (name, number or NIK)"), validators=[_at_most(100)])
+    q = StringField(_l("Member (name, number or NIK)"), validators=[at_most(100)])
 
 
 class StatementForm(TextForm):

@@ -1,6 +1,6 @@
-"""Remittances from migrant workers: conversion to rupiah on receipt, the member's standing
-allocation, the split posted as one journal entry with its savings movements, and its
-reversal (reading them is in remittance_queries).
+"""Remittances from migrant workers: the member's standing allocation, the split posted as
+one journal entry with its savings movements, and its reversal (converting to rupiah on
+receipt is conversion.py; reading them is queries.py).
 
 The entry shows the whole remittance and the payout: the cash or bank account it arrived in
 is debited the full rupiah amount, the savings parts are credited to their accounts, and the
@@ -9,7 +9,7 @@ account's net change is the saved part and the payout can never overdraw it).
 """
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -22,7 +22,8 @@ from coop_app.ledger.service import check_amount
 from coop_app.members.models import ACTIVE
 from coop_app.members.migrants import get_migrant
 from coop_app.members.service import get_member
-from coop_app.money import MAX_AMOUNT, SEN, ZERO, to_money
+from coop_app.money import SEN, ZERO, to_money
+from coop_app.remittances.conversion import convert
 from coop_app.savings import arrears
 from coop_app.savings import movements as savings
 from coop_app.savings.models import (MUDHARABAH, SUKARELA, WADIAH, WAJIB, Remittance,
@@ -31,13 +32,6 @@ from coop_app.savings.models import (MUDHARABAH, SUKARELA, WADIAH, WAJIB, Remitt
 REMITTANCE = "remittance"  # the journal entry's kind and the savings movements' kind
 BANK, POS, REMITTANCE_COMPANY = "bank", "pos", "remittance_company"
 CHANNELS = (BANK, POS, REMITTANCE_COMPANY)
-IDR = "IDR"
-# Currencies the migrants of Desmigratif villages send from (ISO 4217). Three-decimal
-# currencies (KWD, BHD, OMR) are left out: foreign amounts are kept to the cent.
-CURRENCIES = (IDR, "MYR", "SGD", "HKD", "TWD", "SAR", "AED", "QAR", "BND", "KRW", "JPY",
-              "USD", "EUR", "AUD")
-RATE_DECIMALS = 6
-MAX_RATE = Decimal("1000000")  # rupiah per unit; far above any real currency
 # The products a standing allocation may save into (pokok is paid once; wajib is paid as
 # "wajib due"; a time deposit is not topped up).
 ALLOCATABLE_KINDS = (SUKARELA, WADIAH, MUDHARABAH)
@@ -46,75 +40,6 @@ COUNTRY_MAX = 100
 
 # Parts of a split, in the order they are taken from the remittance.
 PART_WAJIB, PART_INSTALMENT, PART_SAVINGS, PART_CASH = "wajib", "instalment", "savings", "cash"
-
-
-# -- conversion ---------------------------------------------------------------------------
-
-def check_rate(rate):
-    """A positive rupiah-per-unit rate with at most six decimals."""
-    if isinstance(rate, float):
-        raise TypeError("a rate must never be a float")
-    try:
-        rate = Decimal(str(rate).strip()) if not isinstance(rate, Decimal) else rate
-    except InvalidOperation:
-        raise DomainError(_l("The rate must be a number.")) from None
-    if not rate.is_finite():
-        raise DomainError(_l("The rate must be a number."))
-    if rate <= 0:
-        raise DomainError(_l("The rate must be more than zero."))
-    if rate != rate.quantize(Decimal(1).scaleb(-RATE_DECIMALS)):
-        raise DomainError(_l("The rate has at most six decimals."))
-    if rate > MAX_RATE:
-        raise DomainError(_l("The rate is larger than any real exchange rate."))
-    # Kept as typed ("3412.50"), but never with more than six decimals or an exponent, so
-    # that its text fits the column: the value is unchanged.
-    exponent = rate.as_tuple().exponent
-    if exponent < -RATE_DECIMALS or exponent > 0:
-        rate = rate.quantize(Decimal(1).scaleb(max(exponent, -RATE_DECIMALS) if exponent < 0 else 0))
-    return rate
-
-
-def to_idr(foreign_amount, rate):
-    """The rupiah credited: foreign amount times rate, rounded half up to the sen."""
-    return (foreign_amount * rate).quantize(SEN, rounding=ROUND_HALF_UP)
-
-
-def convert(currency, foreign_amount=None, rate=None, amount_idr=None):
-    """Check what was received and return (currency, foreign amount, rate, rupiah amount).
-
-    IDR: the rupiah amount, no foreign amount or rate. A foreign currency: its amount and
-    the rate (rupiah per unit); the rupiah amount is computed, never typed.
-    """
-    currency = (currency or "").strip().upper()
-    if currency not in CURRENCIES:
-        raise DomainError(_l("Choose one of the listed currencies."))
-    if currency == IDR:
-        if foreign_amount is not None or rate is not None:
-            raise DomainError(_l("A remittance in rupiah has no foreign amount or rate; "
-                                 "enter the rupiah amount only."))
-        if amount_idr is None:
-            raise DomainError(_l("Enter the amount received in rupiah."))
-        return IDR, None, None, check_amount(amount_idr)
-    if amount_idr is not None:
-        raise DomainError(_l("For a foreign currency the rupiah amount is computed from the "
-                             "amount and the rate; leave the rupiah amount empty."))
-    if foreign_amount is None:
-        raise DomainError(_l("Enter the amount sent in %(currency)s.", currency=currency))
-    if rate is None:
-        raise DomainError(_l("Enter the exchange rate (rupiah per 1 %(currency)s).", currency=currency))
-    try:
-        foreign_amount = to_money(foreign_amount)
-    except (ValueError, TypeError):
-        raise DomainError(_l("The foreign amount must be exact to the cent.")) from None
-    if foreign_amount <= 0:
-        raise DomainError(_l("The foreign amount must be more than zero."))
-    if foreign_amount > MAX_AMOUNT:
-        raise DomainError(_l("The amount is larger than any single transaction this system accepts."))
-    rate = check_rate(rate)
-    amount = to_idr(foreign_amount, rate)
-    if amount <= 0:
-        raise DomainError(_l("The amount in rupiah comes to zero; check the amount and the rate."))
-    return currency, foreign_amount, rate, check_amount(amount)
 
 
 # -- the split ----------------------------------------------------------------------------
@@ -250,30 +175,48 @@ def _replay(cooperative_id, idempotency_key, member_id, reference):
     return remittance
 
 
-def record_remittance(cooperative_id, member_id, migrant_worker_id, channel, currency,
-                      received_on, reference, money_account_id, idempotency_key, *,
-                      foreign_amount=None, rate=None, amount_idr=None, country=None,
+@dataclass(frozen=True)
+class RemittanceData:
+    """What was received, as the recording form (or an API) gives it; record_remittance checks
+    it. A foreign currency gives foreign_amount and rate, rupiah gives amount_idr; an empty
+    country is the sender's destination country."""
+    migrant_worker_id: int | None
+    channel: str
+    currency: str
+    received_on: date
+    reference: str
+    money_account_id: int | None
+    foreign_amount: Decimal | None = None
+    rate: Decimal | None = None
+    amount_idr: Decimal | None = None
+    country: str | None = None
+
+
+def record_remittance(cooperative_id, member_id, data: RemittanceData, idempotency_key, *,
                       created_by=None, today=None):
-    """Receive a remittance for a member and split it by their standing allocation, in one
-    journal entry with the savings movements. Returns the Remittance (`.replayed` set when
+    """Receive a remittance (`data`) for a member and split it by their standing allocation, in
+    one journal entry with the savings movements. Returns the Remittance (`.replayed` set when
     the submission key was posted before; nothing new is written then)."""
     member = get_member(cooperative_id, member_id)
-    reference = _clean_reference(reference)
+    reference = _clean_reference(data.reference)
     replayed = _replay(cooperative_id, idempotency_key, member.id, reference)
     if replayed is not None:
         return replayed
     if member.status != ACTIVE:
         raise DomainError(_l("Remittances are received only for active members."))
-    if not migrant_worker_id:
+    if not data.migrant_worker_id:
         raise DomainError(_l("Choose the migrant worker who sent the money."))
-    sender = get_migrant(cooperative_id, migrant_worker_id)
-    country = (country or "").strip() or sender.destination_country
+    sender = get_migrant(cooperative_id, data.migrant_worker_id)
+    country = (data.country or "").strip() or sender.destination_country
     if len(country) > COUNTRY_MAX:
         raise DomainError(_l("The country has at most 100 characters."))
+    channel = data.channel
     if channel not in CHANNELS:
         raise DomainError(_l("Choose how the money was sent."))
-    currency, foreign_amount, rate, amount = convert(currency, foreign_amount, rate, amount_idr)
+    currency, foreign_amount, rate, amount = convert(data.currency, data.foreign_amount, data.rate,
+                                                     data.amount_idr)
     today = today or date.today()
+    received_on = data.received_on
     if not isinstance(received_on, date) or received_on > today:
         raise DomainError(_l("The date received cannot be in the future."))
     if received_on < member.join_date:
@@ -282,7 +225,7 @@ def record_remittance(cooperative_id, member_id, migrant_worker_id, channel, cur
     existing = find_by_reference(cooperative_id, reference)
     if existing is not None:
         raise _duplicate(existing)
-    cash = savings.money_account(cooperative_id, money_account_id)
+    cash = savings.money_account(cooperative_id, data.money_account_id)
 
     allocation = get_allocation(cooperative_id, member.id)
     target = None

@@ -2,19 +2,21 @@
 member, its detail and receipt, the member's standing allocation, and the passbook and
 statement of any member's savings account for staff (members use /me/...).
 
-Each view parses its form, calls one service function, then commits and redirects, or rolls
-back and shows the service's message. Nothing here decides a business rule.
+Each view hands its form to one service call, then commits and redirects, or rolls back and
+shows the form again with the service's message: through the web kit's `perform`, except
+recording, whose service answers a retried submission itself. Its lists are in
+remittances/queries.py. Nothing here decides a business rule.
 """
 from datetime import date
 
-from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import g, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+
 from coop_app.auth.access import READERS, STAFF, coop_blueprint, require_role
-from coop_app.errors import DomainError, NotFound
-from coop_app.extensions import db
 from coop_app.registry import Panel
+from coop_app.web import filter_values, paginate, perform, status_of
 from coop_app.web.fields import choices
 from coop_app.ledger.service import cash_accounts
 from coop_app.members.service import get_member
@@ -27,7 +29,6 @@ from coop_app.remittances import queries as remittance_queries
 from coop_app.remittances.forms import (AllocationForm, MemberSearchForm,
                                                RemittanceFilterForm, RemittanceForm, StatementForm,
                                                channel_label)
-from coop_app.web import page_arg
 
 bp = coop_blueprint("remittances", __name__, "/remittances")
 
@@ -59,33 +60,6 @@ MIGRANT_PANEL = Panel("remittances", "remittances/_migrant_panel.html", _migrant
 
 # -- helpers -------------------------------------------------------------------------------
 
-def _or_404(function, *args, **kwargs):
-    try:
-        return function(*args, **kwargs)
-    except NotFound:
-        abort(404)
-
-
-def _refused(error):
-    """A service said no: undo whatever was flushed and tell the user why."""
-    db.session.rollback()
-    flash(str(error), "danger")
-
-
-def filter_values(form):
-    """Values of a GET filter form; a value that does not parse is flashed and ignored."""
-    form.validate()
-    values = {}
-    for field in form:
-        if field.errors:
-            flash(_("%(label)s: %(error)s The filter was ignored.", label=field.label.text,
-                    error=field.errors[0]), "warning")
-            values[field.name] = None
-        else:
-            values[field.name] = field.data
-    return values
-
-
 def statement_period(form, account):
     """The statement period asked for, the account's whole life by default; None (with the
     form's errors set) when the dates do not make a period."""
@@ -109,8 +83,7 @@ def index():
     form = RemittanceFilterForm(formdata=request.args)
     filters = filter_values(form)
     args = (g.coop.id, filters["date_from"], filters["date_to"], filters["member"])
-    pagination = db.paginate(remittance_queries.remittances_query(*args), page=page_arg(),
-                             per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    pagination = paginate(remittance_queries.remittances_query(*args))
     return render_template("remittances/index.html", form=form, pagination=pagination,
                            totals=remittance_queries.remittance_totals(*args))
 
@@ -118,14 +91,14 @@ def index():
 @bp.route("/<int:remittance_id>")
 @require_role(*READERS)
 def detail(remittance_id):
-    remittance = _or_404(remittance_queries.get_remittance, g.coop.id, remittance_id)
+    remittance = remittance_queries.get_remittance(g.coop.id, remittance_id)
     return render_template("remittances/detail.html", remittance=remittance)
 
 
 @bp.route("/<int:remittance_id>/receipt.pdf")
 @require_role(*READERS)
 def receipt(remittance_id):
-    return remittance_documents.receipt_pdf(_or_404(remittance_queries.get_remittance, g.coop.id, remittance_id))
+    return remittance_documents.receipt_pdf(remittance_queries.get_remittance(g.coop.id, remittance_id))
 
 
 # -- recording -----------------------------------------------------------------------------
@@ -144,7 +117,7 @@ def choose_member():
 @require_role(*STAFF)
 def record(member_id):
     coop_id = g.coop.id
-    member = _or_404(get_member, coop_id, member_id)
+    member = get_member(coop_id, member_id)  # before the service call: another's member is 404
     form = RemittanceForm()
     form.sender.choices = choices([("", _("Choose…"))] + [
         (m.id, f"{m.name} · {m.destination_country}")
@@ -152,29 +125,28 @@ def record(member_id):
     form.money_account.choices = _account_choices(cash_accounts(coop_id))
     if request.method == "GET" and member.migrant_worker_id:
         form.sender.data = member.migrant_worker_id
-    if form.validate_on_submit():
-        try:
-            remittance = remittances.record_remittance(
-                coop_id, member.id, form.sender.data, form.channel.data, form.currency.data,
-                form.received_on.data, form.reference.data, form.money_account.data, form.key.data,
-                foreign_amount=form.foreign_amount.data, rate=form.rate.data,
-                amount_idr=form.amount_idr.data, country=form.country.data,
-                created_by=current_user.id)
-        except DomainError as error:
-            _refused(error)
-        else:
-            remittance_id = remittance.id
-            if remittance.replayed:
-                db.session.rollback()
-                flash(_("This was already recorded as remittance #%(id)s; nothing new was posted.",
-                        id=remittance_id), "info")
-            else:
-                db.session.commit()
-                flash(_("The remittance was recorded as #%(id)s.", id=remittance_id), "success")
-            return redirect(url_for("remittances.detail", remittance_id=remittance_id))
+    # The service answers a retried submission key itself ("already recorded as remittance #N").
+    done = perform(
+        form, lambda: remittances.record_remittance(coop_id, member.id, _remittance_data(form),
+                                                    form.key.data, created_by=current_user.id),
+        lambda remittance: url_for("remittances.detail", remittance_id=remittance.id),
+        lambda remittance: _("The remittance was recorded as #%(id)s.", id=remittance.id),
+        replayed_message=lambda remittance: _(
+            "This was already recorded as remittance #%(id)s; nothing new was posted.",
+            id=remittance.id))
+    if done is not None:
+        return done
     return render_template("remittances/record.html", form=form, member=member,
                            allocation=remittances.get_allocation(coop_id, member.id),
-                           due=remittances.wajib_due(coop_id, member.id, date.today()))
+                           due=remittances.wajib_due(coop_id, member.id, date.today())), status_of(form)
+
+
+def _remittance_data(form):
+    return remittances.RemittanceData(
+        migrant_worker_id=form.sender.data, channel=form.channel.data, currency=form.currency.data,
+        received_on=form.received_on.data, reference=form.reference.data,
+        money_account_id=form.money_account.data, foreign_amount=form.foreign_amount.data,
+        rate=form.rate.data, amount_idr=form.amount_idr.data, country=form.country.data)
 
 
 # -- standing allocation ----------------------------------------------------------------------
@@ -183,7 +155,7 @@ def record(member_id):
 @require_role(*STAFF)
 def allocation(member_id):
     coop_id = g.coop.id
-    member = _or_404(get_member, coop_id, member_id)
+    member = get_member(coop_id, member_id)
     current = remittances.get_allocation(coop_id, member.id)
     initial = {"pay_wajib_due": True, "pay_instalment_due": True}
     if current is not None:
@@ -194,26 +166,24 @@ def allocation(member_id):
     form.savings_account.choices = choices([("", _("No savings share"))] + [
         (a.id, f"{a.number} · {a.product.name}")
         for a in remittances.allocatable_accounts(coop_id, member.id)])
-    if form.validate_on_submit():
-        try:
-            remittances.set_allocation(
-                coop_id, member.id, form.savings_account.data, form.savings_pct.data,
-                form.savings_fixed.data, form.pay_wajib_due.data, form.pay_instalment_due.data)
-        except DomainError as error:
-            _refused(error)
-        else:
-            db.session.commit()
-            flash(_("The standing allocation of %(name)s was saved.", name=member.name), "success")
-            return redirect(url_for("remittances.allocation", member_id=member.id))
+    done = perform(
+        form, lambda: remittances.set_allocation(
+            coop_id, member.id, form.savings_account.data, form.savings_pct.data,
+            form.savings_fixed.data, form.pay_wajib_due.data, form.pay_instalment_due.data),
+        url_for("remittances.allocation", member_id=member.id),
+        _("The standing allocation of %(name)s was saved.", name=member.name))
+    if done is not None:
+        return done
+    # A refused form answers 200 here, as this page and the recording page always have.
     return render_template("remittances/allocation.html", form=form, member=member,
                            accounts=portal.accounts_of(coop_id, member.id),
-                           due=remittances.wajib_due(coop_id, member.id, date.today()))
+                           due=remittances.wajib_due(coop_id, member.id, date.today())), status_of(form)
 
 
 # -- passbook and statement of any member's account (staff and auditors) -----------------------
 
 def _staff_account(account_id):
-    account = _or_404(portal.account_for, g.coop.id, account_id)
+    account = portal.account_for(g.coop.id, account_id)
     return account, get_member(g.coop.id, account.member_id)
 
 

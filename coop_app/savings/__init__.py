@@ -1,1 +1,3 @@
-"""Savings products and accounts, deposits, withdrawals, remittances, interest and profit sharing."""
+"""Savings products and accounts, deposits and withdrawals, wajib arrears, month-end interest
+and profit sharing, the passbook and its documents. Remittances are a use case of their own
+(remittances/)."""

@@ -1,14 +1,15 @@
 """Forms of the savings pages. Choices (cash and bank accounts, products, months) are
 filled in by the view from the cooperative's own data, so a tampered value is a field error."""
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from functools import partial
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, IntegerField, StringField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms import BooleanField, StringField
+from wtforms.validators import Optional
 
-from coop_app.web.fields import ChoiceField, LocalDateField, MoneyField, SubmissionKeyField
-from coop_app.web.fields import choices, iso_date, optional_int
+from coop_app.web import fields
+from coop_app.web.fields import ChoiceField, LocalDateField, MoneyField, PercentField, SubmissionKeyField
+from coop_app.web.fields import at_most, choices, iso_date, label, optional_int, required
 from coop_app.web.fields import TextForm  # text fields drop control characters (NUL)
 from coop_app.savings.models import (AVERAGE_DAILY, BERJANGKA, LOWEST_MONTHLY, MUDHARABAH, POKOK,
                                      SUKARELA, WADIAH, WAJIB)
@@ -25,61 +26,18 @@ PERIOD_LABELS = {1: _l("Every month"), 3: _l("Every three months"), 6: _l("Every
 
 
 def kind_label(kind):
-    return KIND_LABELS.get(kind, kind)
+    return label(KIND_LABELS, kind)
 
 
-def _required(message=None):
-    return InputRequired(message=message or _l("This field is required."))
-
-
-def _at_most(n):
-    return Length(max=n, message=_l("At most %(max)d characters.", max=n))
-
-
-class WholeNumberField(IntegerField):
-    """A whole number whose parse error is in the user's language."""
-
-    def process_formdata(self, valuelist):
-        self.data = None
-        text = (valuelist[0] if valuelist else "").strip()
-        if not text:
-            return
-        if len(text) > 9 or not text.isdigit():
-            raise ValueError(_l("Enter a whole number."))
-        self.data = int(text)
-
-
-class PercentField(StringField):
-    """A yearly rate or share typed as a percentage ("3", "3,5" or "3.25"); `.data` is in
-    basis points (3,5% -> 350) or None when empty."""
-
-    def process_formdata(self, valuelist):
-        self.raw_text = (valuelist[0] if valuelist else "") or ""
-        self.data = None
-        text = self.raw_text.strip().rstrip("%").strip().replace(",", ".")
-        if not text:
-            return
-        try:
-            value = Decimal(text) if len(text) <= 10 else None
-        except InvalidOperation:
-            value = None
-        if value is None or not value.is_finite() or value < 0 or value * 100 != int(value * 100):
-            raise ValueError(_l("Write a percentage like 3 or 3,5 (at most two decimals)."))
-        self.data = int(value * 100)
-
-    def _value(self):
-        if getattr(self, "raw_text", ""):
-            return self.raw_text
-        if self.data is None:
-            return ""
-        return format(Decimal(self.data) / 100, "f").rstrip("0").rstrip(".") if self.data else "0"
+# A count typed on a savings form, in the words these pages have always used.
+WholeNumberField = partial(fields.WholeNumberField, message=_l("Enter a whole number."))
 
 
 class ProductForm(TextForm):
-    code = StringField(_l("Code"), validators=[_required(), _at_most(20)],
+    code = StringField(_l("Code"), validators=[required(), at_most(20)],
                        description=_l("Account numbers start with it; it cannot change later."))
-    name = StringField(_l("Name"), validators=[_required(), _at_most(100)])
-    kind = ChoiceField(_l("Kind"), validators=[_required(_l("Choose the kind of savings."))])
+    name = StringField(_l("Name"), validators=[required(), at_most(100)])
+    kind = ChoiceField(_l("Kind"), validators=[required(_l("Choose the kind of savings."))])
     fixed_amount = MoneyField(_l("Fixed amount (Rp)"), description=_l("Pokok and wajib only."))
     period_months = ChoiceField(_l("Wajib is due"), coerce=optional_int, validators=[Optional()],
                                 choices=choices([("", "—")] + list(PERIOD_LABELS.items())))
@@ -87,7 +45,7 @@ class ProductForm(TextForm):
                                  description=_l("Sukarela and berjangka of a conventional cooperative."))
     interest_method = ChoiceField(_l("Interest on"), default=AVERAGE_DAILY,
                                   choices=choices(METHOD_LABELS.items()),
-                                  validators=[_required()])
+                                  validators=[required()])
     nisbah_member_pct = WholeNumberField(_l("Members' nisbah (%)"), validators=[Optional()],
                                          description=_l("Mudharabah: the members' share of the income."))
     min_balance = MoneyField(_l("Minimum balance (Rp)"), allow_zero=True)
@@ -102,30 +60,30 @@ class ProductForm(TextForm):
 
 class OpenAccountForm(TextForm):
     member_number = StringField(_l("Member number"), validators=[
-        _required(_l("Give the member number.")), _at_most(30)])
+        required(_l("Give the member number.")), at_most(30)])
     product = ChoiceField(_l("Product"), coerce=optional_int,
-                          validators=[_required(_l("Choose the product."))])
-    opened_on = LocalDateField(_l("Opening date"), validators=[_required()], default=date.today)
-    amount = MoneyField(_l("Opening deposit (Rp)"), validators=[_required(_l("Enter the amount."))])
+                          validators=[required(_l("Choose the product."))])
+    opened_on = LocalDateField(_l("Opening date"), validators=[required()], default=date.today)
+    amount = MoneyField(_l("Opening deposit (Rp)"), validators=[required(_l("Enter the amount."))])
     money_account = ChoiceField(_l("Received into"), coerce=optional_int,
-                                validators=[_required(_l("Choose an account."))])
+                                validators=[required(_l("Choose an account."))])
     key = SubmissionKeyField()
 
 
 class MovementForm(TextForm):
     """A deposit or a withdrawal."""
-    entry_date = LocalDateField(_l("Date"), validators=[_required()], default=date.today)
+    entry_date = LocalDateField(_l("Date"), validators=[required()], default=date.today)
     money_account = ChoiceField(_l("Cash or bank account"), coerce=optional_int,
-                                validators=[_required(_l("Choose an account."))])
-    amount = MoneyField(_l("Amount (Rp)"), validators=[_required(_l("Enter the amount."))])
-    memo = StringField(_l("Note (optional)"), validators=[_at_most(200)])
+                                validators=[required(_l("Choose an account."))])
+    amount = MoneyField(_l("Amount (Rp)"), validators=[required(_l("Enter the amount."))])
+    memo = StringField(_l("Note (optional)"), validators=[at_most(200)])
     key = SubmissionKeyField()
 
 
 class CollectWajibForm(TextForm):
-    entry_date = LocalDateField(_l("Date"), validators=[_required()], default=date.today)
+    entry_date = LocalDateField(_l("Date"), validators=[required()], default=date.today)
     money_account = ChoiceField(_l("Received into"), coerce=optional_int,
-                                validators=[_required(_l("Choose an account."))])
+                                validators=[required(_l("Choose an account."))])
     key = SubmissionKeyField()
 
 
@@ -139,7 +97,7 @@ class ArrearsFilterForm(TextForm):
 class MonthEndForm(TextForm):
     """The month, and one amount field per profit-sharing or wadiah product (added by
     month_end_form), named amount_<product id>."""
-    period_end = ChoiceField(_l("Month"), coerce=iso_date, validators=[_required()])
+    period_end = ChoiceField(_l("Month"), coerce=iso_date, validators=[required()])
 
 
 def month_end_form(products, **kwargs):
@@ -149,8 +107,8 @@ def month_end_form(products, **kwargs):
         pass
 
     for product, distribution in products:
-        label = (_l("Distributable income for %(name)s (Rp)", name=product.name)
-                 if distribution == "profit_sharing"
-                 else _l("Wadiah bonus to share in %(name)s (Rp, blank for none)", name=product.name))
-        setattr(Form, f"amount_{product.id}", MoneyField(label, validators=[Optional()]))
+        text = (_l("Distributable income for %(name)s (Rp)", name=product.name)
+                if distribution == "profit_sharing"
+                else _l("Wadiah bonus to share in %(name)s (Rp, blank for none)", name=product.name))
+        setattr(Form, f"amount_{product.id}", MoneyField(text, validators=[Optional()]))
     return Form(**kwargs)

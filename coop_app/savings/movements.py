@@ -21,6 +21,7 @@ from coop_app.ledger.posting import IdempotencyConflict, Line, find_by_key, post
 from coop_app.ledger.service import (account_balance, account_by_key,
                                      cash_accounts, check_amount)
 from coop_app.members.models import Member
+from coop_app.members.service import get_member  # noqa: F401  (savings.movements.get_member: one lookup)
 from coop_app.money import ZERO, format_money, round_money, to_money
 from coop_app.savings.models import (ACCOUNT_KEY, BERJANGKA, EQUITY_KINDS, POKOK, SavingsAccount,
                                      SavingsProduct, SavingsTransaction)
@@ -68,14 +69,6 @@ def account_of_kind(cooperative_id, member_id, kind):
                SavingsAccount.member_id == member_id, SavingsProduct.kind == kind,
                SavingsAccount.status == "open")
         .order_by(SavingsAccount.id).limit(1)).scalar_one_or_none()
-
-
-def get_member(cooperative_id, member_id):
-    member = db.session.execute(select(Member).where(
-        Member.cooperative_id == cooperative_id, Member.id == member_id)).scalar_one_or_none()
-    if member is None:
-        raise NotFound(_l("Member not found."))
-    return member
 
 
 def member_by_number(cooperative_id, number):

@@ -16,7 +16,8 @@ from coop_app.extensions import db
 from coop_app.ledger.models import JournalEntry, JournalLine
 from coop_app.members.models import Member
 from coop_app.money import from_sen
-from coop_app.savings.models import Remittance, SavingsAccount, SavingsProduct, SavingsTransaction
+from coop_app.savings.models import Remittance, SavingsAccount, SavingsTransaction
+from coop_app.savings.movements import member_accounts as accounts_of  # noqa: F401  (a member's accounts)
 
 
 def member_for_user(cooperative_id, user_id):
@@ -35,13 +36,6 @@ def account_for(cooperative_id, account_id, member_id=None):
     if account is None:
         raise NotFound(_l("Savings account not found."))
     return account
-
-
-def accounts_of(cooperative_id, member_id):
-    return db.session.execute(
-        select(SavingsAccount).join(SavingsProduct)
-        .where(SavingsAccount.cooperative_id == cooperative_id, SavingsAccount.member_id == member_id)
-        .order_by(SavingsProduct.code, SavingsAccount.id)).scalars().all()
 
 
 @dataclass

@@ -1,14 +1,17 @@
 """The savings pages: products, accounts and their passbooks, deposits and withdrawals with
-their receipts, and wajib arrears (the month-end run is in monthend_views).
+their receipts, and wajib arrears (the month-end page, on this blueprint, is in
+closing/views.py).
 
-Each view parses its form, calls one service function, then commits and redirects, or rolls
-back and shows the service's message (status 422). Nothing here decides a business rule.
+Each view runs its form through the web kit's `perform`: one service call, then a commit and
+a redirect, or a rollback and the form again with the service's message (status 422). Its
+lists are in savings/queries.py. Nothing here decides a business rule.
 """
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 from babel.dates import format_date as babel_format_date
-from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import abort, current_app, g, render_template, request, url_for
 from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -16,25 +19,22 @@ from sqlalchemy import func, select
 
 from coop_app.auth.access import READERS, STAFF, coop_blueprint, has_role, require_role
 from coop_app.auth.models import MANAGER, MEMBER
-from coop_app.errors import DomainError, NotFound
 from coop_app.extensions import db
 from coop_app.registry import Panel
+from coop_app.web import Pages, filter_values, page_arg, paginate, perform, status_of
 from coop_app.web.fields import choices
 from coop_app.ledger.service import cash_accounts
-from coop_app.members.models import Member
 from coop_app.money import format_money
 from coop_app.pdf import pdf_response
 from coop_app.savings import arrears as wajib_arrears
-from coop_app.savings import opening, products as product_service, receipts
+from coop_app.savings import opening, products as product_service, queries, receipts
 from coop_app.savings import movements as service
 from coop_app.savings.forms import (METHOD_LABELS, PERIOD_LABELS, ArrearsFilterForm,
                                     CollectWajibForm, MovementForm, OpenAccountForm, ProductForm,
                                     kind_label)
-from coop_app.savings.models import BERJANGKA, SavingsAccount, SavingsTransaction
+from coop_app.savings.models import BERJANGKA, SavingsAccount
 
 bp = coop_blueprint("savings", __name__, "/savings")
-
-REFUSED = 422  # a form sent back with what was wrong: nothing was written
 
 
 @bp.context_processor
@@ -64,52 +64,12 @@ MEMBER_PANEL = Panel("savings", "savings/_member_panel.html", _member_panel)
 
 # -- helpers -------------------------------------------------------------------------------
 
-class Pages:
-    """What macros/tables.html's pager needs, for lists that count their own rows."""
-
-    def __init__(self, page, per_page, total):
-        self.page, self.total = page, total
-        self.pages = max(1, -(-total // per_page))
-        self.has_prev, self.prev_num = page > 1, page - 1
-        self.has_next, self.next_num = page < self.pages, page + 1
-
-
-MAX_PAGE = 100000
-
-
 def row_id(text):
     """type= of a row id in a query string: past the integers it is absent, like any non-number."""
     number = int(text)
     if not 1 <= number <= 2147483647:
         raise ValueError(text)
     return number
-
-
-def page_arg():
-    """The ?page= of a list, within bounds (a huge page would overflow SQLite's OFFSET)."""
-    return min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
-
-
-def _or_404(function, *args):
-    try:
-        return function(*args)
-    except NotFound:
-        abort(404)
-
-
-def _refused(error, form=None):
-    """A service said no: undo whatever was flushed and tell the user why, next to the
-    field it is about when there is one."""
-    db.session.rollback()
-    field = getattr(form, getattr(error, "field", None) or "", None) if form is not None else None
-    if field is not None and hasattr(field, "errors"):
-        field.errors = list(field.errors) + [str(error)]
-    else:
-        flash(str(error), "danger")
-
-
-def _status(form):
-    return REFUSED if request.method == "POST" else 200
 
 
 def _money_choices(form_field):
@@ -120,23 +80,30 @@ def _money_choices(form_field):
 def _visible_account(account_id):
     """The account if the user may see it: staff and auditors of the cooperative, or the
     member it belongs to. Anyone else gets 404, as if it did not exist."""
-    account = _or_404(service.get_account, g.coop.id, account_id)
+    account = service.get_account(g.coop.id, account_id)
     if not has_role(*READERS) and account.member_id != service.member_id_of_user(g.coop.id, current_user.id):
         abort(404)
     return account
 
 
-def _posted(entry, account_id, message):
-    """Commit a posted entry and go to the account with its receipt; a replayed submission
-    posted nothing new."""
-    entry_id = entry.id
-    if entry.replayed:
-        db.session.rollback()
-        flash(_("This was already recorded as entry #%(id)s; nothing new was posted.", id=entry_id), "info")
-    else:
-        db.session.commit()
-        flash(message, "success")
-    return redirect(url_for("savings.account", account_id=account_id, receipt=entry_id))
+def _receipt(entry, account_id):
+    """Where a posting goes: the account, with the entry's receipt."""
+    return url_for("savings.account", account_id=account_id, receipt=entry.id)
+
+
+def _already_posted(entry):
+    """perform's replayed_message: the submission key was posted before, as this entry."""
+    return _("This was already recorded as entry #%(id)s; nothing new was posted.", id=entry.id)
+
+
+class Opened(NamedTuple):
+    """An account opened with its deposit; `replayed` as its entry (for perform)."""
+    account: SavingsAccount
+    entry: object
+
+    @property
+    def replayed(self):
+        return self.entry.replayed
 
 
 # -- products ------------------------------------------------------------------------------
@@ -174,23 +141,18 @@ def _product_data(form, product=None):
 @require_role(MANAGER)
 def new_product():
     form = _product_form()
-    if form.validate_on_submit():
-        try:
-            product = product_service.create_product(g.coop, _product_data(form))
-        except DomainError as error:
-            _refused(error, form)
-        else:
-            code = product.code
-            db.session.commit()
-            flash(_("Product %(code)s was created.", code=code), "success")
-            return redirect(url_for("savings.products"))
-    return render_template("savings/product_form.html", form=form, product=None), _status(form)
+    done = perform(form, lambda: product_service.create_product(g.coop, _product_data(form)),
+                   url_for("savings.products"),
+                   lambda product: _("Product %(code)s was created.", code=product.code))
+    if done is not None:
+        return done
+    return render_template("savings/product_form.html", form=form, product=None), status_of(form)
 
 
 @bp.route("/products/<int:product_id>/edit", methods=["GET", "POST"])
 @require_role(MANAGER)
 def edit_product(product_id):
-    product = _or_404(product_service.get_product, g.coop.id, product_id)
+    product = product_service.get_product(g.coop.id, product_id)
     if request.method == "GET":
         data = product_service.product_data(product)
         form = ProductForm(obj=data)
@@ -200,28 +162,21 @@ def edit_product(product_id):
         del form.kind
     else:
         form = _product_form(product)
-    if form.validate_on_submit():
-        try:
-            product_service.update_product(g.coop, product.id, _product_data(form, product))
-        except DomainError as error:
-            _refused(error, form)
-            product = _or_404(product_service.get_product, g.coop.id, product_id)
-        else:
-            code = product.code
-            db.session.commit()
-            flash(_("Product %(code)s was saved.", code=code), "success")
-            return redirect(url_for("savings.products"))
-    return render_template("savings/product_form.html", form=form, product=product), _status(form)
+    done = perform(form, lambda: product_service.update_product(g.coop, product.id,
+                                                                _product_data(form, product)),
+                   url_for("savings.products"),
+                   lambda saved: _("Product %(code)s was saved.", code=saved.code))
+    if done is not None:
+        return done
+    return render_template("savings/product_form.html", form=form, product=product), status_of(form)
 
 
 @bp.route("/products/<int:product_id>/accounts")
 @require_role(*READERS)
 def product_accounts(product_id):
-    product = _or_404(product_service.get_product, g.coop.id, product_id)
-    query = (select(SavingsAccount, Member)
-             .join(Member, Member.id == SavingsAccount.member_id)
-             .where(SavingsAccount.cooperative_id == g.coop.id, SavingsAccount.product_id == product.id)
-             .order_by(SavingsAccount.number))
+    product = product_service.get_product(g.coop.id, product_id)
+    # (account, member) rows: counted and cut here, as Flask-SQLAlchemy's pager keeps one entity.
+    query = queries.product_accounts(g.coop.id, product.id)
     per_page = current_app.config["PAGE_SIZE"]
     page = page_arg()
     total = db.session.execute(select(func.count()).select_from(query.subquery())).scalar()
@@ -240,19 +195,22 @@ def open_account():
     _money_choices(form.money_account)
     member_id = request.args.get("member_id", type=row_id)
     if request.method == "GET" and member_id:
-        member = _or_404(service.get_member, g.coop.id, member_id)
+        member = service.get_member(g.coop.id, member_id)
         form.member_number.data = member.member_number
-    if form.validate_on_submit():
-        try:
-            member = service.member_by_number(g.coop.id, form.member_number.data)
-            account, entry = opening.open_account_with_deposit(
-                g.coop.id, member.id, form.product.data, form.opened_on.data, form.amount.data,
-                form.money_account.data, form.key.data, created_by=current_user.id)
-        except DomainError as error:
-            _refused(error, form)
-        else:
-            return _posted(entry, account.id, _("Account %(number)s was opened.", number=account.number))
-    return render_template("savings/open_account.html", form=form), _status(form)
+
+    def open_with_deposit():
+        member = service.member_by_number(g.coop.id, form.member_number.data)
+        return Opened(*opening.open_account_with_deposit(
+            g.coop.id, member.id, form.product.data, form.opened_on.data, form.amount.data,
+            form.money_account.data, form.key.data, created_by=current_user.id))
+
+    done = perform(form, open_with_deposit,
+                   lambda opened: _receipt(opened.entry, opened.account.id),
+                   lambda opened: _("Account %(number)s was opened.", number=opened.account.number),
+                   replayed_message=lambda opened: _already_posted(opened.entry))
+    if done is not None:
+        return done
+    return render_template("savings/open_account.html", form=form), status_of(form)
 
 
 @bp.route("/accounts/<int:account_id>")
@@ -260,12 +218,7 @@ def open_account():
 def account(account_id):
     account = _visible_account(account_id)
     member = service.get_member(g.coop.id, account.member_id)
-    passbook = db.paginate(
-        select(SavingsTransaction).where(SavingsTransaction.cooperative_id == g.coop.id,
-                                         SavingsTransaction.account_id == account.id)
-        # In the order recorded, as a printed passbook: each line's balance follows the one before.
-        .order_by(SavingsTransaction.id.desc()),
-        page=page_arg(), per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    passbook = paginate(queries.passbook_lines(g.coop.id, account.id))
     today = date.today()
     return render_template(
         "savings/account.html", account=account, member=member, passbook=passbook,
@@ -274,24 +227,22 @@ def account(account_id):
 
 
 def _movement(account_id, withdrawal):
-    account = _or_404(service.get_account, g.coop.id, account_id)
+    account = service.get_account(g.coop.id, account_id)
     member = service.get_member(g.coop.id, account.member_id)
     form = MovementForm()
     _money_choices(form.money_account)
     form.money_account.label.text = _("Paid from") if withdrawal else _("Received into")
-    if form.validate_on_submit():
-        operation = service.withdraw if withdrawal else service.deposit
-        try:
-            entry = operation(g.coop.id, account.id, form.amount.data, form.entry_date.data,
-                              form.money_account.data, form.key.data, created_by=current_user.id,
-                              memo=(form.memo.data or "").strip() or None)
-        except DomainError as error:
-            _refused(error, form)
-            account = _or_404(service.get_account, g.coop.id, account_id)
-        else:
-            message = (_("The withdrawal was recorded as entry #%(id)s.", id=entry.id) if withdrawal
-                       else _("The deposit was recorded as entry #%(id)s.", id=entry.id))
-            return _posted(entry, account.id, message)
+    operation = service.withdraw if withdrawal else service.deposit
+    done = perform(
+        form, lambda: operation(g.coop.id, account.id, form.amount.data, form.entry_date.data,
+                                form.money_account.data, form.key.data, created_by=current_user.id,
+                                memo=(form.memo.data or "").strip() or None),
+        lambda entry: _receipt(entry, account_id),
+        lambda entry: (_("The withdrawal was recorded as entry #%(id)s.", id=entry.id) if withdrawal
+                       else _("The deposit was recorded as entry #%(id)s.", id=entry.id)),
+        replayed_message=_already_posted)
+    if done is not None:
+        return done
     today = date.today()
     early_penalty = None
     if withdrawal and account.product.kind == BERJANGKA and not service.matured(account, today) \
@@ -299,7 +250,7 @@ def _movement(account_id, withdrawal):
         early_penalty = service.early_withdrawal_penalty(account, account.balance)
     return render_template("savings/movement.html", form=form, account=account, member=member,
                            withdrawal=withdrawal, early_penalty=early_penalty,
-                           available=service.available_to_withdraw(account, today)), _status(form)
+                           available=service.available_to_withdraw(account, today)), status_of(form)
 
 
 @bp.route("/accounts/<int:account_id>/deposit", methods=["GET", "POST"])
@@ -317,7 +268,7 @@ def withdraw(account_id):
 @bp.route("/receipts/<int:entry_id>.pdf")
 @require_role(*READERS, MEMBER)
 def receipt(entry_id):
-    found = _or_404(receipts.get_receipt, g.coop.id, entry_id)
+    found = receipts.get_receipt(g.coop.id, entry_id)
     if not has_role(*READERS) and not receipts.member_may_see(
             found, service.member_id_of_user(g.coop.id, current_user.id)):
         abort(404)
@@ -338,12 +289,7 @@ def receipt_context(found):
 @require_role(*READERS)
 def arrears():
     form = ArrearsFilterForm(formdata=request.args)
-    as_of = date.today()
-    if form.validate() and form.as_of.data:
-        as_of = form.as_of.data
-    elif form.as_of.errors:
-        flash(_("%(label)s: %(error)s The filter was ignored.", label=form.as_of.label.text,
-                error=form.as_of.errors[0]), "warning")
+    as_of = filter_values(form)["as_of"] or date.today()
     form.as_of.data = as_of
     per_page = current_app.config["PAGE_SIZE"]
     page = page_arg()
@@ -355,23 +301,21 @@ def arrears():
 @bp.route("/arrears/<int:member_id>/collect", methods=["GET", "POST"])
 @require_role(*STAFF)
 def collect_wajib(member_id):
-    member = _or_404(service.get_member, g.coop.id, member_id)
+    member = service.get_member(g.coop.id, member_id)
     form = CollectWajibForm()
     _money_choices(form.money_account)
-    if form.validate_on_submit():
-        try:
-            entry = wajib_arrears.collect_wajib(g.coop.id, member.id, form.entry_date.data,
-                                                form.money_account.data, form.key.data,
-                                                created_by=current_user.id)
-        except DomainError as error:
-            _refused(error, form)
-            member = _or_404(service.get_member, g.coop.id, member_id)
-        else:
-            account_id = next(ln.savings_account_id for ln in entry.lines if ln.savings_account_id)
-            return _posted(entry, account_id, _("The wajib in arrears was collected as entry #%(id)s.",
-                                                id=entry.id))
+    done = perform(
+        form, lambda: wajib_arrears.collect_wajib(g.coop.id, member.id, form.entry_date.data,
+                                                  form.money_account.data, form.key.data,
+                                                  created_by=current_user.id),
+        lambda entry: _receipt(entry, next(ln.savings_account_id for ln in entry.lines
+                                           if ln.savings_account_id)),
+        lambda entry: _("The wajib in arrears was collected as entry #%(id)s.", id=entry.id),
+        replayed_message=_already_posted)
+    if done is not None:
+        return done
     as_of = form.entry_date.data if isinstance(form.entry_date.data, date) else date.today()
     standing = wajib_arrears.member_arrears(g.coop.id, member.id, min(as_of, date.today()),
                                             payable=True)
     return render_template("savings/collect_wajib.html", form=form, member=member,
-                           standing=standing), _status(form)
+                           standing=standing), status_of(form)

@@ -42,11 +42,15 @@ def perform(form, call, success_url, message, fields=None, replayed_message=None
     or a service result with `replayed` set, posts nothing new), or None when the form is
     to be shown again: not submitted, invalid, or refused by the service (its message is on
     the form, see refuse). `success_url` and `message` may be functions of the result; they
-    are read before the commit, while the result is fresh.
+    are read before the commit, while the result is fresh; a message of None flashes nothing.
+
+    With `replayed_message` the service is idempotent itself (the key is its entry's
+    idempotency key): it answers a repeated key with the first result, whichever browser
+    sent it, and that message names it. Without, this browser's session remembers the key.
     """
     if not form.validate_on_submit():
         return None
-    key = form.key.data if "key" in form else None
+    key = form.key.data if "key" in form and replayed_message is None else None
     known = replay(key)
     if known is not None:
         return known
@@ -63,7 +67,8 @@ def perform(form, call, success_url, message, fields=None, replayed_message=None
     else:
         text = message(result) if callable(message) else message
         db.session.commit()
-        flash(text, "success")
+        if text:  # None: the next page shows what was done (a language switch)
+            flash(text, "success")
     if key:
         remember(key, url)
     return redirect(url)

@@ -9,7 +9,7 @@ from coop_app.auth.models import RoleGrant, User
 from coop_app.cooperatives.models import Cooperative
 from coop_app.extensions import db
 from coop_app.ledger.models import GLAccount
-from tests.auth.helpers import english, require_ledger_views, table_column
+from tests.support.web import english, require_ledger_views, table_column
 from tests.conftest import PASSWORD
 
 NEW_COOP = {
@@ -168,7 +168,7 @@ def test_edit_of_a_missing_cooperative_is_404(admin, world):
 def test_user_list_shows_roles_and_where(admin, world):
     page = admin.get("/admin/users").get_data(as_text=True)
     usernames = table_column(page, "users", 0)
-    roles = dict(zip(usernames, table_column(page, "users", 2)))
+    roles = dict(zip(usernames, table_column(page, "users", 2), strict=True))
     assert usernames == sorted(usernames) and len(usernames) == 12
     assert roles["manager"] == "Manager: KSP-A"
     assert roles["bmt.treasurer"] == "Treasurer: BMT-C"

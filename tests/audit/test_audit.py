@@ -1,9 +1,9 @@
 """The audit trail: written from every flush, shown to a cooperative's manager and auditors."""
 import re
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
-from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 
 from coop_app.audit.models import AuditLog
@@ -12,8 +12,7 @@ from coop_app.extensions import db
 from coop_app.ledger.models import GLAccount
 from coop_app.loans.models import LoanProduct
 from coop_app.savings.models import SavingsProduct
-from tests.auth.helpers import english, require_ledger_views, table_column
-from tests.conftest import PASSWORD
+from tests.support.web import client_for, require_ledger_views, table_column
 
 EDIT = {"name": "KSP Sumber Rejeki Makmur", "village": "Juntinyuat", "kecamatan": "Juntinyuat",
         "kabupaten": "Kabupaten Indramayu", "province": "Jawa Barat", "founded_on": "2018-03-01",
@@ -25,13 +24,6 @@ def audit_rows(app, **where):
         query = select(AuditLog).filter_by(**where).order_by(AuditLog.id)
         return [(row.action, row.table_name, row.row_id, row.before, row.after, row.actor_id)
                 for row in db.session.scalars(query)]
-
-
-def login(app, username):
-    client = app.test_client()
-    assert client.post("/login", data={"username": username, "password": PASSWORD}).status_code == 302
-    english(client)
-    return client
 
 
 def test_building_the_world_left_an_audit_trail(app, world):
@@ -107,10 +99,10 @@ def test_a_refused_form_leaves_no_audit_row(app, client, auth, world):
 
 def test_manager_sees_the_admins_edit_on_the_audit_page(app, world):
     require_ledger_views(app)
-    admin = login(app, "admin")
+    admin = client_for(app, "admin")
     admin.post(f"/admin/cooperatives/{world.ksp_id}/edit", data=EDIT)
 
-    response = login(app, "manager").get("/c/KSP-A/audit/")
+    response = client_for(app, "manager").get("/c/KSP-A/audit/")
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     first = re.search(r'<tr class="audit-[a-z]+">.*?</tr>', page, re.S).group(0)  # newest first
@@ -121,41 +113,41 @@ def test_manager_sees_the_admins_edit_on_the_audit_page(app, world):
 
 def test_audit_page_shows_only_this_cooperative(app, world):
     require_ledger_views(app)
-    admin = login(app, "admin")
+    admin = client_for(app, "admin")
     admin.post(f"/admin/cooperatives/{world.other_id}/edit",
                data={**EDIT, "name": "KSP Maju Terus", "village": "Tegalurung", "kecamatan": "Balongan",
                      "kabupaten": "Kabupaten Cirebon", "founded_on": "2019-01-01"})
-    page = login(app, "auditor.jabar").get("/c/KSP-A/audit/?table=cooperatives").get_data(as_text=True)
+    page = client_for(app, "auditor.jabar").get("/c/KSP-A/audit/?table=cooperatives").get_data(as_text=True)
     assert table_column(page, "audit-log", 3) == ["cooperatives"]  # KSP-A's own insert only
     assert "KSP Maju" not in page
-    page = login(app, "auditor.jabar").get("/c/KSP-B/audit/?table=cooperatives").get_data(as_text=True)
+    page = client_for(app, "auditor.jabar").get("/c/KSP-B/audit/?table=cooperatives").get_data(as_text=True)
     assert table_column(page, "audit-log", 2) == ["Update", "Insert"]
 
 
 def test_manager_of_another_cooperative_gets_404(app, world):
-    other = login(app, "other.manager")
+    other = client_for(app, "other.manager")
     assert other.get("/c/KSP-A/audit/").status_code == 404
     assert other.get("/c/KSP-A/audit/?table=users").status_code == 404
 
 
 def test_treasurer_and_member_may_not_read_the_trail(app, world):
     require_ledger_views(app)  # the 403 page of a staff user renders the books menu
-    assert login(app, "treasurer").get("/c/KSP-A/audit/").status_code == 403
-    assert login(app, "member").get("/c/KSP-A/audit/").status_code == 403
+    assert client_for(app, "treasurer").get("/c/KSP-A/audit/").status_code == 403
+    assert client_for(app, "member").get("/c/KSP-A/audit/").status_code == 403
 
 
 def test_audit_log_is_linked_only_for_those_who_may_read_it(app, world):
     require_ledger_views(app)
     link = 'href="/c/KSP-A/audit/"'
-    assert link in login(app, "manager").get("/c/KSP-A/").get_data(as_text=True)
-    assert link in login(app, "auditor.jabar").get("/c/KSP-A/").get_data(as_text=True)
-    assert link not in login(app, "treasurer").get("/c/KSP-A/").get_data(as_text=True)
+    assert link in client_for(app, "manager").get("/c/KSP-A/").get_data(as_text=True)
+    assert link in client_for(app, "auditor.jabar").get("/c/KSP-A/").get_data(as_text=True)
+    assert link not in client_for(app, "treasurer").get("/c/KSP-A/").get_data(as_text=True)
 
 
 def test_audit_page_filters_and_pages(make_app, world):
     app = make_app(PAGE_SIZE=10)
     require_ledger_views(app)
-    manager = login(app, "manager")
+    manager = client_for(app, "manager")
 
     page = manager.get("/c/KSP-A/audit/?table=role_grants").get_data(as_text=True)
     assert table_column(page, "audit-log", 3) == ["role_grants"] * 4
@@ -196,7 +188,7 @@ def test_audit_page_filters_and_pages(make_app, world):
 ])
 def test_bad_audit_filter_is_a_message_not_an_error(app, world, query, message):
     require_ledger_views(app)
-    response = login(app, "auditor.all").get(f"/c/KSP-A/audit/?{query}")
+    response = client_for(app, "auditor.all").get(f"/c/KSP-A/audit/?{query}")
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert message in page
@@ -205,7 +197,7 @@ def test_bad_audit_filter_is_a_message_not_an_error(app, world, query, message):
 
 def test_audit_page_ignores_a_bad_page_number(app, world):
     require_ledger_views(app)
-    manager = login(app, "manager")
+    manager = client_for(app, "manager")
     assert manager.get("/c/KSP-A/audit/?page=abc").status_code == 200
     page = manager.get("/c/KSP-A/audit/?page=999").get_data(as_text=True)
     assert table_column(page, "audit-log", 0) == []
@@ -219,9 +211,9 @@ def test_audit_time_is_shown_in_jakarta_time(app, world):
                                  .order_by(AuditLog.id.desc())).first()
         row.at = datetime(2024, 1, 31, 20, 30)  # 03:30 on 1 February in Jakarta
         db.session.commit()
-    page = login(app, "manager").get("/c/KSP-A/audit/?date_from=2024-02-01&date_to=2024-02-01")
+    page = client_for(app, "manager").get("/c/KSP-A/audit/?date_from=2024-02-01&date_to=2024-02-01")
     text = page.get_data(as_text=True)
     when = table_column(text, "audit-log", 0)
     assert len(when) == 1 and "2/1/24" in when[0] and "3:30" in when[0]
-    page = login(app, "manager").get("/c/KSP-A/audit/?date_from=2024-01-31&date_to=2024-01-31")
+    page = client_for(app, "manager").get("/c/KSP-A/audit/?date_from=2024-01-31&date_to=2024-01-31")
     assert table_column(page.get_data(as_text=True), "audit-log", 0) == []

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from coop_app.auth.models import User
 from coop_app.cooperatives.models import Cooperative
 from coop_app.extensions import db
-from tests.auth.helpers import require_ledger_views
+from tests.support.web import require_ledger_views
 
 ADMIN_PAGES = ("/admin/cooperatives", "/admin/cooperatives/new", "/admin/users", "/admin/users/new")
 LEDGER_READ = ("journal", "trial_balance", "chart", "periods")

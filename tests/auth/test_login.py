@@ -10,7 +10,7 @@ from coop_app import create_app
 from coop_app.auth.models import User
 from coop_app.config import DEFAULT_SECRET, ProductionConfig
 from coop_app.extensions import db
-from tests.auth.helpers import english, logged_in_user_id
+from tests.support.web import english, logged_in_user_id
 from tests.conftest import PASSWORD
 
 

@@ -6,7 +6,6 @@ from decimal import Decimal
 from coop_app.extensions import db
 from coop_app.ledger import service as ledger
 from coop_app.ledger.models import JournalEntry
-
 from tests.browser.conftest import follow, login
 
 
@@ -61,7 +60,7 @@ def test_manager_records_finds_and_reverses_an_expense_voucher(page, live_server
     assert page.locator("#entry-reverses").inner_text().startswith(f"#{voucher_id}")
 
     page.goto(page.base + "/c/KSP-A/ledger/journal")
-    assert f"Dibalik oleh #" in page.locator("#journal").inner_text()
+    assert "Dibalik oleh #" in page.locator("#journal").inner_text()
     page.goto(page.base + "/c/KSP-A/ledger/trial-balance")
     assert "Beban Alat Tulis Kantor" not in page.locator("#trial-balance").inner_text()
     with live_server.app.app_context():

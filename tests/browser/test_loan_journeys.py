@@ -9,9 +9,9 @@ read the Indonesian way (Rp12.000.000) whatever the state of the translation."""
 from datetime import date, timedelta
 
 from coop_app.extensions import db
-from tests.loans.factory import active_loan, add_member, fund, product
-
 from tests.browser.conftest import follow, login
+from tests.loans.factory import active_loan, add_member, fund
+from tests.support.books import loan_product
 
 LOANS = "/c/KSP-A/loans"
 
@@ -46,7 +46,7 @@ def _switch(page, username):
 def _apply(page, server, member_id, amount, term, purpose):
     """Find the member, fill in the application for a PUF loan, preview it, record it."""
     with server.app.app_context():
-        puf = product(server.world.ksp_id, "PUF").id
+        puf = loan_product(server.world.ksp_id, "PUF").id
     page.goto(page.base + LOANS + "/apply")
     page.fill("#q", "Siti")
     follow(page.locator("main button[type=submit]"))

@@ -6,7 +6,6 @@ from datetime import date, timedelta
 from coop_app.extensions import db
 from coop_app.members.models import Member
 from coop_app.savings.models import Remittance
-
 from tests.browser.conftest import follow, login
 
 
@@ -66,9 +65,9 @@ def test_treasurer_registers_a_family_takes_savings_and_a_remittance(page, live_
 
 
 def test_member_logs_in_and_downloads_the_passbook(page, live_server):
+    from coop_app.ledger.service import account_by_key
     from coop_app.members.service import MemberData
     from coop_app.membership.joining import register_member
-    from coop_app.ledger.service import account_by_key
 
     with live_server.app.app_context():
         coop_id = live_server.world.ksp_id

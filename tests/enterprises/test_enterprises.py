@@ -10,10 +10,9 @@ from coop_app.enterprises.models import Enterprise
 from coop_app.errors import DomainError, InvalidField, NotFound
 from coop_app.extensions import db
 from coop_app.members.models import Member
-from tests.auth.helpers import table_column
-from tests.members.helpers import english as message
 from tests.members.helpers import register
-from tests.members.pages import english, text_of
+from tests.support import in_english
+from tests.support.web import english, table_column, text_of
 
 TODAY = date.today()
 BASE = "/c/KSP-A/enterprises"
@@ -81,7 +80,7 @@ def test_only_active_members_get_new_enterprises(ctx, world):
     db.session.commit()
     with pytest.raises(DomainError) as caught:
         enterprises.create_enterprise(world.ksp_id, member.id, good())
-    assert "active members only" in message(caught.value)
+    assert "active members only" in in_english(caught.value)
     with pytest.raises(NotFound):
         enterprises.create_enterprise(world.other_id, member.id, good())
 

@@ -9,25 +9,22 @@ from coop_app.extensions import db
 from coop_app.ledger import service as ledger
 from coop_app.ledger.check import check_ledger
 from coop_app.ledger.service import EXPENSE_VOUCHER, INCOME_VOUCHER
+from tests.support.books import account_id
 
 D = Decimal
 
 
-def acc(coop_id, key):
-    return ledger.account_by_key(coop_id, key).id
-
-
 def some_business(coop_id):
     ledger.post_manual_entry(coop_id, date(2025, 1, 2), "Hibah modal awal", [
-        (acc(coop_id, "bank"), D("25000000"), None, None),
-        (acc(coop_id, "grants"), None, D("25000000"), None)], "fund")
+        (account_id(coop_id, "bank"), D("25000000"), None, None),
+        (account_id(coop_id, "grants"), None, D("25000000"), None)], "fund")
     ledger.post_manual_entry(coop_id, date(2025, 1, 3), "Tarik tunai", [
-        (acc(coop_id, "cash"), D("5000000"), None, None),
-        (acc(coop_id, "bank"), None, D("5000000"), None)], "cash")
-    ledger.record_voucher(coop_id, INCOME_VOUCHER, date(2025, 1, 20), acc(coop_id, "cash"),
-                          acc(coop_id, "other_income"), D("350000"), "Sewa tenda", "in")
-    ledger.record_voucher(coop_id, EXPENSE_VOUCHER, date(2025, 1, 22), acc(coop_id, "cash"),
-                          acc(coop_id, "office_expense"), D("125000.50"), "ATK", "out")
+        (account_id(coop_id, "cash"), D("5000000"), None, None),
+        (account_id(coop_id, "bank"), None, D("5000000"), None)], "cash")
+    ledger.record_voucher(coop_id, INCOME_VOUCHER, date(2025, 1, 20), account_id(coop_id, "cash"),
+                          account_id(coop_id, "other_income"), D("350000"), "Sewa tenda", "in")
+    ledger.record_voucher(coop_id, EXPENSE_VOUCHER, date(2025, 1, 22), account_id(coop_id, "cash"),
+                          account_id(coop_id, "office_expense"), D("125000.50"), "ATK", "out")
 
 
 @pytest.fixture
@@ -92,7 +89,7 @@ def test_an_unknown_cooperative_exits_2(books, runner):
 
 def test_an_unbalanced_entry_is_reported(books, runner):
     ksp = books.ksp_id
-    entry_id = smuggle(ksp, [(acc(ksp, "cash"), 100_000), (acc(ksp, "grants"), -99_999)])
+    entry_id = smuggle(ksp, [(account_id(ksp, "cash"), 100_000), (account_id(ksp, "grants"), -99_999)])
     result = check(runner)
     assert result.exit_code == 1, result.output
     assert f"entry #{entry_id} does not balance: sum 0.01 over 2 line(s)" in result.output
@@ -107,7 +104,7 @@ def test_an_unbalanced_entry_is_reported(books, runner):
 
 def test_a_one_line_entry_and_a_lineless_entry_are_reported(books, runner):
     ksp = books.ksp_id
-    single = smuggle(ksp, [(acc(ksp, "cash"), 500)])
+    single = smuggle(ksp, [(account_id(ksp, "cash"), 500)])
     smuggle(ksp, [], day=date(2025, 1, 26))
     result = check(runner)
     assert result.exit_code == 1
@@ -117,7 +114,7 @@ def test_a_one_line_entry_and_a_lineless_entry_are_reported(books, runner):
 
 def test_lines_on_a_group_account_are_reported(books, runner):
     ksp = books.ksp_id
-    smuggle(ksp, [(acc(ksp, "cash_and_bank"), 100), (acc(ksp, "grants"), -100)])
+    smuggle(ksp, [(account_id(ksp, "cash_and_bank"), 100), (account_id(ksp, "grants"), -100)])
     result = check(runner)
     assert result.exit_code == 1
     assert "1 lines are posted to group accounts" in result.output
@@ -125,7 +122,7 @@ def test_lines_on_a_group_account_are_reported(books, runner):
 
 def test_a_balanced_smuggled_entry_passes(books, runner):
     ksp = books.ksp_id
-    smuggle(ksp, [(acc(ksp, "cash"), 100), (acc(ksp, "grants"), -100)])
+    smuggle(ksp, [(account_id(ksp, "cash"), 100), (account_id(ksp, "grants"), -100)])
     assert check(runner).exit_code == 0
 
 

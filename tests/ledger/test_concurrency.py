@@ -9,16 +9,14 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import func, select
 
 from coop_app.errors import DomainError
 from coop_app.extensions import db
 from coop_app.ledger import service as ledger
-from coop_app.ledger.models import JournalEntry, JournalLine
 from coop_app.ledger.posting import Line, post_entry
 from coop_app.ledger.service import EXPENSE_VOUCHER
-
 from tests.concurrency import run_at_once
+from tests.support.books import journal_counts_in
 
 D = Decimal
 DAY = date(2025, 4, 1)
@@ -39,12 +37,6 @@ def accounts(app, coop_id, *keys):
         return [ledger.account_by_key(coop_id, key).id for key in keys]
 
 
-def counts(app):
-    with app.app_context():
-        return (db.session.execute(select(func.count()).select_from(JournalEntry)).scalar(),
-                db.session.execute(select(func.count()).select_from(JournalLine)).scalar())
-
-
 def same_key_at_once(app, world, n):
     coop = world.ksp_id
     cash, grants = accounts(app, coop, "cash", "grants")
@@ -60,7 +52,7 @@ def same_key_at_once(app, world, n):
     ids = {r[1][0] for r in results}
     assert len(ids) == 1
     assert sorted(r[1][1] for r in results) == [False] + [True] * (n - 1)
-    assert counts(app) == (1, 2)
+    assert journal_counts_in(app) == (1, 2)
     with app.app_context():
         assert ledger.account_balance(coop, cash) == D("250000.50")
 
@@ -96,7 +88,7 @@ def concurrent_withdrawals(app, world, n):
     assert len(refused) == n - 3 and all(isinstance(e, DomainError) for e in refused)
     with app.app_context():
         assert ledger.account_balance(coop, cash) == D("10000")
-    assert counts(app) == (4, 8)
+    assert journal_counts_in(app) == (4, 8)
 
 
 @pytest.mark.postgres
@@ -123,7 +115,7 @@ def test_postgres_many_keys_at_once_all_post(threaded_app, world):
     results = run_at_once(threaded_app, 16, post)
     assert [r[0] for r in results] == ["ok"] * 16
     assert len({r[1] for r in results}) == 16
-    assert counts(threaded_app) == (16, 32)
+    assert journal_counts_in(threaded_app) == (16, 32)
 
 
 def reversals_at_once(app, world, n):
@@ -143,7 +135,7 @@ def reversals_at_once(app, world, n):
     assert [r[0] for r in results].count("ok") == 1
     refused = [r[1] for r in results if r[0] == "error"]
     assert all(isinstance(e, DomainError) for e in refused), refused
-    assert counts(app) == (2, 4)
+    assert journal_counts_in(app) == (2, 4)
 
 
 @pytest.mark.postgres

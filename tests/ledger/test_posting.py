@@ -4,16 +4,23 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from flask_babel import force_locale
-from sqlalchemy import func, select, text
+from sqlalchemy import select, text
 
 from coop_app.cooperatives.models import Cooperative
 from coop_app.extensions import db
 from coop_app.ledger import service as ledger
-from coop_app.ledger.models import JournalEntry, JournalLine
+from coop_app.ledger.models import JournalEntry
 from coop_app.ledger.posting import (
-    ClosedPeriodError, EntrySpec, IdempotencyConflict, Line, PostingError, post_entries_batch,
-    post_entry)
+    ClosedPeriodError,
+    EntrySpec,
+    IdempotencyConflict,
+    Line,
+    PostingError,
+    post_entries_batch,
+    post_entry,
+)
+from tests.support import in_english
+from tests.support.books import journal_counts
 
 D = Decimal
 DAY = date(2025, 3, 10)
@@ -21,17 +28,6 @@ DAY = date(2025, 3, 10)
 
 def account(coop_id, key):
     return ledger.account_by_key(coop_id, key).id
-
-
-def message(error):
-    """A domain error's text, in English."""
-    with force_locale("en"):
-        return str(error)
-
-
-def counts():
-    return (db.session.execute(select(func.count()).select_from(JournalEntry)).scalar(),
-            db.session.execute(select(func.count()).select_from(JournalLine)).scalar())
 
 
 def cash_grant(coop_id, amount="1500000.50"):
@@ -51,7 +47,7 @@ def test_balanced_entry_posts_with_its_lines(ctx, world):
     ], "k-1", created_by=manager)
     db.session.commit()
     assert entry.replayed is False
-    assert counts() == (1, 3)
+    assert journal_counts() == (1, 3)
 
     db.session.expire_all()
     stored = db.session.get(JournalEntry, entry.id)
@@ -73,9 +69,9 @@ def test_balanced_entry_posts_with_its_lines(ctx, world):
 
 def test_post_entry_never_commits(ctx, world):
     post_entry(world.ksp_id, DAY, "manual", "", cash_grant(world.ksp_id), "k-rollback")
-    assert counts() == (1, 2)
+    assert journal_counts() == (1, 2)
     db.session.rollback()
-    assert counts() == (0, 0)
+    assert journal_counts() == (0, 0)
 
 
 def test_sub_ledger_references_are_kept(ctx, world):
@@ -114,13 +110,13 @@ REFUSALS = ["one line", "no lines", "zero line", "unbalanced", "three decimals",
 def test_invalid_entry_is_refused_and_nothing_is_written(ctx, world, case):
     post_entry(world.ksp_id, DAY, "manual", "", cash_grant(world.ksp_id), "before")
     db.session.commit()
-    before = counts()
+    before = journal_counts()
     lines = _refusals(world.ksp_id, world.other_id, world)[case]
     with pytest.raises(PostingError):
         post_entry(world.ksp_id, DAY, "manual", "", lines, f"bad-{case}")
-    assert counts() == before
+    assert journal_counts() == before
     db.session.commit()
-    assert counts() == before
+    assert journal_counts() == before
 
 
 def test_inactive_account_is_refused(ctx, world):
@@ -131,8 +127,8 @@ def test_inactive_account_is_refused(ctx, world):
     with pytest.raises(PostingError) as caught:
         post_entry(coop, DAY, "manual", "", [Line(prepaid, D("10")), Line(account(coop, "cash"), D("-10"))],
                    "k-inactive")
-    assert "inactive" in message(caught.value)
-    assert counts() == (0, 0)
+    assert "inactive" in in_english(caught.value)
+    assert journal_counts() == (0, 0)
 
 
 @pytest.mark.parametrize("kind, memo, key", [
@@ -144,7 +140,7 @@ def test_inactive_account_is_refused(ctx, world):
 def test_shape_of_the_entry_is_checked(ctx, world, kind, memo, key):
     with pytest.raises(PostingError):
         post_entry(world.ksp_id, DAY, kind, memo, cash_grant(world.ksp_id), key)
-    assert counts() == (0, 0)
+    assert journal_counts() == (0, 0)
 
 
 def test_unbalanced_message_names_the_difference(ctx, world):
@@ -152,7 +148,7 @@ def test_unbalanced_message_names_the_difference(ctx, world):
     with pytest.raises(PostingError) as caught:
         post_entry(coop, DAY, "manual", "", [Line(account(coop, "cash"), D("1000")),
                                              Line(account(coop, "grants"), D("-999.50"))], "k")
-    assert "0.50" in message(caught.value)
+    assert "0.50" in in_english(caught.value)
 
 
 # -- idempotency --------------------------------------------------------------------------
@@ -168,7 +164,7 @@ def test_same_key_same_content_replays_the_first_entry(ctx, world):
     db.session.commit()
     assert again.id == first_id
     assert again.replayed is True
-    assert counts() == (1, 2)
+    assert journal_counts() == (1, 2)
 
 
 def test_replay_within_the_same_transaction(ctx, world):
@@ -177,7 +173,7 @@ def test_replay_within_the_same_transaction(ctx, world):
     again = post_entry(coop, DAY, "manual", "", cash_grant(coop), "submit-2")
     assert again is first and again.replayed
     db.session.commit()
-    assert counts() == (1, 2)
+    assert journal_counts() == (1, 2)
 
 
 @pytest.mark.parametrize("change", ["amount", "date", "kind", "account", "extra line", "member"])
@@ -202,7 +198,7 @@ def test_same_key_different_content_is_a_conflict(ctx, world, change):
         lines = [Line(cash, D("1000"), member_id=3), Line(grants, D("-1000"))]
     with pytest.raises(IdempotencyConflict):
         post_entry(coop, entry_date, kind, "", lines, "submit-3")
-    assert counts() == (1, 2)
+    assert journal_counts() == (1, 2)
 
 
 def test_keys_are_per_cooperative(ctx, world):
@@ -210,7 +206,7 @@ def test_keys_are_per_cooperative(ctx, world):
     b = post_entry(world.other_id, DAY, "manual", "", cash_grant(world.other_id), "same-key")
     db.session.commit()
     assert a.id != b.id and not a.replayed and not b.replayed
-    assert counts() == (2, 4)
+    assert journal_counts() == (2, 4)
 
 
 def test_a_key_from_another_cooperative_is_not_a_replay(ctx, world):
@@ -231,11 +227,11 @@ def test_entry_in_a_closed_period_is_refused(ctx, world):
     for day in (date(2025, 1, 31), date(2025, 1, 1), date(2024, 12, 31)):
         with pytest.raises(ClosedPeriodError) as caught:
             post_entry(coop.id, day, "manual", "", cash_grant(coop.id), f"late-{day}")
-        assert "2025-01-31" in message(caught.value)
-    assert counts() == (1, 2)
+        assert "2025-01-31" in in_english(caught.value)
+    assert journal_counts() == (1, 2)
     post_entry(coop.id, date(2025, 2, 1), "manual", "", cash_grant(coop.id), "feb")
     db.session.commit()
-    assert counts() == (2, 4)
+    assert journal_counts() == (2, 4)
 
 
 def test_closed_period_of_another_cooperative_does_not_matter(ctx, world):
@@ -243,7 +239,7 @@ def test_closed_period_of_another_cooperative_does_not_matter(ctx, world):
     ledger.close_period(other, date(2025, 1, 31), today=date(2025, 2, 10))
     post_entry(world.ksp_id, date(2025, 1, 20), "manual", "", cash_grant(world.ksp_id), "k")
     db.session.commit()
-    assert counts() == (1, 2)
+    assert journal_counts() == (1, 2)
 
 
 # -- the batch path -----------------------------------------------------------------------
@@ -258,7 +254,7 @@ def test_batch_posts_every_entry(ctx, world):
     specs = [_spec(coop, n, f"{n + 1}.25") for n in range(25)]
     assert post_entries_batch(coop, specs, chunk=10) == 25
     db.session.commit()
-    assert counts() == (25, 50)
+    assert journal_counts() == (25, 50)
     assert ledger.account_balance(coop, account(coop, "cash")) == sum(
         (D(f"{n + 1}.25") for n in range(25)), D(0))
     stored = db.session.execute(select(JournalEntry).where(
@@ -273,7 +269,7 @@ def test_batch_skips_keys_already_posted(ctx, world):
     db.session.commit()
     assert post_entries_batch(coop, [_spec(coop, n) for n in range(8)], chunk=3) == 3
     db.session.commit()
-    assert counts() == (8, 16)
+    assert journal_counts() == (8, 16)
 
 
 @pytest.mark.parametrize("case", ["unbalanced", "float", "other cooperative", "group account",
@@ -293,7 +289,7 @@ def test_batch_is_refused_whole(ctx, world, case):
         specs[7] = _spec(coop, 7, lines=bad[case])
     with pytest.raises(PostingError):
         post_entries_batch(coop, specs, chunk=3)
-    assert counts() == (0, 0)
+    assert journal_counts() == (0, 0)
 
 
 def test_empty_batch_posts_nothing(ctx, world):
@@ -305,4 +301,4 @@ def test_unique_keys_in_many_cooperatives(ctx, world):
     for coop in (world.ksp_id, world.other_id, world.bmt_id):
         post_entry(coop, DAY, "manual", "", cash_grant(coop), key)
     db.session.commit()
-    assert counts() == (3, 6)
+    assert journal_counts() == (3, 6)

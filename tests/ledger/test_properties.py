@@ -11,16 +11,15 @@ from decimal import Decimal
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import func, select
 
 from coop_app.extensions import db
 from coop_app.ledger import reports
 from coop_app.ledger import service as ledger
 from coop_app.ledger.chart import CONTROL_ACCOUNT_KEYS
 from coop_app.ledger.check import check_ledger
-from coop_app.ledger.models import JournalEntry, JournalLine
 from coop_app.ledger.posting import EntrySpec, Line, PostingError, post_entries_batch, post_entry
 from coop_app.money import MoneyError, format_plain, from_sen, parse_amount, to_sen
+from tests.support.books import journal_counts
 
 FAST = settings(max_examples=40, deadline=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
@@ -40,12 +39,7 @@ def balanced_entries(draw):
     sens.append(last)
     picks = [draw(st.integers(0, 10_000)) for _ in range(n)]
     day = FIRST_DAY + timedelta(days=draw(st.integers(0, 1000)))
-    return day, list(zip(picks, sens))
-
-
-def counts():
-    return (db.session.execute(select(func.count()).select_from(JournalEntry)).scalar(),
-            db.session.execute(select(func.count()).select_from(JournalLine)).scalar())
+    return day, list(zip(picks, sens, strict=True))
 
 
 def postable(coop_id):
@@ -75,10 +69,10 @@ def test_balanced_entries_keep_the_books_in_order(ctx, world, entry):
     accounts = postable(coop)
     day, drawn = entry
     lines = as_lines(accounts, drawn)
-    before = counts()
+    before = journal_counts()
     posted = post_entry(coop, day, "manual", "acak", lines, str(uuid.uuid4()))
     db.session.commit()
-    assert counts() == (before[0] + 1, before[1] + len(lines))
+    assert journal_counts() == (before[0] + 1, before[1] + len(lines))
     assert sorted(to_sen(ln.amount) for ln in posted.lines) == sorted(sen for _, sen in drawn)
     facts = assert_books_in_order(coop)
     assert facts["entries"] == before[0] + 1
@@ -94,10 +88,10 @@ def test_a_replay_posts_nothing(ctx, world, entry, data):
     key = str(uuid.uuid4())
     first = post_entry(coop, day, "manual", "", lines, key)
     db.session.commit()
-    before = counts()
+    before = journal_counts()
     again = post_entry(coop, day, "manual", "", data.draw(st.permutations(lines)), key)
     db.session.commit()
-    assert (again.id, again.replayed, counts()) == (first.id, True, before)
+    assert (again.id, again.replayed, journal_counts()) == (first.id, True, before)
 
 
 @st.composite
@@ -125,11 +119,11 @@ def test_spoiled_entries_are_refused_whole(ctx, world, spoiled):
         "sub-sen": line.amount + Decimal("0.001"),
     }[how]
     lines[victim] = Line(line.account_id, amount)
-    before = counts()
+    before = journal_counts()
     with pytest.raises(PostingError):
         post_entry(coop, day, "manual", "", lines, str(uuid.uuid4()))
     db.session.commit()
-    assert counts() == before
+    assert journal_counts() == before
     assert_books_in_order(coop)
 
 
@@ -145,16 +139,16 @@ def test_batches_go_in_whole_or_not_at_all(ctx, world, entries, spoil, data):
         spec = data.draw(st.sampled_from(specs))
         first = spec.lines[0]
         spec.lines[0] = Line(first.account_id, first.amount + Decimal("0.01"))
-    before = counts()
+    before = journal_counts()
     if spoil:
         with pytest.raises(PostingError):
             post_entries_batch(coop, specs, chunk=data.draw(st.integers(1, 5)))
         db.session.commit()
-        assert counts() == before
+        assert journal_counts() == before
     else:
         assert post_entries_batch(coop, specs, chunk=data.draw(st.integers(1, 5))) == len(specs)
         db.session.commit()
-        assert counts() == (before[0] + len(specs), before[1] + sum(len(s.lines) for s in specs))
+        assert journal_counts() == (before[0] + len(specs), before[1] + sum(len(s.lines) for s in specs))
     assert_books_in_order(coop)
 
 

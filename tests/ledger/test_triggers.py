@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import Date, DateTime, bindparam, func, select, text
+from sqlalchemy import Date, DateTime, bindparam, select, text
 from sqlalchemy.exc import DBAPIError
 
 from coop_app.cooperatives.models import Cooperative
@@ -14,6 +14,7 @@ from coop_app.extensions import db
 from coop_app.ledger import service as ledger
 from coop_app.ledger.models import JournalEntry, JournalLine
 from coop_app.ledger.posting import Line, post_entry
+from tests.support.books import account_id
 
 D = Decimal
 
@@ -28,16 +29,12 @@ def postgres_only():
                     "check-ledger reports what it cannot refuse")
 
 
-def acc(coop_id, key):
-    return ledger.account_by_key(coop_id, key).id
-
-
 @pytest.fixture
 def posted(ctx, world):
     """One committed entry of KSP-A: cash 1.000.000 against grants."""
     coop = world.ksp_id
     entry = post_entry(coop, date(2025, 2, 10), "manual", "Hibah", [
-        Line(acc(coop, "cash"), D("1000000")), Line(acc(coop, "grants"), D("-1000000"))], "seed")
+        Line(account_id(coop, "cash"), D("1000000")), Line(account_id(coop, "grants"), D("-1000000"))], "seed")
     db.session.commit()
     return entry.id
 
@@ -103,7 +100,7 @@ def test_journal_lines_cannot_be_changed(posted, world, statement):
     before = snapshot()
     refused(statement, "immutable", id=posted)
     assert snapshot() == before
-    assert ledger.account_balance(world.ksp_id, acc(world.ksp_id, "cash")) == D("1000000")
+    assert ledger.account_balance(world.ksp_id, account_id(world.ksp_id, "cash")) == D("1000000")
 
 
 def test_the_orm_cannot_change_a_posted_line_either(posted):
@@ -135,11 +132,11 @@ def test_an_entry_in_a_closed_period_is_refused_by_the_database(ctx, world):
     assert snapshot() == before
     # The day after the close is open; another cooperative's close does not matter.
     entry_id = raw_entry(ksp.id, date(2025, 2, 1), "raw-open")
-    raw_line(entry_id, ksp.id, acc(ksp.id, "cash"), 100)
-    raw_line(entry_id, ksp.id, acc(ksp.id, "grants"), -100)
+    raw_line(entry_id, ksp.id, account_id(ksp.id, "cash"), 100)
+    raw_line(entry_id, ksp.id, account_id(ksp.id, "grants"), -100)
     other_id = raw_entry(world.other_id, date(2025, 1, 15), "raw-other")
-    raw_line(other_id, world.other_id, acc(world.other_id, "cash"), 100)
-    raw_line(other_id, world.other_id, acc(world.other_id, "grants"), -100)
+    raw_line(other_id, world.other_id, account_id(world.other_id, "cash"), 100)
+    raw_line(other_id, world.other_id, account_id(world.other_id, "grants"), -100)
     db.session.commit()
     assert len(snapshot()[0]) == 2
 
@@ -149,7 +146,7 @@ def test_a_line_of_another_cooperative_than_its_entry_is_refused(ctx, world):
     entry_id = raw_entry(ksp, date(2025, 2, 1), "raw")
     with pytest.raises(DBAPIError) as caught:
         # KSP-B's line (with KSP-B's account) in KSP-A's entry
-        raw_line(entry_id, other, acc(other, "cash"), 100)
+        raw_line(entry_id, other, account_id(other, "cash"), 100)
     assert "another cooperative" in str(caught.value.orig)
     db.session.rollback()
     assert snapshot() == ([], [])
@@ -159,7 +156,7 @@ def test_a_line_on_an_account_of_another_cooperative_is_refused(ctx, world):
     ksp, other = world.ksp_id, world.other_id
     entry_id = raw_entry(ksp, date(2025, 2, 1), "raw")
     with pytest.raises(DBAPIError) as caught:
-        raw_line(entry_id, ksp, acc(other, "cash"), 100)
+        raw_line(entry_id, ksp, account_id(other, "cash"), 100)
     assert "another cooperative" in str(caught.value.orig)
     db.session.rollback()
     assert snapshot() == ([], [])
@@ -169,7 +166,7 @@ def test_a_zero_line_is_refused(ctx, world):
     ksp = world.ksp_id
     entry_id = raw_entry(ksp, date(2025, 2, 1), "raw")
     with pytest.raises(DBAPIError):
-        raw_line(entry_id, ksp, acc(ksp, "cash"), 0)
+        raw_line(entry_id, ksp, account_id(ksp, "cash"), 0)
     db.session.rollback()
     assert snapshot() == ([], [])
 
@@ -192,7 +189,7 @@ def test_postgres_refuses_an_unbalanced_entry_at_commit(ctx, world, sens):
     ksp = world.ksp_id
     entry_id = raw_entry(ksp, date(2025, 2, 1), "raw")
     for n, sen in enumerate(sens):
-        raw_line(entry_id, ksp, acc(ksp, "cash" if n % 2 == 0 else "grants"), sen)
+        raw_line(entry_id, ksp, account_id(ksp, "cash" if n % 2 == 0 else "grants"), sen)
     # Every statement went through; the deferred constraint trigger fires at COMMIT.
     with pytest.raises(DBAPIError) as caught:
         db.session.commit()
@@ -206,9 +203,9 @@ def test_postgres_accepts_a_balanced_raw_entry(ctx, world):
     postgres_only()
     ksp = world.ksp_id
     entry_id = raw_entry(ksp, date(2025, 2, 1), "raw")
-    raw_line(entry_id, ksp, acc(ksp, "cash"), 150)
-    raw_line(entry_id, ksp, acc(ksp, "bank"), 50)
-    raw_line(entry_id, ksp, acc(ksp, "grants"), -200)
+    raw_line(entry_id, ksp, account_id(ksp, "cash"), 150)
+    raw_line(entry_id, ksp, account_id(ksp, "bank"), 50)
+    raw_line(entry_id, ksp, account_id(ksp, "grants"), -200)
     db.session.commit()
     assert len(snapshot()[1]) == 3
 

@@ -1,28 +1,21 @@
 """Helpers to make loans in tests through the service: members, money in the till, products by
 code, and a loan taken from application to disbursement. Used by the loans tests of every
-engineer (import from tests.loans.factory)."""
-import uuid
+engineer (import from tests.loans.factory; the `lw` fixture is in tests/loans/conftest.py)."""
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
-
-import pytest
+from decimal import Decimal as D  # so ruff sees D("...") defaults as immutable (B008)
 
 from coop_app.extensions import db
-from coop_app.ledger.check import check_ledger
-from coop_app.ledger.models import GLAccount, JournalLine
 from coop_app.ledger.posting import Line, post_entry
 from coop_app.ledger.service import account_by_key
+from coop_app.loans import disbursement
 from coop_app.loans import application as service
-from coop_app.loans.models import LoanProduct
+from coop_app.loans.application import ApplicationData
 from coop_app.members.models import Member
+from tests.support import key
+from tests.support.books import loan_product as product  # active_loan() reads product by code
 
-D = Decimal
 JOINED = date(2022, 1, 10)
-
-
-def key():
-    return uuid.uuid4().hex
 
 
 def add_member(coop_id, number, name, joined=JOINED, user_id=None, gender="F", category="family"):
@@ -43,19 +36,14 @@ def fund(coop_id, amount, on=date(2022, 1, 1), to="cash"):
                       Line(grants, -D(amount))], key())
 
 
-def product(coop_id, code):
-    return db.session.execute(db.select(LoanProduct).where(
-        LoanProduct.cooperative_id == coop_id, LoanProduct.code == code)).scalar_one()
-
-
 def active_loan(coop_id, member_id, code, amount, term, applied_by, approved_by, on,
                 purpose="Modal usaha", to="cash", **options):
     """Apply, approve and disburse on the same day `on`; returns the active loan."""
-    loan = service.apply_loan(coop_id, member_id, product(coop_id, code).id,
-                              D(amount) if amount is not None else None, term, purpose, on,
-                              applied_by, **options)
+    loan = service.apply_loan(coop_id, ApplicationData(member_id, product(coop_id, code).id,
+                                                       D(amount) if amount is not None else None, term,
+                                                       purpose, on, **options), applied_by)
     service.approve_loan(coop_id, loan.id, approved_by, on)
-    return service.disburse_loan(coop_id, loan.id, applied_by, on, to=to)
+    return disbursement.disburse_loan(coop_id, loan.id, applied_by, on, to=to)
 
 
 def pokok_account(coop_id, member_id, on):
@@ -68,25 +56,6 @@ def pokok_account(coop_id, member_id, on):
     account, _ = opening.open_account_with_deposit(coop_id, member_id, pokok, on, D("100000"),
                                                    account_by_key(coop_id, "cash").id, key())
     return account.id
-
-
-def entry_lines(entry_id):
-    """{account system key: signed amount} of one entry (debit positive)."""
-    rows = db.session.execute(
-        db.select(GLAccount.system_key, db.func.sum(JournalLine.amount))
-        .join(GLAccount, GLAccount.id == JournalLine.account_id)
-        .where(JournalLine.entry_id == entry_id).group_by(GLAccount.system_key)).all()
-    return {k: v for k, v in rows if v}
-
-
-def balance(coop_id, system_key):
-    from coop_app.ledger.service import account_balance
-    return account_balance(coop_id, account_by_key(coop_id, system_key).id)
-
-
-def assert_books_clean(cooperative_id=None):
-    _facts, problems = check_ledger(cooperative_id)
-    assert problems == []
 
 
 # -- a world with borrowers ------------------------------------------------------------------
@@ -143,14 +112,3 @@ def build_borrowers(cash=D("1000000000")):
     db.session.commit()
     return Borrowers(world.ksp_id, world.bmt_id, world.other_id, siti.id, budi.id, aminah.id,
                      siti_ss.id, aminah_wd.id, warung.id, bengkel.id, world.users)
-
-
-@pytest.fixture
-def lw(app):
-    """Service-layer context over the borrowers' world; messages read in English."""
-    from flask import g
-    from flask_babel import force_locale
-    with app.app_context(), force_locale("en"):
-        g.actor_id = None
-        yield build_borrowers()
-        db.session.rollback()

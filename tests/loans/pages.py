@@ -1,22 +1,18 @@
 """Helpers of the loan page tests (pages, access, portal, documents): the borrowers' world of
-tests/loans/factory.py with member logins, loans in each state made through the service, and
-small readers of what the test client gets back."""
-import re
+tests/loans/factory.py with member logins and loans in each state made through the service
+(the `lworld` fixture of tests/loans/conftest.py), and small readers of a loan's rows."""
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-import pytest
-
 from coop_app.auth import service as users
 from coop_app.extensions import db
-from coop_app.ledger.models import JournalEntry, JournalLine
-from coop_app.loans import repayment
 from coop_app.loans import application as service
-from coop_app.loans.models import Loan, LoanEvent, LoanInstallment, LoanPayment, LoanProduct
+from coop_app.loans.application import ApplicationData
+from coop_app.loans import repayment
+from coop_app.loans.models import Loan
 from coop_app.members.models import Member
-from coop_app.savings.models import SavingsAccount, SavingsTransaction
-
+from coop_app.savings.models import SavingsAccount
 from tests.conftest import PASSWORD
 from tests.loans.factory import active_loan, build_borrowers, product
 
@@ -55,8 +51,9 @@ def build_loan_world():
     db.session.get(Member, b.siti).user_id = b.user_id("member")
     db.session.get(Member, b.budi).user_id = member2.id
     treasurer, manager = b.user_id("treasurer"), b.user_id("manager")
-    applied = service.apply_loan(b.ksp_id, b.siti, product(b.ksp_id, "PUF").id, D("5000000"), 12,
-                                 "Modal warung sembako", DAY, treasurer, enterprise_id=b.warung)
+    applied = service.apply_loan(b.ksp_id, ApplicationData(b.siti, product(b.ksp_id, "PUF").id, D("5000000"), 12,
+                                                           "Modal warung sembako", DAY, enterprise_id=b.warung),
+                                 treasurer)
     active = active_loan(b.ksp_id, b.siti, "PUE", "10000000", 12, treasurer, manager, DAY,
                          enterprise_id=b.warung)
     payment = repayment.repay_loan(b.ksp_id, active.id, D("1000000"), PAID, treasurer)
@@ -72,21 +69,7 @@ def build_loan_world():
     return world
 
 
-@pytest.fixture
-def lworld(app):
-    with app.app_context():
-        return build_loan_world()
-
-
 # -- reading what comes back ------------------------------------------------------------------
-
-def counts(app):
-    """Rows of everything a loan form could write."""
-    with app.app_context():
-        return tuple(db.session.execute(db.select(db.func.count()).select_from(model)).scalar()
-                     for model in (JournalEntry, JournalLine, Loan, LoanInstallment, LoanPayment,
-                                   LoanEvent, LoanProduct, SavingsTransaction))
-
 
 def loan_row(app, loan_id):
     with app.app_context():
@@ -98,22 +81,3 @@ def loan_row(app, loan_id):
 def pledged(app, account_id):
     with app.app_context():
         return db.session.get(SavingsAccount, account_id).pledged
-
-
-def form_key(client, url):
-    page = client.get(url).get_data(as_text=True)
-    match = re.search(r'name="key" type="hidden" value="([0-9a-f]+)"', page)
-    assert match, f"the form at {url} carries a submission key"
-    return match.group(1)
-
-
-def text_of(html, element_id):
-    match = re.search(rf'id="{element_id}"[^>]*>(.*?)</', html, re.S)
-    assert match, f"no #{element_id}"
-    return " ".join(re.sub(r"<[^>]+>", " ", match.group(1)).split())
-
-
-def entry_lines(app, entry_id):
-    with app.app_context():
-        from tests.loans.factory import entry_lines as lines
-        return lines(entry_id)

@@ -3,7 +3,8 @@ of another cooperative (404: it does not exist for them), anonymous (to the logi
 a role not allowed gets 403 and, posting, writes nothing."""
 import pytest
 
-from tests.loans.pages import BMT, KSP, PORTAL, counts, lworld  # noqa: F401
+from tests.loans.pages import BMT, KSP, PORTAL
+from tests.support.books import loan_counts_in
 
 ALL = ("treasurer", "manager", "auditor.all", "member", "other.manager", "bmt.manager")
 READERS = {"treasurer", "manager", "auditor.all"}
@@ -55,7 +56,7 @@ def test_page_access_matrix(app, client, auth, lworld, user):
 @pytest.mark.parametrize("user", ["auditor.all", "member", "other.manager", "treasurer"])
 def test_posting_without_the_role_writes_nothing(app, client, auth, lworld, user):
     auth.login(user)
-    before = counts(app)
+    before = loan_counts_in(app)
     for path, allowed in ACTIONS:
         if user in allowed:
             continue
@@ -63,7 +64,7 @@ def test_posting_without_the_role_writes_nothing(app, client, auth, lworld, user
         status = client.post(url, data={"on": "2026-11-01", "reason": "x", "amount": "1000",
                                         "source": "cash", "to": "cash", "key": "a" * 32}).status_code
         assert status == expected(user, allowed), (user, url)
-    assert counts(app) == before
+    assert loan_counts_in(app) == before
 
 
 def test_anonymous_goes_to_the_login_page(app, client, lworld):

@@ -12,11 +12,13 @@ from sqlalchemy import func, select
 from coop_app.extensions import db
 from coop_app.ledger.posting import IdempotencyConflict
 from coop_app.loans import application as service
+from coop_app.loans.application import ApplicationData
 from coop_app.loans.models import Loan, LoanEvent
-
 from tests.concurrency import run_at_once
-from tests.loans.factory import build_borrowers, lw, product  # noqa: F401 (fixture)
-from tests.loans.pages import KSP, form_key, lworld  # noqa: F401 (fixture)
+from tests.loans.factory import build_borrowers
+from tests.loans.pages import KSP
+from tests.support.books import loan_product
+from tests.support.web import form_key
 
 D = Decimal
 APPLIED_ON = date(2025, 3, 3)
@@ -28,9 +30,9 @@ def loans_and_events():
 
 
 def apply(w, member_id, key, amount="6000000"):
-    return service.apply_loan(w.ksp_id, member_id, product(w.ksp_id, "PUF").id, D(amount), 6,
-                              "Tambah stok warung", APPLIED_ON, w.user_id("treasurer"),
-                              idempotency_key=key)
+    return service.apply_loan(w.ksp_id, ApplicationData(member_id, loan_product(w.ksp_id, "PUF").id, D(amount), 6,
+                                                        "Tambah stok warung", APPLIED_ON),
+                              w.user_id("treasurer"), idempotency_key=key)
 
 
 def test_the_same_key_gives_the_first_loan_back(lw):
@@ -65,7 +67,7 @@ def test_a_second_tab_submitting_the_same_form_records_one_loan(app, lworld):
     w = lworld
     url = f"{KSP}/apply/{w.siti}"
     with app.app_context():
-        puf = product(w.ksp_id, "PUF").id
+        puf = loan_product(w.ksp_id, "PUF").id
         before = loans_and_events()
     tabs = []
     for _ in range(2):  # two clients: the second session remembers nothing of the first

@@ -12,8 +12,8 @@ from coop_app.ledger.service import account_by_key
 from coop_app.loans import repayment
 from coop_app.loans.check import check_loans_subledger
 from coop_app.loans.models import Loan, LoanInstallment
-
-from tests.loans.factory import active_loan, key, lw  # noqa: F401
+from tests.loans.factory import active_loan
+from tests.support import key
 
 D = Decimal
 DAY = date(2023, 1, 15)

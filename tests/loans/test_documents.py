@@ -13,9 +13,8 @@ from coop_app.cooperatives.models import Cooperative
 from coop_app.extensions import db
 from coop_app.loans import documents, repayment
 from coop_app.loans.models import Loan, LoanPayment
-
 from tests.loans.factory import active_loan
-from tests.loans.pages import BMT, DAY, lworld  # noqa: F401
+from tests.loans.pages import BMT, DAY
 
 D = Decimal
 

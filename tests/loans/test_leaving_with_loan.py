@@ -8,12 +8,14 @@ from coop_app.errors import DomainError
 from coop_app.extensions import db
 from coop_app.ledger.models import JournalEntry
 from coop_app.ledger.service import account_by_key
-from coop_app.loans import repayment
 from coop_app.loans import application as service
-from coop_app.membership import leaving
+from coop_app.loans.application import ApplicationData
+from coop_app.loans import repayment
 from coop_app.members.models import Member
-
-from tests.loans.factory import active_loan, key, lw, product  # noqa: F401
+from coop_app.membership import leaving
+from tests.loans.factory import active_loan
+from tests.support import key
+from tests.support.books import loan_product
 
 D = Decimal
 
@@ -42,8 +44,8 @@ def test_an_outstanding_loan_stops_the_settlement_until_it_is_repaid(lw):
 
 def test_an_approved_loan_not_yet_paid_out_also_stops_it(lw):
     cash = account_by_key(lw.ksp_id, "cash").id
-    loan = service.apply_loan(lw.ksp_id, lw.siti, product(lw.ksp_id, "PUF").id, D("2000000"), 6,
-                              "Modal warung", date(2022, 2, 1), lw.user_id("treasurer"))
+    loan = service.apply_loan(lw.ksp_id, ApplicationData(lw.siti, loan_product(lw.ksp_id, "PUF").id, D("2000000"), 6,
+                                                         "Modal warung", date(2022, 2, 1)), lw.user_id("treasurer"))
     service.approve_loan(lw.ksp_id, loan.id, lw.user_id("manager"), date(2022, 2, 2))
     with pytest.raises(DomainError, match="loan outstanding"):
         leaving.resign_member(lw.ksp_id, lw.siti, date(2022, 3, 10), cash, key())

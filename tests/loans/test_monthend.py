@@ -13,9 +13,9 @@ from coop_app.ledger.models import GLAccount, JournalEntry, JournalLine, LedgerP
 from coop_app.ledger.posting import ClosedPeriodError
 from coop_app.loans import monthend, repayment
 from coop_app.loans.models import Loan, LoanEvent, LoanMonthEndRun
-
 from tests.concurrency import run_at_once
-from tests.loans.factory import active_loan, add_member, assert_books_clean, balance, fund
+from tests.loans.factory import active_loan, add_member, fund
+from tests.support.books import assert_books_clean, balance
 
 D = Decimal
 JUNE = date(2025, 6, 30)

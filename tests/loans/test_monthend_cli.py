@@ -5,9 +5,8 @@ from sqlalchemy import select
 
 from coop_app.extensions import db
 from coop_app.loans.models import Loan, LoanMonthEndRun
-
-from tests.auth.helpers import english
 from tests.loans.test_monthend import book  # noqa: F401
+from tests.support.web import english
 
 LAST_MONTH_END = date.today().replace(day=1) - timedelta(days=1)
 

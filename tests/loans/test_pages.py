@@ -8,9 +8,8 @@ import pytest
 
 from coop_app.extensions import db
 from coop_app.loans.models import Loan
-
-from tests.auth.helpers import english, table_column
-from tests.loans.pages import BMT, KSP, lworld, text_of  # noqa: F401
+from tests.loans.pages import BMT, KSP
+from tests.support.web import element_text, english, table_column
 
 D = Decimal
 
@@ -47,8 +46,8 @@ def test_bmt_pages_offer_sharia_methods_and_murabahah_fields(app, client, auth, 
     page = client.get(f"/c/BMT-C/loans/apply/{lworld.aminah}").get_data(as_text=True)
     assert 'name="cost_price"' in page and 'name="goods_description"' in page
     page = client.get(f"{BMT}/{lworld.loans['bmt']}").get_data(as_text=True)
-    assert text_of(page, "loan-margin") == "Rp500,000"  # 10% a year on 5.000.000 for 12 months
-    assert text_of(page, "loan-amount") == "Rp5,000,000"
+    assert element_text(page, "loan-margin") == "Rp500,000"  # 10% a year on 5.000.000 for 12 months
+    assert element_text(page, "loan-amount") == "Rp5,000,000"
     auth.logout()
     auth.login("manager")
     page = client.get(f"{KSP}/products/new").get_data(as_text=True)
@@ -95,9 +94,9 @@ def test_loan_page_shows_terms_schedule_payments_history_and_entries(app, client
     english(client)
     loan_id = lworld.loans["active"]
     page = client.get(f"{KSP}/{loan_id}").get_data(as_text=True)
-    assert "2022.00001 · Siti Rahayu" in text_of(page, "loan-member")
-    assert text_of(page, "loan-enterprise") == "Warung Siti"
-    assert text_of(page, "loan-amount") == "Rp10,000,000"
+    assert "2022.00001 · Siti Rahayu" in element_text(page, "loan-member")
+    assert element_text(page, "loan-enterprise") == "Warung Siti"
+    assert element_text(page, "loan-amount") == "Rp10,000,000"
     assert len(table_column(page, "schedule", 0)) == 12
     # 10.000.000 at 18% declining: instalment 1 = 833.333 + 150.000 (rounded to the rupiah)
     assert table_column(page, "schedule", 4)[0] == "Rp983,333"
@@ -108,7 +107,7 @@ def test_loan_page_shows_terms_schedule_payments_history_and_entries(app, client
         assert f'href="/c/KSP-A/ledger/entries/{loan.disbursement_entry_id}"' in page
         outstanding = loan.principal_outstanding
     assert len(table_column(page, "loan-entries", 0)) == 2
-    assert text_of(page, "loan-outstanding") == f"Rp{outstanding:,.0f}"
+    assert element_text(page, "loan-outstanding") == f"Rp{outstanding:,.0f}"
     assert 'id="loan-dpd"' in page and 'id="loan-quality"' in page and 'id="loan-next-due"' in page
     # an auditor reads; the actions are the staff's
     assert 'id="loan-actions"' not in page
@@ -121,8 +120,8 @@ def test_loan_page_shows_the_arrears(app, client, auth, lworld):
     # Budi paid nothing since 16 March 2026: every instalment due before today is overdue
     due_dates = [date(2026, m, 16) for m in range(4, 10)]
     overdue = [d for d in due_dates if d < date.today()]
-    assert text_of(page, "loan-overdue-count") == str(len(overdue))
-    assert text_of(page, "loan-dpd") == str((date.today() - overdue[0]).days)
+    assert element_text(page, "loan-overdue-count") == str(len(overdue))
+    assert element_text(page, "loan-dpd") == str((date.today() - overdue[0]).days)
 
 
 def test_actions_offered_follow_status_and_role(app, client, auth, lworld):

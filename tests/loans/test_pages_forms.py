@@ -7,28 +7,21 @@ import pytest
 
 from coop_app.extensions import db
 from coop_app.loans import application as service
-
-from tests.auth.helpers import english
-from tests.loans.factory import product
-from tests.loans.pages import BMT, KSP, counts, form_key, lworld  # noqa: F401
+from tests.loans.pages import BMT, KSP
+from tests.support.books import loan_counts_in, loan_product
+from tests.support.web import form_key, login_as
 
 TODAY = date.today()
 FUTURE = (TODAY + timedelta(days=2)).isoformat()
 
 
-def login(auth, client, user):
-    auth.logout()
-    auth.login(user)
-    english(client)
-
-
 def refused(app, client, url, data, message):
-    before = counts(app)
+    before = loan_counts_in(app)
     response = client.post(url, data=data)
     page = response.get_data(as_text=True)
     assert response.status_code == 422, (url, data)
     assert message in page, (message, url, data)
-    assert counts(app) == before
+    assert loan_counts_in(app) == before
 
 
 # -- products -------------------------------------------------------------------------------------
@@ -44,13 +37,13 @@ PRODUCT = {"code": "PMK", "name": "Pinjaman Mikro", "method": "flat", "rate": "1
 
 
 def test_a_manager_creates_and_edits_a_product(app, client, auth, lworld):
-    login(auth, client, "manager")
+    login_as(client, "manager")
     data = dict(PRODUCT, provision_lancar="0.5", late_charge_kind="daily_pct", late_charge_daily="0.1",
                 max_savings_multiple="5")
     response = client.post(f"{KSP}/products/new", data=data)
     assert response.status_code == 302
     with app.app_context():
-        made = product(lworld.ksp_id, "PMK")
+        made = loan_product(lworld.ksp_id, "PMK")
         assert (made.rate_bp, made.admin_fee_bp, made.late_charge_daily_bp, made.provision_lancar_bp,
                 made.max_savings_multiple, made.max_amount) == (1200, 100, 10, 50, 5, 10000000)
         product_id = made.id
@@ -60,7 +53,7 @@ def test_a_manager_creates_and_edits_a_product(app, client, auth, lworld):
     del edit["code"]
     assert client.post(f"{KSP}/products/{product_id}/edit", data=edit).status_code == 302
     with app.app_context():
-        made = product(lworld.ksp_id, "PMK")
+        made = loan_product(lworld.ksp_id, "PMK")
         assert (made.name, made.rate_bp, made.method) == ("Pinjaman Mikro Usaha", 1500, "annuity")
 
 
@@ -87,7 +80,7 @@ def test_a_manager_creates_and_edits_a_product(app, client, auth, lworld):
     (dict(frequency="daily"), "Choose one of the listed options"),
 ])
 def test_new_product_bad_input(app, client, auth, lworld, changes, message):
-    login(auth, client, "manager")
+    login_as(client, "manager")
     refused(app, client, f"{KSP}/products/new", dict(PRODUCT, **changes), message)
 
 
@@ -98,20 +91,20 @@ def test_new_product_bad_input(app, client, auth, lworld, changes, message):
     (dict(macet_from_days="100"), "Each quality class starts later"),
 ])
 def test_edit_product_bad_input_changes_nothing(app, client, auth, lworld, changes, message):
-    login(auth, client, "manager")
+    login_as(client, "manager")
     with app.app_context():
-        puf = product(lworld.ksp_id, "PUF")
+        puf = loan_product(lworld.ksp_id, "PUF")
         product_id, name, rate = puf.id, puf.name, puf.rate_bp
     data = dict(PRODUCT, **changes)
     del data["code"]
     refused(app, client, f"{KSP}/products/{product_id}/edit", data, message)
     with app.app_context():
-        puf = product(lworld.ksp_id, "PUF")
+        puf = loan_product(lworld.ksp_id, "PUF")
         assert (puf.name, puf.rate_bp) == (name, rate)
 
 
 def test_bmt_products_are_sharia(app, client, auth, lworld):
-    login(auth, client, "bmt.manager")
+    login_as(client, "bmt.manager")
     data = dict(PRODUCT, code="QH2", method="qardh", rate="5")
     refused(app, client, f"{BMT}/products/new", data, "A qardh loan is benevolent")
     refused(app, client, f"{BMT}/products/new", dict(data, method="mudharabah", rate="18"),
@@ -127,10 +120,10 @@ def simulate(client, base, **args):
 
 
 def test_simulation_of_the_worked_examples(app, client, auth, lworld):
-    login(auth, client, "treasurer")
-    from tests.auth.helpers import table_column
+    login_as(client, "treasurer")
+    from tests.support.web import table_column
     with app.app_context():
-        puf = product(lworld.ksp_id, "PUF").id
+        puf = loan_product(lworld.ksp_id, "PUF").id
     # L1: 90.000.000 at 12% flat over 36 months: 3.400.000 = 2.500.000 + 900.000
     page = simulate(client, KSP, product=puf, amount="90,000,000", term="36",
                     start="2026-01-31").get_data(as_text=True)
@@ -148,9 +141,9 @@ def test_simulation_of_the_worked_examples(app, client, auth, lworld):
     page = simulate(client, KSP, product=puf, amount="200,000,000", term="48",
                     start="2026-01-15").get_data(as_text=True)
     assert page.count("data-note") == 2
-    login(auth, client, "bmt.treasurer")
+    login_as(client, "bmt.treasurer")
     with app.app_context():
-        mba = product(lworld.bmt_id, "MBA").id
+        mba = loan_product(lworld.bmt_id, "MBA").id
     # M2: 90.000.000 financed with a margin of 18.000.000 over 24 months: 4.500.000
     page = simulate(client, BMT, product=mba, amount="90,000,000", term="24", margin="18,000,000",
                     start="2026-01-15").get_data(as_text=True)
@@ -177,19 +170,19 @@ def test_simulation_of_the_worked_examples(app, client, auth, lworld):
      "Only murabahah financing has a margin amount."),
 ])
 def test_simulation_bad_input(app, client, auth, lworld, base, args, message):
-    login(auth, client, "manager" if base == KSP else "bmt.manager")
+    login_as(client, "manager" if base == KSP else "bmt.manager")
     args.setdefault("start", "2026-01-15")
-    before = counts(app)
+    before = loan_counts_in(app)
     response = simulate(client, base, **args)
     assert response.status_code == 422 and message in response.get_data(as_text=True)
-    assert counts(app) == before
+    assert loan_counts_in(app) == before
 
 
 # -- the application ------------------------------------------------------------------------------
 
 def application(app, client, w, **changes):
     with app.app_context():
-        puf = product(w.ksp_id, "PUF").id
+        puf = loan_product(w.ksp_id, "PUF").id
     url = f"{KSP}/apply/{w.siti}"
     data = {"product": puf, "amount": "5,000,000", "term": "12", "purpose": "Modal warung",
             "enterprise": w.warung, "applied_on": TODAY.isoformat(), "pledged_account": "",
@@ -218,7 +211,7 @@ def application(app, client, w, **changes):
     (dict(key="not a key!"), "The form is damaged"),
 ])
 def test_application_bad_input(app, client, auth, lworld, changes, message):
-    login(auth, client, "treasurer")
+    login_as(client, "treasurer")
     url, data = application(app, client, lworld, **changes)
     refused(app, client, url, data, message)
     # the preview refuses the same way
@@ -227,7 +220,7 @@ def test_application_bad_input(app, client, auth, lworld, changes, message):
 
 
 def test_application_for_a_member_of_another_cooperative_is_404(app, client, auth, lworld):
-    login(auth, client, "treasurer")
+    login_as(client, "treasurer")
     assert client.get(f"{KSP}/apply/{lworld.aminah}").status_code == 404
     assert client.post(f"{KSP}/apply/{lworld.aminah}", data={}).status_code == 404
 
@@ -238,9 +231,9 @@ def test_application_for_a_member_of_another_cooperative_is_404(app, client, aut
     (dict(cost_price="", down_payment="1,000,000", amount=""), "Give the cost price with the down payment."),
 ])
 def test_murabahah_application_bad_input(app, client, auth, lworld, changes, message):
-    login(auth, client, "bmt.treasurer")
+    login_as(client, "bmt.treasurer")
     with app.app_context():
-        mba = product(lworld.bmt_id, "MBA").id
+        mba = loan_product(lworld.bmt_id, "MBA").id
     url = f"{BMT}/apply/{lworld.aminah}"
     data = {"product": mba, "term": "12", "purpose": "Modal jahit", "goods_description": "Mesin jahit",
             "cost_price": "6,000,000", "down_payment": "1,000,000", "applied_on": TODAY.isoformat(),
@@ -309,7 +302,7 @@ ACTIONS = [
 @pytest.mark.parametrize("user, which, action, data, message", ACTIONS)
 def test_action_bad_input(app, client, auth, lworld, user, which, action, data, message):
     loan_id = approved(app, lworld) if which == "approved" else lworld.loans[which]
-    login(auth, client, user)
+    login_as(client, user)
     url = f"{KSP}/{loan_id}/{action}"
     data = dict(data, key=form_key(client, url))
     if data.get("savings_account") == "siti_ss":
@@ -318,7 +311,7 @@ def test_action_bad_input(app, client, auth, lworld, user, which, action, data, 
 
 
 def test_a_damaged_submission_key_is_refused(app, client, auth, lworld):
-    login(auth, client, "treasurer")
+    login_as(client, "treasurer")
     url = f"{KSP}/{lworld.loans['active']}/repay"
     refused(app, client, url, dict(on=TODAY.isoformat(), amount="100,000", source="cash", key="x!"),
             "The form is damaged")

@@ -7,13 +7,11 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from coop_app.extensions import db
-from coop_app.ledger.service import account_by_key, account_balance
 from coop_app.loans.models import Loan, LoanPayment
 from coop_app.savings.models import SavingsAccount
-
-from tests.auth.helpers import english, table_column
-from tests.loans.pages import (BMT, KSP, counts, entry_lines, form_key, loan_row, lworld, pledged,
-                               text_of)
+from tests.loans.pages import BMT, KSP, loan_row, pledged
+from tests.support.books import balance_in, entry_lines_in, loan_counts_in
+from tests.support.web import element_text, english, form_key, table_column
 
 D = Decimal
 TODAY = date.today()
@@ -31,31 +29,26 @@ def loan_id_of(response):
     return int(match.group(1)), int(match.group(3)) if match.group(3) else None
 
 
-def cash(app, coop_id):
-    with app.app_context():
-        return account_balance(coop_id, account_by_key(coop_id, "cash").id)
-
-
 def test_apply_approve_disburse_repay_through_the_pages(app, client, auth, lworld):
     w = lworld
     switch(auth, client, "treasurer")
     url = f"{KSP}/apply/{w.siti}"
     with app.app_context():
-        from tests.loans.factory import product
-        puf = product(w.ksp_id, "PUF").id
+        from tests.support.books import loan_product
+        puf = loan_product(w.ksp_id, "PUF").id
     data = {"product": puf, "amount": "12,000,000", "term": "12", "purpose": "Tambah stok warung",
             "enterprise": w.warung, "applied_on": (TODAY - timedelta(days=3)).isoformat(),
             "pledged_account": w.siti_ss, "pledged_amount": "2,000,000",
             "collateral_description": "BPKB motor", "collateral_value": "8,000,000"}
     # the preview shows the schedule and writes nothing
-    before = counts(app)
+    before = loan_counts_in(app)
     data["key"] = form_key(client, url)
     preview = client.post(url, data=dict(data, preview="1"))
     page = preview.get_data(as_text=True)
     assert preview.status_code == 200 and 'id="preview-schedule"' in page
     assert table_column(page, "preview-schedule", 4)[0] == "Rp1,120,000"  # 1.000.000 + 120.000
     assert "admin fee Rp120,000" in page
-    assert counts(app) == before
+    assert loan_counts_in(app) == before
     # recorded
     response = client.post(url, data=data)
     loan_id, _receipt = loan_id_of(response)
@@ -66,7 +59,7 @@ def test_apply_approve_disburse_repay_through_the_pages(app, client, auth, lworl
     # a double submit of the application records one loan
     again = client.post(url, data=data)
     assert loan_id_of(again)[0] == loan_id
-    assert counts(app)[2] == before[2] + 1
+    assert loan_counts_in(app)[2] == before[2] + 1
 
     # the treasurer may not decide; a manager who entered an application may not decide it
     assert client.post(f"{KSP}/{loan_id}/approve", data={"on": TODAY.isoformat(), "key": "a" * 32}
@@ -89,38 +82,38 @@ def test_apply_approve_disburse_repay_through_the_pages(app, client, auth, lworl
     assert pledged(app, w.siti_ss) == before_pledge + D("2000000")
     assert loan_id_of(client.post(approve_url, data=approval)) == (loan_id, None)  # double submit
     page = client.get(f"{KSP}/{loan_id}").get_data(as_text=True)
-    assert "This was already recorded" in page and "Usaha lancar" in text_of(page, "loan-decision")
+    assert "This was already recorded" in page and "Usaha lancar" in element_text(page, "loan-decision")
 
     # the treasurer disburses in cash: 12.000.000 less the 1% fee
     switch(auth, client, "treasurer")
-    till = cash(app, w.ksp_id)
+    till = balance_in(app, w.ksp_id, "cash")
     disburse_url = f"{KSP}/{loan_id}/disburse"
     page = client.get(disburse_url).get_data(as_text=True)
-    assert "Rp11,880,000" in text_of(page, "disburse-net")
+    assert "Rp11,880,000" in element_text(page, "disburse-net")
     payout = {"on": TODAY.isoformat(), "to": "cash", "key": form_key(client, disburse_url)}
     assert loan_id_of(client.post(disburse_url, data=payout)) == (loan_id, None)
     assert loan_id_of(client.post(disburse_url, data=payout)) == (loan_id, None)
     loan = loan_row(app, loan_id)
     assert loan.status == "active" and loan.principal_outstanding == D("12000000")
-    assert entry_lines(app, loan.disbursement_entry_id) == {
+    assert entry_lines_in(app, loan.disbursement_entry_id) == {
         "loans_receivable": D("12000000"), "fee_income": D("-120000"), "cash": D("-11880000")}
-    assert cash(app, w.ksp_id) == till - D("11880000")
+    assert balance_in(app, w.ksp_id, "cash") == till - D("11880000")
 
     # a repayment from cash, allocated interest then principal; a double submit posts once
     repay_url = f"{KSP}/{loan_id}/repay"
     payment = {"on": TODAY.isoformat(), "amount": "1,500,000", "source": "cash",
                "key": form_key(client, repay_url)}
-    before = counts(app)
+    before = loan_counts_in(app)
     loan_back, receipt = loan_id_of(client.post(repay_url, data=payment))
     assert loan_back == loan_id and receipt
     assert loan_id_of(client.post(repay_url, data=payment)) == (loan_id, receipt)
-    assert counts(app)[0] == before[0] + 1  # one journal entry
+    assert loan_counts_in(app)[0] == before[0] + 1  # one journal entry
     with app.app_context():
         row = db.session.get(LoanPayment, receipt)
         # instalment 1 whole, then instalment 2 in advance: its interest first
         assert (row.interest, row.principal) == (D("240000"), D("1260000"))
         entry_id = row.entry_id
-    assert entry_lines(app, entry_id) == {"cash": D("1500000"), "interest_income": D("-240000"),
+    assert entry_lines_in(app, entry_id) == {"cash": D("1500000"), "interest_income": D("-240000"),
                                           "loans_receivable": D("-1260000")}
     assert loan_row(app, loan_id).principal_outstanding == D("10740000")
     page = client.get(f"{KSP}/{loan_id}?receipt={receipt}").get_data(as_text=True)
@@ -144,14 +137,14 @@ def test_pay_off_at_the_quote_shown(app, client, auth, lworld):
     url = f"{KSP}/{loan_id}/payoff"
     page = client.get(url).get_data(as_text=True)
     quoted = re.search(r'name="quoted_total" type="hidden" value="([0-9.]+)"', page).group(1)
-    shown = text_of(page, "payoff-total")
+    shown = element_text(page, "payoff-total")
     # a quote that no longer holds is refused, with the new figure
     stale = {"on": TODAY.isoformat(), "source": "cash", "quoted_total": "1.00",
              "key": form_key(client, url)}
-    before = counts(app)
+    before = loan_counts_in(app)
     response = client.post(url, data=stale)
     assert response.status_code == 422 and shown in response.get_data(as_text=True)
-    assert counts(app) == before
+    assert loan_counts_in(app) == before
     response = client.post(url, data=dict(stale, quoted_total=quoted))
     loan_back, receipt = loan_id_of(response)
     loan = loan_row(app, loan_id)
@@ -192,7 +185,7 @@ def test_restructure_write_off_and_recover(app, client, auth, lworld):
     assert loan_row(app, loan_id).recovered_amount == D("250000")
     with app.app_context():
         entry_id = db.session.get(LoanPayment, receipt).entry_id
-    assert entry_lines(app, entry_id) == {"cash": D("250000"), "recovery_income": D("-250000")}
+    assert entry_lines_in(app, entry_id) == {"cash": D("250000"), "recovery_income": D("-250000")}
     pdf = client.get(f"{KSP}/{loan_id}/payments/{receipt}/receipt.pdf")
     assert pdf.status_code == 200
 
@@ -202,8 +195,8 @@ def test_murabahah_through_the_pages(app, client, auth, lworld):
     switch(auth, client, "bmt.treasurer")
     url = f"{BMT}/apply/{w.aminah}"
     with app.app_context():
-        from tests.loans.factory import product
-        mba = product(w.bmt_id, "MBA").id
+        from tests.support.books import loan_product
+        mba = loan_product(w.bmt_id, "MBA").id
     data = {"product": mba, "term": "24", "purpose": "Modal usaha jahit", "goods_description": "Mesin obras",
             "cost_price": "10,000,000", "down_payment": "1,000,000",
             "applied_on": TODAY.isoformat(), "key": form_key(client, url)}
@@ -220,7 +213,7 @@ def test_murabahah_through_the_pages(app, client, auth, lworld):
                                     "savings_account": w.aminah_wd, "key": form_key(client, disburse_url)})
     loan = loan_row(app, loan_id)
     assert loan.status == "active"
-    assert entry_lines(app, loan.disbursement_entry_id) == {
+    assert entry_lines_in(app, loan.disbursement_entry_id) == {
         "murabahah_receivable": D("10800000"), "deferred_margin": D("-1800000"),
         "fee_income": D("-90000"), "simpanan_wadiah": D("-8910000")}
     with app.app_context():

@@ -21,10 +21,9 @@ import pytest
 
 from coop_app.extensions import db
 from coop_app.loans import monthend, repayment, workout
-from coop_app.loans.portfolio import loans as portfolio_loans
 from coop_app.loans.portfolio import figures as portfolio
+from coop_app.loans.portfolio import loans as portfolio_loans
 from coop_app.loans.portfolio.loans import LoanFilter
-
 from tests.loans.factory import active_loan, add_member, fund
 
 D = Decimal

@@ -11,7 +11,6 @@ from flask import g
 
 from coop_app import pdf
 from coop_app.extensions import db
-
 from tests.loans.test_portfolio import build_book
 
 AS_OF = "as_of=2025-06-30&date_from=2025-01-01&date_to=2025-06-30"

@@ -8,9 +8,19 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from coop_app.loans import models, quality
-from coop_app.loans.quality import (DIRAGUKAN, DPK, KURANG_LANCAR, LANCAR, MACET, Bands,
-                                    ProvisionRates, classify, days_overdue_in_month, late_charge,
-                                    required_provision)
+from coop_app.loans.quality import (
+    DIRAGUKAN,
+    DPK,
+    KURANG_LANCAR,
+    LANCAR,
+    MACET,
+    Bands,
+    ProvisionRates,
+    classify,
+    days_overdue_in_month,
+    late_charge,
+    required_provision,
+)
 
 D = Decimal
 DEFAULT = Bands()

@@ -10,8 +10,9 @@ from coop_app.loans.models import LoanPayment
 from coop_app.members.migrants import create_migrant
 from coop_app.remittances import recording as remittances
 from coop_app.savings import movements as savings
-
-from tests.loans.factory import active_loan, assert_books_clean, entry_lines, key, lw  # noqa: F401
+from tests.loans.factory import active_loan
+from tests.support import key
+from tests.support.books import assert_books_clean, entry_lines
 
 D = Decimal
 
@@ -27,8 +28,9 @@ def _setup(lw, pay_instalment_due=True):
 
 def _remit(lw, sender, amount, on, reference):
     return remittances.record_remittance(
-        lw.ksp_id, lw.siti, sender.id, "bank", "IDR", on, reference,
-        account_by_key(lw.ksp_id, "cash").id, key(), amount_idr=D(amount), today=date(2022, 12, 31))
+        lw.ksp_id, lw.siti, remittances.RemittanceData(
+            sender.id, "bank", "IDR", on, reference, account_by_key(lw.ksp_id, "cash").id,
+            amount_idr=D(amount)), key(), today=date(2022, 12, 31))
 
 
 def test_the_instalment_due_is_paid_first_then_the_savings_share_then_cash(lw):

@@ -11,12 +11,13 @@ from coop_app.extensions import db
 from coop_app.ledger.models import JournalEntry
 from coop_app.ledger.posting import ClosedPeriodError, IdempotencyConflict, Line, post_entry
 from coop_app.ledger.service import account_by_key, close_period
-from coop_app.loans import products, repayment
+from coop_app.loans import queries
 from coop_app.loans import application as service
+from coop_app.loans.application import ApplicationData
+from coop_app.loans import products, repayment
 from coop_app.loans.models import LoanPayment
-
-from tests.loans.factory import (active_loan, assert_books_clean, entry_lines, lw, pokok_account,
-                                 product)  # noqa: F401
+from tests.loans.factory import active_loan, pokok_account
+from tests.support.books import assert_books_clean, entry_lines, loan_product
 
 D = Decimal
 DAY = date(2023, 1, 15)
@@ -57,8 +58,8 @@ def test_paid_off_and_undisbursed_loans_take_no_payment(lw):
         repay(lw, loan, "1000", date(2023, 2, 2))
     with pytest.raises(DomainError, match="is paid off"):
         repayment.pay_off_loan(lw.ksp_id, loan.id, date(2023, 2, 2), lw.user_id("treasurer"))
-    applied = service.apply_loan(lw.ksp_id, lw.siti, product(lw.ksp_id, "PUF").id, D("1000000"), 3,
-                                 "x", DAY, lw.user_id("treasurer"))
+    applied = service.apply_loan(lw.ksp_id, ApplicationData(lw.siti, loan_product(lw.ksp_id, "PUF").id,
+                                                            D("1000000"), 3, "x", DAY), lw.user_id("treasurer"))
     with pytest.raises(DomainError, match="has not been disbursed"):
         repay(lw, applied, "1000", DAY)
     active = flat_loan(lw)
@@ -134,10 +135,10 @@ def test_advance_payment_goes_to_the_next_instalments(lw):
     payment = repay(lw, loan, "2500000", date(2023, 2, 1))
     assert [(a["n"], a["interest"], a["principal"]) for a in payment.allocation] == [
         (1, "120000.00", "1000000.00"), (2, "120000.00", "1000000.00"), (3, "120000.00", "140000.00")]
-    rows = service.installments(loan)
+    rows = queries.installments(loan)
     assert [r.paid_on for r in rows[:3]] == [date(2023, 2, 1), date(2023, 2, 1), None]
-    assert service.next_due(loan, date(2023, 2, 1)).n == 3
-    assert service.arrears(loan, date(2023, 4, 20)).overdue_principal == D("860000")
+    assert queries.next_due(loan, date(2023, 2, 1)).n == 3
+    assert queries.arrears(loan, date(2023, 4, 20)).overdue_principal == D("860000")
 
 
 def test_paying_from_savings_respects_the_free_balance(lw):
@@ -200,7 +201,7 @@ def test_instalment_lines_for_a_remittance(lw):
     assert (payments[1].interest, payments[1].principal) == (D("120000"), D("620000"))
     assert entry_lines(entry.id) == {"cash": D("3000000"), "penalty_income": D("-20000"),
                                      "interest_income": D("-360000"), "loans_receivable": D("-2620000")}
-    assert service.arrears(older, on).total_overdue == 0
+    assert queries.arrears(older, on).total_overdue == 0
     assert_books_clean()
     # a replayed entry records nothing twice
     again = post_entry(coop, on, "remittance", "Remitansi", [Line(cash, amount, member_id=lw.siti)] + lines,

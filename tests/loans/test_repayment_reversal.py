@@ -8,12 +8,13 @@ import pytest
 from coop_app.errors import DomainError
 from coop_app.extensions import db
 from coop_app.ledger.service import account_by_key, reverse_entry
+from coop_app.loans import disbursement, queries
 from coop_app.loans import repayment
-from coop_app.loans import application as service
 from coop_app.loans.queries import events
 from coop_app.savings import movements as savings
-
-from tests.loans.factory import active_loan, assert_books_clean, balance, key, lw  # noqa: F401
+from tests.loans.factory import active_loan
+from tests.support import key
+from tests.support.books import assert_books_clean, balance
 
 D = Decimal
 DAY = date(2023, 1, 15)
@@ -46,7 +47,7 @@ def refused(lw, entry_id, match):
 
 def state(loan):
     return [(r.paid_principal, r.paid_interest, r.waived_interest, r.paid_on)
-            for r in service.installments(loan)]
+            for r in queries.installments(loan)]
 
 
 def test_reversing_the_latest_repayment_undoes_its_allocation(lw):
@@ -85,7 +86,7 @@ def test_reversing_a_payoff_reopens_the_loan_and_blocks_the_pledge_again(lw):
     reverse(lw, payoff.entry_id)
     assert (loan.status, loan.closed_on, loan.principal_outstanding) == ("active", None, D("12000000"))
     assert account.pledged == D("2000000")
-    assert all(r.paid_on is None for r in service.installments(loan))
+    assert all(r.paid_on is None for r in queries.installments(loan))
     assert_books_clean()
 
 
@@ -119,12 +120,12 @@ def test_reversing_a_disbursement(lw):
     reverse(lw, payment.entry_id)
     reverse(lw, entry_id)
     assert (loan.status, loan.disbursed_on, loan.principal_outstanding) == ("approved", None, 0)
-    assert service.installments(loan) == []
+    assert queries.installments(loan) == []
     assert savings.get_account(coop, lw.siti_ss).balance == D("5000000")
     assert_books_clean()
     # paid out again, afresh
-    service.disburse_loan(coop, loan.id, lw.user_id("treasurer"), date(2023, 2, 1))
-    assert loan.status == "active" and service.installments(loan)[0].due_date == date(2023, 3, 1)
+    disbursement.disburse_loan(coop, loan.id, lw.user_id("treasurer"), date(2023, 2, 1))
+    assert loan.status == "active" and queries.installments(loan)[0].due_date == date(2023, 3, 1)
     assert_books_clean()
 
 

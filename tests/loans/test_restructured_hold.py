@@ -9,7 +9,6 @@ import pytest
 from coop_app.extensions import db
 from coop_app.loans import monthend, quality, repayment, workout
 from coop_app.loans.quality import DPK, KURANG_LANCAR, LANCAR, MACET
-
 from tests.loans.test_monthend import JUNE, assert_allowance_is_the_provisions, book, loan  # noqa: F401
 
 D = Decimal

@@ -6,8 +6,7 @@ from decimal import Decimal
 import pytest
 
 from coop_app.errors import DomainError
-from coop_app.loans.schedule import (
-    METHODS, Installment, Schedule, ScheduleError, build_schedule, due_dates)
+from coop_app.loans.schedule import METHODS, Installment, Schedule, ScheduleError, build_schedule, due_dates
 
 D = Decimal
 START = date(2024, 1, 15)

@@ -87,7 +87,7 @@ BAD = [
 def test_bad_input_is_refused_in_one_line(app, bad):
     options = {"--method": "flat", "--principal": "1000000", "--annual-rate": "12",
                "--term": "12", "--start": "2024-01-31"}
-    options.update(dict(zip(bad[::2], bad[1::2])))
+    options.update(dict(zip(bad[::2], bad[1::2], strict=True)))
     result = run(app, *[part for pair in options.items() for part in pair])
     assert result.exit_code == 2
     assert result.stdout == ""
@@ -121,7 +121,7 @@ def test_qardh_with_a_rate_is_refused_in_english(app):
 def test_choices_and_dates_are_checked_by_click(app, bad):
     options = {"--method": "flat", "--principal": "1000000", "--annual-rate": "12",
                "--term": "12", "--start": "2024-01-31"}
-    options.update(dict(zip(bad[::2], bad[1::2])))
+    options.update(dict(zip(bad[::2], bad[1::2], strict=True)))
     result = run(app, *[part for pair in options.items() for part in pair])
     assert result.exit_code == 2
     assert "Traceback" not in result.output

@@ -5,29 +5,30 @@ from decimal import Decimal
 
 import pytest
 
+from coop_app.cooperatives.models import Cooperative
 from coop_app.errors import DomainError, InvalidField, NotFound
 from coop_app.extensions import db
 from coop_app.ledger.models import JournalEntry
 from coop_app.ledger.posting import ClosedPeriodError, IdempotencyConflict
 from coop_app.ledger.service import account_by_key, close_period
-from coop_app.cooperatives.models import Cooperative
-from coop_app.loans import products, repayment
+from coop_app.loans import disbursement, queries, terms
 from coop_app.loans import application as service
+from coop_app.loans.application import ApplicationData
+from coop_app.loans import products, repayment
 from coop_app.loans.models import Loan, LoanInstallment
 from coop_app.members.models import Member
 from coop_app.savings import movements as savings
-
-from tests.loans.factory import (active_loan, assert_books_clean, entry_lines, lw, pokok_account,
-                                 product)  # noqa: F401
+from tests.loans.factory import active_loan, pokok_account
+from tests.support.books import assert_books_clean, entry_lines, loan_product
 
 D = Decimal
 DAY = date(2023, 1, 15)
 
 
 def apply(lw, amount="10000000", term=12, code="PUF", member=None, **options):
-    return service.apply_loan(lw.ksp_id, member or lw.siti, product(lw.ksp_id, code).id,
-                              D(amount) if amount is not None else None, term, "Modal usaha", DAY,
-                              lw.user_id("treasurer"), **options)
+    return service.apply_loan(lw.ksp_id, ApplicationData(
+        member or lw.siti, loan_product(lw.ksp_id, code).id, D(amount) if amount is not None else None,
+        term, "Modal usaha", DAY, **options), lw.user_id("treasurer"))
 
 
 def entries():
@@ -51,11 +52,11 @@ def test_application_copies_the_product_terms(lw):
     assert loan.collateral_value == D("8000000")
     products.update_product(lw.ksp_id, loan.product_id, rate_bp=1500)
     assert loan.rate_bp == 1200  # later product edits change nothing
-    schedule = service.preview_schedule(loan)
+    schedule = terms.preview_schedule(loan)
     assert schedule.installments[0].due_date == date(2023, 2, 15)
     assert schedule.total_interest == D("1200000")
-    assert service.member_loans(lw.ksp_id, lw.siti)[0].id != loan.id  # newest first
-    assert not service.has_outstanding_loan(lw.ksp_id, lw.siti)
+    assert queries.member_loans(lw.ksp_id, lw.siti)[0].id != loan.id  # newest first
+    assert not queries.has_outstanding_loan(lw.ksp_id, lw.siti)
 
 
 def test_application_refusals(lw):
@@ -64,18 +65,20 @@ def test_application_refusals(lw):
     refused(InvalidField, "more than zero", apply, lw, amount="0")
     refused(InvalidField, "term of Pinjaman Usaha \\(Bunga Flat\\) is 1 to 36", apply, lw, term=37)
     refused(InvalidField, "repaid monthly", apply, lw, frequency="weekly")
-    refused(InvalidField, "purpose", service.apply_loan, lw.ksp_id, lw.siti,
-            product(lw.ksp_id, "PUF").id, D("1000000"), 12, "  ", DAY, lw.user_id("treasurer"))
+    refused(InvalidField, "purpose", service.apply_loan, lw.ksp_id, ApplicationData(
+        lw.siti, loan_product(lw.ksp_id, "PUF").id, D("1000000"), 12, "  ", DAY), lw.user_id("treasurer"))
     refused(InvalidField, "Only murabahah", apply, lw, cost_price=D("1000000"))
     refused(InvalidField, "Describe the collateral", apply, lw, collateral_value=D("1"))
-    refused(NotFound, "Loan product not found", service.apply_loan, lw.ksp_id, lw.siti,
-            product(lw.bmt_id, "MBA").id, D("1000000"), 12, "x", DAY, lw.user_id("treasurer"))
+    refused(NotFound, "Loan product not found", service.apply_loan, lw.ksp_id, ApplicationData(
+        lw.siti, loan_product(lw.bmt_id, "MBA").id, D("1000000"), 12, "x", DAY), lw.user_id("treasurer"))
     refused(NotFound, "Member not found", apply, lw, member=lw.aminah)
-    refused(InvalidField, "future", service.apply_loan, lw.ksp_id, lw.siti,
-            product(lw.ksp_id, "PUF").id, D("1000000"), 12, "x", date(2999, 1, 1), lw.user_id("treasurer"))
-    refused(InvalidField, "before the member joined", service.apply_loan, lw.ksp_id, lw.siti,
-            product(lw.ksp_id, "PUF").id, D("1000000"), 12, "x", date(2021, 1, 1), lw.user_id("treasurer"))
-    products.update_product(lw.ksp_id, product(lw.ksp_id, "PUF").id, active=False)
+    refused(InvalidField, "future", service.apply_loan, lw.ksp_id, ApplicationData(
+        lw.siti, loan_product(lw.ksp_id, "PUF").id, D("1000000"), 12, "x", date(2999, 1, 1)),
+        lw.user_id("treasurer"))
+    refused(InvalidField, "before the member joined", service.apply_loan, lw.ksp_id, ApplicationData(
+        lw.siti, loan_product(lw.ksp_id, "PUF").id, D("1000000"), 12, "x", date(2021, 1, 1)),
+        lw.user_id("treasurer"))
+    products.update_product(lw.ksp_id, loan_product(lw.ksp_id, "PUF").id, active=False)
     refused(InvalidField, "no longer offered", apply, lw)
 
 
@@ -92,7 +95,7 @@ def test_enterprise_must_be_the_members_own_and_active(lw):
 
 
 def test_savings_multiple_limit(lw):
-    products.update_product(lw.ksp_id, product(lw.ksp_id, "PUF").id, max_savings_multiple=3)
+    products.update_product(lw.ksp_id, loan_product(lw.ksp_id, "PUF").id, max_savings_multiple=3)
     # Siti holds 5.000.000: at most 15.000.000
     assert apply(lw, amount="15000000").amount == D("15000000")
     refused(InvalidField, "With savings of Rp5.000.000 this member can borrow at most "
@@ -101,22 +104,22 @@ def test_savings_multiple_limit(lw):
 
 
 def test_admin_fee_must_leave_something_to_pay_out(lw):
-    products.update_product(lw.ksp_id, product(lw.ksp_id, "PUF").id, admin_fee_fixed=D("600000"))
+    products.update_product(lw.ksp_id, loan_product(lw.ksp_id, "PUF").id, admin_fee_fixed=D("600000"))
     refused(InvalidField, "more than the admin fee of Rp605.000", apply, lw, amount="500000")
 
 
 def test_murabahah_terms(lw):
     coop, treasurer = lw.bmt_id, lw.user_id("bmt.treasurer")
-    mba = product(coop, "MBA").id
+    mba = loan_product(coop, "MBA").id
 
     def murabahah(**options):
         amount = options.pop("amount", None)
-        return service.apply_loan(coop, lw.aminah, mba, amount, 36, "Motor", DAY, treasurer,
-                                  **options)
+        return service.apply_loan(coop, ApplicationData(lw.aminah, mba, amount, 36, "Motor", DAY, **options),
+                                  treasurer)
     # M1: 20.000.000 less 4.000.000 down, 10% a year on 16.000.000 for 3 years = 4.800.000
     loan = murabahah(cost_price=D("20000000"), down_payment=D("4000000"), goods_description="Motor")
     assert (loan.amount, loan.margin) == (D("16000000"), D("4800000"))
-    assert service.preview_schedule(loan).installments[0].total == D("577778")
+    assert terms.preview_schedule(loan).installments[0].total == D("577778")
     given = murabahah(amount=D("16000000"), margin=D("4000000"), goods_description="Motor")
     assert given.margin == D("4000000") and given.cost_price is None
     refused(InvalidField, "Describe the goods", murabahah, cost_price=D("20000000"))
@@ -140,7 +143,7 @@ def test_maker_checker(lw):
         ("approved", lw.user_id("manager"), "ok")
     refused(DomainError, "this loan is approved", service.approve_loan, lw.ksp_id, loan.id,
             lw.user_id("manager2"), DAY)
-    assert service.has_outstanding_loan(lw.ksp_id, lw.siti)
+    assert queries.has_outstanding_loan(lw.ksp_id, lw.siti)
 
 
 def test_reject_needs_a_reason(lw):
@@ -152,7 +155,7 @@ def test_reject_needs_a_reason(lw):
     service.reject_loan(lw.ksp_id, loan.id, lw.user_id("manager"), DAY, "Usaha belum berjalan")
     assert loan.status == "rejected" and loan.decision_reason == "Usaha belum berjalan"
     refused(DomainError, "Only an approved loan can be disbursed; this loan is rejected",
-            service.disburse_loan, lw.ksp_id, loan.id, lw.user_id("treasurer"), DAY)
+            disbursement.disburse_loan, lw.ksp_id, loan.id, lw.user_id("treasurer"), DAY)
     refused(DomainError, "not yet disbursed can be cancelled", service.cancel_loan, lw.ksp_id,
             loan.id, lw.user_id("treasurer"), DAY, "x")
 
@@ -184,7 +187,7 @@ def test_pledge_is_blocked_at_approval_and_released_when_paid_off(lw):
     # a second pledge finds only the free part
     refused(InvalidField, "Only Rp2.000.000", apply, lw, pledged_account_id=lw.siti_ss,
             pledged_amount=D("2000001"))
-    service.disburse_loan(coop, loan.id, lw.user_id("treasurer"), DAY)
+    disbursement.disburse_loan(coop, loan.id, lw.user_id("treasurer"), DAY)
     repayment.pay_off_loan(coop, loan.id, date(2023, 2, 1), lw.user_id("treasurer"))
     assert loan.status == "paid_off" and account.pledged == 0
 
@@ -214,21 +217,21 @@ def test_pledge_checked_again_at_approval_and_released_on_cancel(lw):
 def test_disbursement_rules(lw):
     coop, treasurer = lw.ksp_id, lw.user_id("treasurer")
     loan = apply(lw)
-    refused(DomainError, "this loan is awaiting a decision", service.disburse_loan, coop, loan.id,
+    refused(DomainError, "this loan is awaiting a decision", disbursement.disburse_loan, coop, loan.id,
             treasurer, DAY)
     service.approve_loan(coop, loan.id, lw.user_id("manager"), date(2023, 1, 16))
-    refused(InvalidField, "before the approval \\(2023-01-16\\)", service.disburse_loan, coop,
+    refused(InvalidField, "before the approval \\(2023-01-16\\)", disbursement.disburse_loan, coop,
             loan.id, treasurer, DAY)
-    refused(InvalidField, "cash, to the bank", service.disburse_loan, coop, loan.id, treasurer,
+    refused(InvalidField, "cash, to the bank", disbursement.disburse_loan, coop, loan.id, treasurer,
             date(2023, 1, 16), to="gold")
-    refused(InvalidField, "own open sukarela or wadiah", service.disburse_loan, coop, loan.id,
+    refused(InvalidField, "own open sukarela or wadiah", disbursement.disburse_loan, coop, loan.id,
             treasurer, date(2023, 1, 16), to="savings", savings_account_id=pokok_account(lw.ksp_id, lw.siti, DAY))
     before = entries()
-    service.disburse_loan(coop, loan.id, treasurer, date(2023, 1, 16), to="savings")
+    disbursement.disburse_loan(coop, loan.id, treasurer, date(2023, 1, 16), to="savings")
     assert entries() == before + 1
     assert entry_lines(loan.disbursement_entry_id)["simpanan_sukarela"] == D("-9900000")
     assert savings.get_account(coop, lw.siti_ss).balance == D("14900000")
-    refused(DomainError, "already disbursed on 2023-01-16", service.disburse_loan, coop, loan.id,
+    refused(DomainError, "already disbursed on 2023-01-16", disbursement.disburse_loan, coop, loan.id,
             treasurer, date(2023, 1, 16))
     assert entries() == before + 1
     rows = db.session.execute(db.select(LoanInstallment).where(LoanInstallment.loan_id == loan.id)).scalars().all()
@@ -241,7 +244,7 @@ def test_disbursement_needs_money_in_the_till(lw):
     loan = apply(lw, amount="50000000", term=12)
     service.approve_loan(coop, loan.id, lw.user_id("manager"), DAY)
     refused(DomainError, "Bank does not hold the Rp49.500.000 this disbursement pays out",
-            service.disburse_loan, coop, loan.id, lw.user_id("treasurer"), DAY, to="bank")
+            disbursement.disburse_loan, coop, loan.id, lw.user_id("treasurer"), DAY, to="bank")
     assert loan.status == "approved"
 
 
@@ -249,14 +252,14 @@ def test_disbursement_is_idempotent_with_a_key(lw):
     coop, treasurer = lw.ksp_id, lw.user_id("treasurer")
     loan = apply(lw)
     service.approve_loan(coop, loan.id, lw.user_id("manager"), DAY)
-    first = service.disburse_loan(coop, loan.id, treasurer, DAY, idempotency_key="form-1")
+    first = disbursement.disburse_loan(coop, loan.id, treasurer, DAY, idempotency_key="form-1")
     before = entries()
-    again = service.disburse_loan(coop, loan.id, treasurer, DAY, idempotency_key="form-1")
+    again = disbursement.disburse_loan(coop, loan.id, treasurer, DAY, idempotency_key="form-1")
     assert again.replayed and again.disbursement_entry_id == first.disbursement_entry_id
     assert entries() == before
     other = apply(lw)
     service.approve_loan(coop, other.id, lw.user_id("manager"), DAY)
-    refused(IdempotencyConflict, "already used for a different entry", service.disburse_loan,
+    refused(IdempotencyConflict, "already used for a different entry", disbursement.disburse_loan,
             coop, other.id, treasurer, DAY, idempotency_key="form-1")
 
 
@@ -266,9 +269,9 @@ def test_closed_period_refuses_disbursement(lw):
     service.approve_loan(coop, loan.id, lw.user_id("manager"), DAY)
     close_period(db.session.get(Cooperative, coop), date(2023, 1, 31))
     refused(ClosedPeriodError, "The books are closed up to 2023-01-31; choose a later date",
-            service.disburse_loan, coop, loan.id, lw.user_id("treasurer"), DAY)
+            disbursement.disburse_loan, coop, loan.id, lw.user_id("treasurer"), DAY)
     assert loan.status == "approved"
-    service.disburse_loan(coop, loan.id, lw.user_id("treasurer"), date(2023, 2, 1))
+    disbursement.disburse_loan(coop, loan.id, lw.user_id("treasurer"), date(2023, 2, 1))
     assert loan.disbursed_on == date(2023, 2, 1)
 
 
@@ -277,7 +280,7 @@ def test_disbursement_refused_when_member_left(lw):
     loan = apply(lw, member=lw.budi)
     service.approve_loan(coop, loan.id, lw.user_id("manager"), DAY)
     db.session.get(Member, lw.budi).status = "resigned"
-    refused(DomainError, "only to active members", service.disburse_loan, coop, loan.id,
+    refused(DomainError, "only to active members", disbursement.disburse_loan, coop, loan.id,
             lw.user_id("treasurer"), DAY)
 
 
@@ -287,16 +290,16 @@ def test_arrears_and_next_due(lw):
     coop = lw.ksp_id
     loan = active_loan(coop, lw.siti, "PUF", "12000000", 12, lw.user_id("treasurer"),
                        lw.user_id("manager"), DAY)
-    nothing = service.arrears(loan, date(2023, 2, 15))  # due today is not yet overdue
+    nothing = queries.arrears(loan, date(2023, 2, 15))  # due today is not yet overdue
     assert (nothing.days_past_due, nothing.total_overdue) == (0, 0)
-    assert service.next_due(loan, DAY).n == 1
+    assert queries.next_due(loan, DAY).n == 1
     loan.penalty_due = D("12000")
-    late = service.arrears(loan, date(2023, 4, 1))
+    late = queries.arrears(loan, date(2023, 4, 1))
     assert (late.days_past_due, late.overdue_installments) == (45, 2)
     assert (late.overdue_principal, late.overdue_interest, late.penalty_due, late.total_overdue) == \
         (D("2000000"), D("240000"), D("12000"), D("2252000"))
     due = repayment.amount_due(loan, date(2023, 4, 15))
     assert (due.penalty, due.interest, due.principal, due.total) == \
         (D("12000"), D("360000"), D("3000000"), D("3372000"))
-    assert len(service.installments(loan)) == 12
+    assert len(queries.installments(loan)) == 12
     assert db.session.get(Loan, loan.id).status == "active"

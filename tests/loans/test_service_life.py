@@ -7,13 +7,15 @@ from decimal import Decimal
 
 from coop_app.extensions import db
 from coop_app.ledger.service import account_by_key
-from coop_app.loans import products, repayment
+from coop_app.loans import disbursement, queries, terms
 from coop_app.loans import application as service
+from coop_app.loans.application import ApplicationData
+from coop_app.loans import products, repayment
+from coop_app.loans.models import PAID_OFF, LoanPayment
 from coop_app.loans.queries import events
 from coop_app.savings import movements as savings
-from coop_app.loans.models import PAID_OFF, LoanPayment
-
-from tests.loans.factory import active_loan, assert_books_clean, balance, entry_lines, lw, product
+from tests.loans.factory import active_loan
+from tests.support.books import assert_books_clean, balance, entry_lines, loan_product
 
 D = Decimal
 DAY = date(2023, 1, 15)
@@ -32,14 +34,15 @@ def parts(payment):
 def test_flat_l1_life(lw):
     """L1: 90.000.000 at 12% flat for 36 months: 3.400.000 = 2.500.000 + 900.000 a month."""
     coop, treasurer, manager = lw.ksp_id, lw.user_id("treasurer"), lw.user_id("manager")
-    loan = service.apply_loan(coop, lw.siti, product(coop, "PUF").id, D("90000000"), 36,
-                              "Modal warung sembako", DAY, treasurer, enterprise_id=lw.warung)
+    loan = service.apply_loan(coop, ApplicationData(lw.siti, loan_product(coop, "PUF").id, D("90000000"), 36,
+                                                    "Modal warung sembako", DAY, enterprise_id=lw.warung),
+                              treasurer)
     assert loan.status == "applied" and loan.admin_fee == D("900000")
-    preview = service.preview_schedule(loan)
+    preview = terms.preview_schedule(loan)
     assert {(i.principal, i.interest, i.total) for i in preview.installments} == \
         {(D("2500000"), D("900000"), D("3400000"))}
     service.approve_loan(coop, loan.id, manager, DAY, reason="Usaha berjalan baik")
-    loan = service.disburse_loan(coop, loan.id, treasurer, DAY)
+    loan = disbursement.disburse_loan(coop, loan.id, treasurer, DAY)
     assert entry_lines(loan.disbursement_entry_id) == {
         "loans_receivable": D("90000000"), "fee_income": D("-900000"), "cash": D("-89100000")}
     assert loan.principal_outstanding == D("90000000")
@@ -54,7 +57,7 @@ def test_flat_l1_life(lw):
     assert parts(partial) == (0, D("900000"), D("100000"))
     # late: month-end charged a late fee; the payment covers it, the rest of instalment 2,
     # instalment 3, and part of instalment 4's interest in advance
-    arrears = service.arrears(loan, date(2023, 4, 20))
+    arrears = queries.arrears(loan, date(2023, 4, 20))
     assert (arrears.days_past_due, arrears.overdue_installments) == (36, 2)
     assert (arrears.overdue_principal, arrears.overdue_interest) == (D("4900000"), D("900000"))
     loan.penalty_due = D("50000")
@@ -64,7 +67,7 @@ def test_flat_l1_life(lw):
                                           "interest_income": D("-1050000"),
                                           "loans_receivable": D("-4900000")}
     assert loan.penalty_due == 0 and loan.principal_outstanding == D("82500000")
-    assert service.arrears(loan, date(2023, 4, 20)).total_overdue == 0
+    assert queries.arrears(loan, date(2023, 4, 20)).total_overdue == 0
 
     # early payoff, all remaining interest (the product's rule): 33 x 900.000 less 150.000 paid
     quote = repayment.payoff_quote(loan, date(2023, 5, 10))
@@ -77,7 +80,7 @@ def test_flat_l1_life(lw):
     assert balance(coop, "loans_receivable") == 0
     # all the L1 interest, 32.400.000, earned over the loan's life
     assert balance(coop, "interest_income") == D("-32400000")
-    assert service.next_due(loan, date(2023, 5, 10)) is None
+    assert queries.next_due(loan, date(2023, 5, 10)) is None
     assert [e.kind for e in events(loan)] == [
         "applied", "approved", "disbursed", "repayment", "repayment", "repayment", "repayment",
         "paid_off"]
@@ -88,12 +91,12 @@ def test_effective_l2_life_with_current_period_payoff(lw):
     """L2: 5.000.000 at 22% declining balance, 12 months; paid off in month 3 paying only the
     current period's interest."""
     coop, treasurer, manager = lw.ksp_id, lw.user_id("treasurer"), lw.user_id("manager")
-    products.update_product(coop, product(coop, "PUE").id, rate_bp=2200)
+    products.update_product(coop, loan_product(coop, "PUE").id, rate_bp=2200)
     loan = active_loan(coop, lw.budi, "PUE", "5000000", 12, treasurer, manager, DAY,
                        enterprise_id=lw.bengkel)
     assert entry_lines(loan.disbursement_entry_id) == {
         "loans_receivable": D("5000000"), "fee_income": D("-50000"), "cash": D("-4950000")}
-    rows = service.installments(loan)
+    rows = queries.installments(loan)
     assert (rows[0].total, rows[0].interest, rows[0].principal) == (D("508333"), D("91667"), D("416666"))
     assert (rows[1].total, rows[1].interest) == (D("500694"), D("84028"))
 
@@ -115,7 +118,7 @@ def test_effective_l2_life_with_current_period_payoff(lw):
     assert entry_lines(payoff.entry_id) == {"cash": D("4243057"), "interest_income": D("-76389"),
                                             "loans_receivable": D("-4166668")}
     assert loan.status == PAID_OFF
-    assert sum(r.waived_interest for r in service.installments(loan)) == D("343750")
+    assert sum(r.waived_interest for r in queries.installments(loan)) == D("343750")
     assert_books_clean()
 
 
@@ -126,7 +129,7 @@ def test_annuity_l3_life_advance_and_from_savings(lw):
     savings.deposit(coop, lw.siti_ss, D("2000000"), date(2023, 1, 20), account_by_key(coop, "cash").id,
                     "topup-siti")
     loan = active_loan(coop, lw.siti, "PUA", "10000000", 12, treasurer, manager, DAY)
-    assert service.installments(loan)[0].total == D("888488")
+    assert queries.installments(loan)[0].total == D("888488")
 
     advance = pay(coop, loan, "1776976", date(2023, 2, 10), treasurer, source="savings",
                   savings_account_id=lw.siti_ss)
@@ -135,8 +138,8 @@ def test_annuity_l3_life_advance_and_from_savings(lw):
                                              "interest_income": D("-192115"),
                                              "loans_receivable": D("-1584861")}
     assert savings.get_account(coop, lw.siti_ss).balance == D("5223024")
-    assert service.arrears(loan, date(2023, 3, 20)).days_past_due == 0
-    assert service.next_due(loan, date(2023, 3, 20)).n == 3
+    assert queries.arrears(loan, date(2023, 3, 20)).days_past_due == 0
+    assert queries.next_due(loan, date(2023, 3, 20)).n == 3
 
     quote = repayment.payoff_quote(loan, date(2023, 3, 20))
     assert (quote.principal, quote.interest, quote.total) == (D("8415139"), D("84151"), D("8499290"))
@@ -151,12 +154,12 @@ def test_murabahah_m2_life(lw):
     """M2: cost 100.000.000, down payment 10.000.000, financed 90.000.000, margin 18.000.000
     over 24 months: 4.500.000 = 750.000 margin + 3.750.000 principal; admin fee 1% = 900.000."""
     coop, treasurer, manager = lw.bmt_id, lw.user_id("bmt.treasurer"), lw.user_id("bmt.manager")
-    loan = service.apply_loan(coop, lw.aminah, product(coop, "MBA").id, None, 24, "Mesin jahit",
-                              DAY, treasurer, cost_price=D("100000000"), down_payment=D("10000000"),
-                              goods_description="Dua mesin jahit industri")
+    loan = service.apply_loan(coop, ApplicationData(lw.aminah, loan_product(coop, "MBA").id, None, 24, "Mesin jahit",
+                                                    DAY, cost_price=D("100000000"), down_payment=D("10000000"),
+                                                    goods_description="Dua mesin jahit industri"), treasurer)
     assert (loan.amount, loan.margin, loan.admin_fee) == (D("90000000"), D("18000000"), D("900000"))
     service.approve_loan(coop, loan.id, manager, DAY)
-    service.disburse_loan(coop, loan.id, treasurer, DAY)
+    disbursement.disburse_loan(coop, loan.id, treasurer, DAY)
     # PSAK 102: the receivable at the sale price, the margin deferred
     assert entry_lines(loan.disbursement_entry_id) == {
         "murabahah_receivable": D("108000000"), "deferred_margin": D("-18000000"),
@@ -178,7 +181,7 @@ def test_murabahah_m2_life(lw):
 
     # muqasah: paid off in month 3 under the current-period rule, the margin of instalments
     # 4-24 (21 x 750.000) is waived and cleared from the receivable unearned
-    products.update_product(coop, product(coop, "MBA").id, early_repayment_rule="current_period")
+    products.update_product(coop, loan_product(coop, "MBA").id, early_repayment_rule="current_period")
     quote = repayment.payoff_quote(loan, date(2023, 4, 1))
     assert (quote.principal, quote.interest, quote.waived_interest, quote.total) == \
         (D("82500000"), D("750000"), D("15750000"), D("83250000"))
@@ -198,7 +201,7 @@ def test_qardh_life(lw):
     loan = active_loan(coop, lw.aminah, "QH", "3000000", 6, treasurer, manager, DAY)
     assert entry_lines(loan.disbursement_entry_id) == {"qardh_receivable": D("3000000"),
                                                        "cash": D("-3000000")}
-    assert {r.total for r in service.installments(loan)} == {D("500000")}
+    assert {r.total for r in queries.installments(loan)} == {D("500000")}
     first = pay(coop, loan, "500000", date(2023, 2, 15), treasurer)
     assert entry_lines(first.entry_id) == {"cash": D("500000"), "qardh_receivable": D("-500000")}
     partial = pay(coop, loan, "200000", date(2023, 3, 15), treasurer)

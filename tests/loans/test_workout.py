@@ -9,12 +9,13 @@ from sqlalchemy import select
 from coop_app.errors import DomainError, InvalidField
 from coop_app.extensions import db
 from coop_app.ledger import service as ledger
+from coop_app.loans import queries
 from coop_app.loans import monthend, repayment, workout
-from coop_app.loans import application as service
-from coop_app.loans.models import LoanEvent, LoanInstallment, LoanPayment
-
-from tests.loans.factory import active_loan, add_member, balance, entry_lines, fund, key
+from coop_app.loans.models import LoanEvent, LoanPayment
+from tests.loans.factory import active_loan, add_member, fund
 from tests.loans.test_monthend import JULY, JUNE, assert_allowance_is_the_provisions, book, loan  # noqa: F401
+from tests.support import key
+from tests.support.books import balance, entry_lines
 
 D = Decimal
 WRITE_OFF_DAY = date(2025, 7, 5)
@@ -146,7 +147,7 @@ def test_restructuring_keeps_the_history_and_reschedules_what_is_left(book):
     restructured = workout.restructure_loan(w.ksp_id, ids["dpk"], w.user_id("manager"), date(2025, 7, 1),
                                             term=22, rate_bp=900, reason="Gagal panen")
     db.session.commit()
-    rows = service.installments(restructured, include_superseded=True)
+    rows = queries.installments(restructured, include_superseded=True)
     old = [r for r in rows if r.version == 1]
     new = [r for r in rows if r.version == 2]
     assert len(old) == 12 and len(new) == 22
@@ -157,7 +158,7 @@ def test_restructuring_keeps_the_history_and_reschedules_what_is_left(book):
     # flat 9% on 11.000.000: 82.500 a month; the first falls due a month after the restructuring
     assert (new[0].due_date, new[0].interest, new[-1].balance_after) == (date(2025, 8, 1), D("82500"), 0)
     assert (restructured.schedule_version, restructured.term, restructured.rate_bp) == (2, 22, 900)
-    assert [r.id for r in service.installments(restructured)] == [old[0].id] + [r.id for r in new]
+    assert [r.id for r in queries.installments(restructured)] == [old[0].id] + [r.id for r in new]
     event = db.session.execute(select(LoanEvent).where(
         LoanEvent.loan_id == ids["dpk"], LoanEvent.kind == "restructured")).scalar_one()
     assert event.detail["old"] == {"version": 1, "term": 12, "rate_bp": 1200, "grace": 0}
@@ -179,7 +180,7 @@ def test_a_restructured_loan_can_be_restructured_again(book):
     again = workout.restructure_loan(w.ksp_id, ids["kl"], w.user_id("manager"), date(2025, 7, 2), 36,
                                      grace=3, reason="Dua")
     db.session.commit()
-    current = service.installments(again)
+    current = queries.installments(again)
     assert {r.version for r in current} == {3} and len(current) == 36
     assert all(r.principal == 0 for r in current[:3])  # grace: interest only
     assert sum(r.principal for r in current) == D("12000000")
@@ -196,7 +197,7 @@ def test_restructuring_checks_its_input(book):
         with pytest.raises(InvalidField, match="future"):
             workout.restructure_loan(w.ksp_id, ids["kl"], w.user_id("manager"), date(2999, 1, 1), 12,
                                      reason="x")
-    assert len(service.installments(loan(ids["kl"]))) == 12
+    assert len(queries.installments(loan(ids["kl"]))) == 12
 
 
 # -- sharia ----------------------------------------------------------------------------------
@@ -241,7 +242,7 @@ def test_murabahah_restructuring_keeps_the_sale_price(murabahah):
     restructured = workout.restructure_loan(w.bmt_id, loan_id, w.user_id("bmt.manager"), date(2025, 7, 1),
                                             10, reason="Usaha sepi")
     db.session.commit()
-    new = [r for r in service.installments(restructured) if r.version == 2]
+    new = [r for r in queries.installments(restructured) if r.version == 2]
     # the 5.000.000 left and the 250.000 margin still deferred, over 10 months
     assert sum(r.principal for r in new) == D("5000000")
     assert sum(r.interest for r in new) == D("250000")

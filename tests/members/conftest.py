@@ -1,13 +1,6 @@
-"""The member page tests' world: members, a migrant and enterprises in two cooperatives;
-and a folder of their own for uploaded files."""
+"""The member tests' uploads go to a folder of their own. (Their world, `people`, is in
+tests/conftest.py: the enterprise tests share it.)"""
 import pytest
-
-from tests.members.pages import build_people
-
-
-@pytest.fixture
-def people(app, world):
-    return build_people(app, world)
 
 
 @pytest.fixture(autouse=True)

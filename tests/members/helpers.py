@@ -4,16 +4,14 @@ import uuid
 from datetime import date
 from decimal import Decimal
 
-from flask_babel import force_locale
 from sqlalchemy import func, select
 
-from coop_app.cooperatives.models import Cooperative
 from coop_app.extensions import db
-from coop_app.ledger import service as ledger
-from coop_app.ledger.models import JournalEntry
-from coop_app.members import migrants, service as members
-from coop_app.membership import joining
+from coop_app.members import migrants
+from coop_app.members import service as members
 from coop_app.members.models import Member, MigrantWorker
+from coop_app.membership import joining
+from tests.support.books import cash, coop
 
 D = Decimal
 BIRTH = date(1990, 5, 17)
@@ -26,19 +24,6 @@ def make_nik(birth=BIRTH, gender="M", region="320101", serial=1):
     return f"{region}{day:02d}{birth.month:02d}{birth.year % 100:02d}{serial:04d}"
 
 
-def english(error):
-    with force_locale("en"):
-        return str(error)
-
-
-def coop(coop_id):
-    return db.session.get(Cooperative, coop_id)
-
-
-def cash_id(coop_id):
-    return ledger.account_by_key(coop_id, "cash").id
-
-
 def data(name="Siti Aminah", gender="F", birth=BIRTH, serial=1, category="other", **changes):
     values = dict(nik=make_nik(birth, gender, serial=serial), name=name, gender=gender,
                   birth_date=birth, address="Desa Juntinyuat RT 02/03", phone="081234567890",
@@ -49,7 +34,7 @@ def data(name="Siti Aminah", gender="F", birth=BIRTH, serial=1, category="other"
 
 def register(coop_id, key=None, **changes):
     """A member registered (and committed) through the service."""
-    member = joining.register_member(coop(coop_id), data(**changes), cash_id(coop_id),
+    member = joining.register_member(coop(coop_id), data(**changes), cash(coop_id),
                                      key or uuid.uuid4().hex)
     db.session.commit()
     return member
@@ -60,13 +45,6 @@ def migrant(coop_id, name="Rohman", country="Taiwan", sector="manufacturing", re
                                     actual_return_date=returned)
     db.session.commit()
     return record
-
-
-def entry_count(coop_id=None):
-    query = select(func.count()).select_from(JournalEntry)
-    if coop_id is not None:
-        query = query.where(JournalEntry.cooperative_id == coop_id)
-    return db.session.execute(query).scalar()
 
 
 def member_count(coop_id=None):

@@ -1,5 +1,4 @@
 """Fixtures and helpers of the member page tests (through the Flask test client)."""
-import re
 import uuid
 from dataclasses import dataclass
 from datetime import date
@@ -7,10 +6,10 @@ from datetime import date
 from coop_app.enterprises import service as enterprises
 from coop_app.extensions import db
 from coop_app.ledger import service as ledger
-from coop_app.members import migrants, service as members
+from coop_app.members import migrants
 from coop_app.membership import joining
-
-from tests.members.helpers import BIRTH, coop, data, make_nik
+from tests.members.helpers import BIRTH, data, make_nik
+from tests.support.books import coop
 
 BASE = "/c/KSP-A/members"
 
@@ -46,22 +45,6 @@ def build_people(app, world):
             "Kedai Lain", "trade", "Kopi", date(2023, 5, 1), 1))
         db.session.commit()
         return People(siti.id, budi.id, rohman.id, shop.id, other.id, other_migrant.id, other_shop.id)
-
-
-def text_of(response):
-    return response.get_data(as_text=True)
-
-
-def english(client):
-    client.post("/language", data={"lang": "en"})
-
-
-def form_key(client, url):
-    response = client.get(url)
-    assert response.status_code == 200
-    match = re.search(r'name="key" type="hidden" value="([0-9a-f]+)"', text_of(response))
-    assert match, "the form carries a submission key"
-    return match.group(1)
 
 
 def register_form(app, world, **changes):

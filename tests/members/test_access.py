@@ -6,8 +6,8 @@ from sqlalchemy import func, select
 from coop_app.enterprises.models import Enterprise
 from coop_app.extensions import db
 from coop_app.members.models import Member, MigrantWorker
-
-from tests.members.pages import BASE, member_form, register_form, text_of
+from tests.members.pages import BASE, member_form, register_form
+from tests.support.web import text_of
 
 
 def pages(p):

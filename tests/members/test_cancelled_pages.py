@@ -9,8 +9,8 @@ from coop_app.extensions import db
 from coop_app.ledger import service as ledger
 from coop_app.ledger.models import JournalEntry
 from coop_app.members.models import Member
-
-from tests.members.pages import BASE, form_key, register_form, text_of
+from tests.members.pages import BASE, register_form
+from tests.support.web import form_key, text_of
 
 
 def registered(client, app, world):

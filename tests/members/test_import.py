@@ -6,17 +6,17 @@ from datetime import date, datetime
 
 import pytest
 from openpyxl import Workbook
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from coop_app.extensions import db
 from coop_app.ledger import service as ledger
 from coop_app.ledger.check import check_ledger
 from coop_app.ledger.models import JournalEntry
-from coop_app.membership import importer
 from coop_app.members.models import Member, MigrantWorker
-
-from tests.members.helpers import (D, cash_id, coop, english, entry_count, make_nik, member_count,
-                                   migrant_count)
+from coop_app.membership import importer
+from tests.members.helpers import D, make_nik, member_count, migrant_count
+from tests.support import in_english
+from tests.support.books import cash, coop, entry_count, member_counts_in
 
 HEADER = ["nik", "name", "gender", "birth_date", "address", "phone", "join_date", "category",
           "migrant_name", "migrant_country", "migrant_sector", "relationship", "return_date"]
@@ -54,7 +54,7 @@ def run(coop_id, name, content, register=True):
 
 
 def errors_of(result):
-    return [(e.row, e.column, english(e.message)) for e in result.errors]
+    return [(e.row, e.column, in_english(e.message)) for e in result.errors]
 
 
 # -- the service ------------------------------------------------------------------------
@@ -85,7 +85,7 @@ def test_a_good_file_registers_everyone_with_their_savings(ctx, world, kind):
     keys = db.session.execute(select(JournalEntry.idempotency_key).order_by(
         JournalEntry.idempotency_key)).scalars().all()
     assert keys == [importer.row_key(parsed.sha256, n) for n in (2, 3, 4, 5)]
-    assert ledger.account_balance(world.ksp_id, cash_id(world.ksp_id)) == D("480000.00")
+    assert ledger.account_balance(world.ksp_id, cash(world.ksp_id)) == D("480000.00")
     assert ledger.account_balance(world.ksp_id, ledger.account_by_key(world.ksp_id, "simpanan_pokok").id) \
         == D("-400000.00")
     assert check_ledger()[1] == []
@@ -202,7 +202,7 @@ def test_xlsx_cells_typed_as_dates_and_numbers(ctx, world):
 def test_files_refused_whole(ctx, name, content, message):
     with pytest.raises(importer.ImportRefused) as caught:
         importer.read_import(name, content)
-    assert message in english(caught.value)
+    assert message in in_english(caught.value)
 
 
 def test_too_many_rows(ctx):
@@ -210,16 +210,10 @@ def test_too_many_rows(ctx):
     content = (",".join(HEADER) + "\n" + "\n".join([row] * (importer.MAX_ROWS + 1))).encode()
     with pytest.raises(importer.ImportRefused) as caught:
         importer.read_import("big.csv", content)
-    assert "at most 5000" in english(caught.value)
+    assert "at most 5000" in in_english(caught.value)
 
 
 # -- the command line -------------------------------------------------------------------
-
-def counts(app):
-    with app.app_context():
-        return (db.session.execute(select(func.count()).select_from(Member)).scalar(),
-                db.session.execute(select(func.count()).select_from(JournalEntry)).scalar())
-
 
 def test_cli_dry_run_writes_nothing_then_the_import_writes_all(app, runner, world, tmp_path):
     path = tmp_path / "anggota.xlsx"
@@ -228,16 +222,16 @@ def test_cli_dry_run_writes_nothing_then_the_import_writes_all(app, runner, worl
                                  "--dry-run"])
     assert result.exit_code == 0, result.output
     assert "all 4 row(s) are valid" in result.output and "Nothing was written" in result.output
-    assert counts(app) == (0, 0)
+    assert member_counts_in(app) == (0, 0)
 
     result = runner.invoke(args=["coop", "import-members", str(path), "--cooperative", "KSP-A"])
     assert result.exit_code == 0, result.output
     assert "Registered 4 member(s) in KSP-A" in result.output
-    assert counts(app) == (4, 4)
+    assert member_counts_in(app) == (4, 4)
 
     result = runner.invoke(args=["coop", "import-members", str(path), "--cooperative", "KSP-A"])
     assert result.exit_code == 0 and "4 were already imported" in result.output
-    assert counts(app) == (4, 4)
+    assert member_counts_in(app) == (4, 4)
 
 
 def test_cli_bad_file_exits_1_and_writes_nothing(app, runner, world, tmp_path):
@@ -250,7 +244,7 @@ def test_cli_bad_file_exits_1_and_writes_nothing(app, runner, world, tmp_path):
     assert result.exit_code == 1
     assert "1 problem(s); nothing was imported" in result.output
     assert "row 4, column nik: The NIK's region code" in result.output
-    assert counts(app) == (0, 0)
+    assert member_counts_in(app) == (0, 0)
 
 
 @pytest.mark.parametrize("args,code,text", [
@@ -263,4 +257,4 @@ def test_cli_refuses_an_unknown_cooperative_or_file_type(app, runner, world, tmp
     result = runner.invoke(args=["coop", "import-members", str(path), *args, "--lang", "en"])
     assert result.exit_code == code
     assert text in result.output
-    assert counts(app) == (0, 0)
+    assert member_counts_in(app) == (0, 0)

@@ -4,21 +4,14 @@ import io
 import re
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from coop_app.extensions import db
-from coop_app.ledger.models import JournalEntry
 from coop_app.members.models import Member
-from tests.auth.helpers import table_column
-
-from tests.members.pages import BASE, english, text_of
+from tests.members.pages import BASE
 from tests.members.test_import import ROWS, csv_bytes, xlsx_bytes
-
-
-def counts(app):
-    with app.app_context():
-        return (db.session.execute(select(func.count()).select_from(Member)).scalar(),
-                db.session.execute(select(func.count()).select_from(JournalEntry)).scalar())
+from tests.support.books import member_counts_in
+from tests.support.web import english, table_column, text_of
 
 
 def upload(client, content, name="anggota.csv"):
@@ -41,16 +34,16 @@ def test_preview_then_import_all(app, client, auth, world, kind):
     page = text_of(preview)
     assert "Every row is valid: 4 members will be registered" in page
     assert table_column(page, "import-rows", 2) == ["Siti Aminah", "Dedi Karta", "Wati", "Rudi"]
-    assert counts(app) == (0, 0)                    # a preview writes nothing
+    assert member_counts_in(app) == (0, 0)                    # a preview writes nothing
 
     response = client.post(f"{BASE}/import/confirm", data=confirm_data(page))
     assert response.status_code == 302 and response.headers["Location"].endswith(f"{BASE}/")
-    assert counts(app) == (4, 4)
+    assert member_counts_in(app) == (4, 4)
     assert "4 members were registered" in text_of(client.get(response.headers["Location"]))
 
     # a second confirmation of the same file registers nobody twice
     again = client.post(f"{BASE}/import/confirm", data=confirm_data(page))
-    assert again.status_code == 302 and counts(app) == (4, 4)
+    assert again.status_code == 302 and member_counts_in(app) == (4, 4)
     assert "nothing new was registered" in text_of(client.get(again.headers["Location"]))
 
 
@@ -63,7 +56,7 @@ def test_a_reuploaded_file_registers_nobody_twice(app, client, auth, world):
     assert "already imported" in page
     response = client.post(f"{BASE}/import/confirm", data=confirm_data(page))
     assert "nothing new was registered" in text_of(client.get(response.headers["Location"]))
-    assert counts(app) == (4, 4)
+    assert member_counts_in(app) == (4, 4)
 
 
 def test_preview_lists_row_errors_and_offers_no_import(app, client, auth, world):
@@ -78,7 +71,7 @@ def test_preview_lists_row_errors_and_offers_no_import(app, client, auth, world)
     assert table_column(page, "import-errors", 1) == ["join_date", "nik"]
     assert "also on row 2" in page
     assert "Import all" not in page and 'name="file_hash"' not in page
-    assert counts(app) == (0, 0)
+    assert member_counts_in(app) == (0, 0)
 
 
 def test_row_errors_in_indonesian_page(app, client, auth, world):
@@ -87,7 +80,7 @@ def test_row_errors_in_indonesian_page(app, client, auth, world):
     bad[0][2] = "?"
     page = text_of(upload(client, csv_bytes(bad)))
     assert '<html lang="id">' in page and 'data-row="2"' in page
-    assert counts(app) == (0, 0)
+    assert member_counts_in(app) == (0, 0)
 
 
 def test_confirming_a_file_that_became_bad_imports_nothing(app, client, auth, world):
@@ -98,11 +91,11 @@ def test_confirming_a_file_that_became_bad_imports_nothing(app, client, auth, wo
     same_nik = csv_bytes([ROWS[3][:1] + ["Rudi", "L", "1999-07-30", "Blok", "", "2024-03-03",
                                          "ctki", "", "", "", "", ""]])
     client.post(f"{BASE}/import/confirm", data=confirm_data(text_of(upload(client, same_nik))))
-    assert counts(app) == (1, 1)
+    assert member_counts_in(app) == (1, 1)
     response = client.post(f"{BASE}/import/confirm", data=confirm_data(page))
     assert response.status_code == 422
     assert "Nothing was imported" in text_of(response) and "already registered" in text_of(response)
-    assert counts(app) == (1, 1)
+    assert member_counts_in(app) == (1, 1)
 
 
 @pytest.mark.parametrize("name,content,message", [
@@ -117,7 +110,7 @@ def test_bad_files_are_refused_on_the_upload_form(app, client, auth, world, name
     response = upload(client, content, name)
     assert response.status_code == 422 and message in text_of(response)
     assert 'name="file"' in text_of(response)
-    assert counts(app) == (0, 0)
+    assert member_counts_in(app) == (0, 0)
 
 
 def test_the_web_takes_a_thousand_members_per_file(app, client, auth, world):
@@ -125,7 +118,7 @@ def test_the_web_takes_a_thousand_members_per_file(app, client, auth, world):
     english(client)
     response = upload(client, csv_bytes([ROWS[3]] * 1001))
     assert response.status_code == 422 and "at most 1000 members" in text_of(response)
-    assert counts(app) == (0, 0)
+    assert member_counts_in(app) == (0, 0)
 
 
 def test_no_file_and_tampered_confirmations(app, client, auth, world):
@@ -138,7 +131,7 @@ def test_no_file_and_tampered_confirmations(app, client, auth, world):
                  {"file_hash": "a" * 64, "kind": "csv"}, {}):
         response = client.post(f"{BASE}/import/confirm", data=data)
         assert response.status_code == 302 and response.headers["Location"].endswith(f"{BASE}/import")
-    assert counts(app) == (0, 0)
+    assert member_counts_in(app) == (0, 0)
 
 
 def test_imported_members_are_in_the_right_cooperative_only(app, client, auth, world):

@@ -12,11 +12,12 @@ from coop_app.ledger import service as ledger
 from coop_app.ledger.check import check_ledger
 from coop_app.ledger.models import GLAccount, JournalEntry, JournalLine
 from coop_app.membership.leaving import resign_member, settlement_preview
-from coop_app.savings import opening
 from coop_app.savings import movements as savings
+from coop_app.savings import opening
 from coop_app.savings.models import SavingsProduct
-
-from tests.members.helpers import D, cash_id, english, entry_count, register
+from tests.members.helpers import D, register
+from tests.support import in_english
+from tests.support.books import cash, entry_count
 
 LEFT = date.today()
 
@@ -25,7 +26,7 @@ def open_sukarela(coop_id, member_id, amount):
     product = db.session.execute(select(SavingsProduct).where(
         SavingsProduct.cooperative_id == coop_id, SavingsProduct.kind == "sukarela")).scalar_one()
     account = opening.open_account(coop_id, member_id, product.id, date(2024, 3, 1))
-    savings.deposit(coop_id, account.id, D(amount), date(2024, 3, 1), cash_id(coop_id), uuid.uuid4().hex)
+    savings.deposit(coop_id, account.id, D(amount), date(2024, 3, 1), cash(coop_id), uuid.uuid4().hex)
     db.session.commit()
     return account
 
@@ -34,11 +35,11 @@ def test_resignation_pays_out_everything_in_one_entry(ctx, world):
     coop_id = world.ksp_id
     member = register(coop_id)
     sukarela = open_sukarela(coop_id, member.id, "350000")
-    cash_before = ledger.account_balance(coop_id, cash_id(coop_id))
+    cash_before = ledger.account_balance(coop_id, cash(coop_id))
     assert cash_before == D("470000.00")
     entries_before = entry_count(coop_id)
 
-    entry = resign_member(coop_id, member.id, LEFT, cash_id(coop_id), "leave-1",
+    entry = resign_member(coop_id, member.id, LEFT, cash(coop_id), "leave-1",
                           created_by=world.user_id("manager"))
     db.session.commit()
 
@@ -58,20 +59,20 @@ def test_resignation_pays_out_everything_in_one_entry(ctx, world):
         ("wajib", D("0.00"), "closed", LEFT)]
     assert sukarela.id in {a.id for a in accounts}
     assert (member.status, member.left_on) == ("resigned", LEFT)
-    assert ledger.account_balance(coop_id, cash_id(coop_id)) == D("0.00")
+    assert ledger.account_balance(coop_id, cash(coop_id)) == D("0.00")
     assert check_ledger()[1] == []
 
 
 def test_a_retried_settlement_posts_nothing_new(ctx, world):
     member = register(world.ksp_id)
-    first = resign_member(world.ksp_id, member.id, LEFT, cash_id(world.ksp_id), "leave-1")
+    first = resign_member(world.ksp_id, member.id, LEFT, cash(world.ksp_id), "leave-1")
     db.session.commit()
-    again = resign_member(world.ksp_id, member.id, LEFT, cash_id(world.ksp_id), "leave-1")
+    again = resign_member(world.ksp_id, member.id, LEFT, cash(world.ksp_id), "leave-1")
     assert again.id == first.id and again.replayed is True
     assert entry_count(world.ksp_id) == 2
     with pytest.raises(DomainError) as caught:
-        resign_member(world.ksp_id, member.id, LEFT, cash_id(world.ksp_id), "leave-2")
-    assert "already left" in english(caught.value)
+        resign_member(world.ksp_id, member.id, LEFT, cash(world.ksp_id), "leave-2")
+    assert "already left" in in_english(caught.value)
 
 
 def test_pledged_savings_refuse_the_settlement(ctx, world):
@@ -81,8 +82,8 @@ def test_pledged_savings_refuse_the_settlement(ctx, world):
     db.session.commit()
     assert settlement_preview(world.ksp_id, member.id)[1:] == (D("620000.00"), D("200000.00"))
     with pytest.raises(DomainError) as caught:
-        resign_member(world.ksp_id, member.id, LEFT, cash_id(world.ksp_id), "leave-1")
-    assert "pledged as loan collateral" in english(caught.value)
+        resign_member(world.ksp_id, member.id, LEFT, cash(world.ksp_id), "leave-1")
+    assert "pledged as loan collateral" in in_english(caught.value)
     db.session.rollback()
     assert entry_count(world.ksp_id) == 2
     db.session.expire_all()
@@ -93,10 +94,10 @@ def test_pledged_savings_refuse_the_settlement(ctx, world):
 def test_deceased_member_is_settled_with_the_heir(ctx, world):
     member = register(world.ksp_id)
     with pytest.raises(InvalidField) as caught:
-        resign_member(world.ksp_id, member.id, LEFT, cash_id(world.ksp_id), "k", deceased=True)
+        resign_member(world.ksp_id, member.id, LEFT, cash(world.ksp_id), "k", deceased=True)
     assert caught.value.field == "heir_name"
     db.session.rollback()
-    entry = resign_member(world.ksp_id, member.id, LEFT, cash_id(world.ksp_id), "k", deceased=True,
+    entry = resign_member(world.ksp_id, member.id, LEFT, cash(world.ksp_id), "k", deceased=True,
                           heir_name="Karta (suami)")
     db.session.commit()
     assert member.status == "deceased"
@@ -106,13 +107,13 @@ def test_deceased_member_is_settled_with_the_heir(ctx, world):
 def test_not_enough_cash_refuses_the_payout(ctx, world):
     member = register(world.ksp_id)
     # the joining money went out again as an expense
-    ledger.record_voucher(world.ksp_id, "expense_voucher", date.today(), cash_id(world.ksp_id),
+    ledger.record_voucher(world.ksp_id, "expense_voucher", date.today(), cash(world.ksp_id),
                           ledger.account_by_key(world.ksp_id, "office_expense").id, D("50000"),
                           "ATK", "out")
     db.session.commit()
     with pytest.raises(DomainError) as caught:
-        resign_member(world.ksp_id, member.id, LEFT, cash_id(world.ksp_id), "k")
-    assert "does not hold enough money" in english(caught.value)
+        resign_member(world.ksp_id, member.id, LEFT, cash(world.ksp_id), "k")
+    assert "does not hold enough money" in in_english(caught.value)
     db.session.rollback()
     # the bank account is another matter: pay from the bank when it holds the money
     bank = ledger.account_by_key(world.ksp_id, "bank").id
@@ -130,7 +131,7 @@ def test_not_enough_cash_refuses_the_payout(ctx, world):
 def test_bad_leaving_dates(ctx, world, left_on, field):
     member = register(world.ksp_id)
     with pytest.raises(InvalidField) as caught:
-        resign_member(world.ksp_id, member.id, left_on, cash_id(world.ksp_id), "k")
+        resign_member(world.ksp_id, member.id, left_on, cash(world.ksp_id), "k")
     assert caught.value.field == field
 
 
@@ -141,6 +142,6 @@ def test_a_member_with_nothing_saved_leaves_without_an_entry(ctx, world):
     db.session.commit()
     member = register(world.ksp_id)
     assert entry_count(world.ksp_id) == 0
-    assert resign_member(world.ksp_id, member.id, LEFT, cash_id(world.ksp_id), "k") is None
+    assert resign_member(world.ksp_id, member.id, LEFT, cash(world.ksp_id), "k") is None
     db.session.commit()
     assert (member.status, member.left_on, entry_count(world.ksp_id)) == ("resigned", LEFT, 0)

@@ -7,9 +7,8 @@ from sqlalchemy import func, select
 
 from coop_app.extensions import db
 from coop_app.members.models import MigrantWorker
-from tests.auth.helpers import table_column
-
-from tests.members.pages import BASE, english, text_of
+from tests.members.pages import BASE
+from tests.support.web import english, table_column, text_of
 
 TODAY = date.today()
 

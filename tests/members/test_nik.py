@@ -7,8 +7,8 @@ import pytest
 from coop_app.errors import InvalidField
 from coop_app.members.nik import NIKError, check_nik, nik_birth_date
 from coop_app.members.service import validate_nik
-
-from tests.members.helpers import english, make_nik
+from tests.members.helpers import make_nik
+from tests.support import in_english
 
 
 def test_a_good_nik_is_cleaned_of_spaces_and_dots():
@@ -85,4 +85,4 @@ def test_service_explains_each_rule_on_the_nik_field(app, nik, birth, gender, me
         with pytest.raises(InvalidField) as caught:
             validate_nik(nik, birth, gender)
         assert caught.value.field == "nik"
-        assert message in english(caught.value)
+        assert message in in_english(caught.value)

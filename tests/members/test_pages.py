@@ -15,10 +15,9 @@ from coop_app.ledger import service as ledger
 from coop_app.ledger.models import GLAccount, JournalEntry, JournalLine
 from coop_app.members.models import Member, MigrantWorker
 from coop_app.savings.models import Remittance, SavingsAccount
-from tests.auth.helpers import table_column
-
 from tests.members.helpers import D, make_nik
-from tests.members.pages import BASE, english, form_key, member_form, register_form, text_of
+from tests.members.pages import BASE, member_form, register_form
+from tests.support.web import english, form_key, table_column, text_of
 
 TODAY = date.today()
 

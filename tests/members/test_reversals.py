@@ -1,6 +1,5 @@
 """Reversing a registration (only while nothing else was recorded for the member) and a
 settlement (the member is active again with their accounts and balances back)."""
-import uuid
 from datetime import date, timedelta
 
 import pytest
@@ -12,19 +11,16 @@ from coop_app.extensions import db
 from coop_app.ledger import service as ledger
 from coop_app.ledger.check import check_ledger
 from coop_app.ledger.models import GLAccount, JournalEntry, JournalLine
-from coop_app.membership.leaving import resign_member
 from coop_app.members.models import Member
+from coop_app.membership.leaving import resign_member
 from coop_app.savings import movements as savings
 from coop_app.savings.models import SavingsTransaction
-
-from tests.members.helpers import D, cash_id, english, entry_count, register
+from tests.members.helpers import D, register
 from tests.members.test_leaving import open_sukarela
+from tests.support import in_english, key
+from tests.support.books import cash, entry_count
 
 TODAY = date.today()
-
-
-def key():
-    return uuid.uuid4().hex
 
 
 def joining_entry(coop_id, member_id):
@@ -62,7 +58,7 @@ def test_reversing_a_registration_returns_pokok_and_wajib_and_closes_the_member(
     coop_id = world.ksp_id
     member = register(coop_id)  # pokok 100.000 and the first wajib 20.000, in cash
     entry = joining_entry(coop_id, member.id)
-    assert ledger.account_balance(coop_id, cash_id(coop_id)) == D("120000.00")
+    assert ledger.account_balance(coop_id, cash(coop_id)) == D("120000.00")
 
     reversal = ledger.reverse_entry(coop_id, entry.id, "Pendaftaran ganda", key(),
                                     created_by=world.user_id("manager"))
@@ -76,7 +72,7 @@ def test_reversing_a_registration_returns_pokok_and_wajib_and_closes_the_member(
         ("wajib", D("0.00"), "closed", TODAY, ("reversal", D("-20000.00"), D("0.00")))]
     member = db.session.get(Member, member.id)
     assert (member.status, member.left_on) == ("cancelled", TODAY)
-    assert ledger.account_balance(coop_id, cash_id(coop_id)) == D("0.00")
+    assert ledger.account_balance(coop_id, cash(coop_id)) == D("0.00")
     assert check_ledger()[1] == []
 
 
@@ -92,7 +88,7 @@ def test_a_cancelled_registrant_can_be_registered_again_with_the_same_nik(ctx, w
     # a second standing membership of the same person is refused, by the service ...
     with pytest.raises(InvalidField) as refused:
         register(coop_id)
-    assert english(refused.value) == "A member with this NIK is already registered."
+    assert in_english(refused.value) == "A member with this NIK is already registered."
     db.session.rollback()
     # ... and by the database's own index
     clone = {c.name: getattr(again, c.name) for c in Member.__table__.columns
@@ -114,7 +110,7 @@ def test_a_registration_is_reversed_only_while_nothing_else_was_recorded(ctx, wo
     before = entry_count(), passbook_lines()
     with pytest.raises(DomainError) as refused:
         ledger.reverse_entry(coop_id, entry.id, "Pendaftaran ganda", key())
-    assert english(refused.value) == (
+    assert in_english(refused.value) == (
         f"The registration of member {member.member_number} cannot be reversed: entry #{deposit} "
         "was recorded for the member since. Reverse that first, or let the member leave instead.")
     db.session.rollback()
@@ -132,7 +128,7 @@ def test_a_registration_is_reversed_only_while_nothing_else_was_recorded(ctx, wo
                                                ("sukarela", D("0.00"), "closed"),
                                                ("wajib", D("0.00"), "closed")]
     assert db.session.get(Member, member.id).status == "cancelled"
-    assert ledger.account_balance(coop_id, cash_id(coop_id)) == D("0.00")
+    assert ledger.account_balance(coop_id, cash(coop_id)) == D("0.00")
     assert check_ledger()[1] == []
 
 
@@ -140,11 +136,11 @@ def test_the_registration_of_a_member_who_left_is_not_reversed(ctx, world):
     coop_id = world.ksp_id
     member = register(coop_id)
     entry = joining_entry(coop_id, member.id)
-    resign_member(coop_id, member.id, TODAY, cash_id(coop_id), key())
+    resign_member(coop_id, member.id, TODAY, cash(coop_id), key())
     db.session.commit()
     with pytest.raises(DomainError) as refused:
         ledger.reverse_entry(coop_id, entry.id, "Salah", key())
-    assert "is no longer active" in english(refused.value)
+    assert "is no longer active" in in_english(refused.value)
     db.session.rollback()
     assert check_ledger()[1] == []
 
@@ -156,9 +152,9 @@ def test_reversing_a_settlement_reactivates_the_member_and_reopens_the_accounts(
     member = register(coop_id)
     open_sukarela(coop_id, member.id, "350000")
     left = TODAY - timedelta(days=1)
-    settlement = resign_member(coop_id, member.id, left, cash_id(coop_id), key())
+    settlement = resign_member(coop_id, member.id, left, cash(coop_id), key())
     db.session.commit()
-    assert ledger.account_balance(coop_id, cash_id(coop_id)) == D("0.00")
+    assert ledger.account_balance(coop_id, cash(coop_id)) == D("0.00")
 
     reversal = ledger.reverse_entry(coop_id, settlement.id, "Anggota batal keluar", key())
     db.session.commit()
@@ -173,12 +169,12 @@ def test_reversing_a_settlement_reactivates_the_member_and_reopens_the_accounts(
         ("wajib", D("20000.00"), "open", None, ("reversal", D("20000.00"), D("20000.00")))]
     member = db.session.get(Member, member.id)
     assert (member.status, member.left_on) == ("active", None)
-    assert ledger.account_balance(coop_id, cash_id(coop_id)) == D("470000.00")
+    assert ledger.account_balance(coop_id, cash(coop_id)) == D("470000.00")
     assert check_ledger()[1] == []
     # the member carries on: a deposit, and later a leaving again
     sukarela = savings.account_of_kind(coop_id, member.id, "sukarela")
-    savings.deposit(coop_id, sukarela.id, D("50000"), TODAY, cash_id(coop_id), key())
-    again = resign_member(coop_id, member.id, TODAY, cash_id(coop_id), key())
+    savings.deposit(coop_id, sukarela.id, D("50000"), TODAY, cash(coop_id), key())
+    again = resign_member(coop_id, member.id, TODAY, cash(coop_id), key())
     db.session.commit()
     assert sorted(lines(again.id))[0] == ("cash", D("-520000.00"))
     assert check_ledger()[1] == []
@@ -187,14 +183,14 @@ def test_reversing_a_settlement_reactivates_the_member_and_reopens_the_accounts(
 def test_a_settlement_that_is_not_the_members_leaving_is_not_reversed(ctx, world):
     coop_id = world.ksp_id
     member = register(coop_id)
-    settlement = resign_member(coop_id, member.id, TODAY, cash_id(coop_id), key())
+    settlement = resign_member(coop_id, member.id, TODAY, cash(coop_id), key())
     db.session.commit()
     db.session.get(Member, member.id).left_on = TODAY - timedelta(days=3)  # recorded otherwise
     db.session.commit()
     before = entry_count(), passbook_lines()
     with pytest.raises(DomainError) as refused:
         ledger.reverse_entry(coop_id, settlement.id, "Batal keluar", key())
-    assert english(refused.value) == (
+    assert in_english(refused.value) == (
         f"This settlement cannot be reversed: member {member.member_number} is not recorded as "
         f"having left on {TODAY.isoformat()}.")
     db.session.rollback()
@@ -206,7 +202,8 @@ def test_reversal_handlers_are_registered(app):
     from coop_app.membership import leaving
     from coop_app.registry import registry
     from coop_app.remittances import recording as remittance
-    REVERSAL_HANDLERS = registry().reversal_handlers
-    assert REVERSAL_HANDLERS["member_joining"] is leaving.reverse_joining
-    assert REVERSAL_HANDLERS["member_settlement"] is leaving.reverse_settlement
-    assert REVERSAL_HANDLERS["remittance"] is remittance.reverse_remittance
+    with app.app_context():
+        REVERSAL_HANDLERS = registry().reversal_handlers
+        assert REVERSAL_HANDLERS["member_joining"] is leaving.reverse_joining
+        assert REVERSAL_HANDLERS["member_settlement"] is leaving.reverse_settlement
+        assert REVERSAL_HANDLERS["remittance"] is remittance.reverse_remittance

@@ -9,7 +9,6 @@ from sqlalchemy import text
 from coop_app.extensions import db
 from coop_app.members import service as members
 from coop_app.members.models import Member
-
 from tests.members.helpers import make_nik
 
 MEMBERS = 20000

@@ -11,14 +11,25 @@ from coop_app.extensions import db
 from coop_app.ledger import service as ledger
 from coop_app.ledger.check import check_ledger
 from coop_app.ledger.models import GLAccount, JournalEntry, JournalLine
-from coop_app.members import migrants, service as members
-from coop_app.membership import joining
+from coop_app.members import migrants
+from coop_app.members import service as members
 from coop_app.members.models import Member
+from coop_app.membership import joining
 from coop_app.savings import movements as savings
 from coop_app.savings.models import SavingsTransaction
-
-from tests.members.helpers import (BIRTH, JOINED, D, cash_id, coop, data, english, entry_count,
-                                   make_nik, member_count, migrant, migrant_count, register)
+from tests.members.helpers import (
+    BIRTH,
+    JOINED,
+    D,
+    data,
+    make_nik,
+    member_count,
+    migrant,
+    migrant_count,
+    register,
+)
+from tests.support import in_english
+from tests.support.books import cash, coop, entry_count
 
 TODAY = date.today()
 
@@ -55,14 +66,14 @@ def test_registration_posts_pokok_and_wajib_in_one_entry(ctx, world):
     passbook = db.session.execute(select(SavingsTransaction.amount, SavingsTransaction.balance_after)
                                   .order_by(SavingsTransaction.amount)).all()
     assert passbook == [(D("20000.00"), D("20000.00")), (D("100000.00"), D("100000.00"))]
-    assert ledger.account_balance(world.ksp_id, cash_id(world.ksp_id)) == D("120000.00")
+    assert ledger.account_balance(world.ksp_id, cash(world.ksp_id)) == D("120000.00")
     facts, problems = check_ledger()
     assert problems == [] and facts["entries"] == 1
 
 
 def test_a_retried_registration_returns_the_first_member(ctx, world):
     first = register(world.ksp_id, key="same-key")
-    again = joining.register_member(coop(world.ksp_id), data(), cash_id(world.ksp_id), "same-key")
+    again = joining.register_member(coop(world.ksp_id), data(), cash(world.ksp_id), "same-key")
     assert again.id == first.id and again.replayed is True
     db.session.commit()
     assert (member_count(), entry_count()) == (1, 1)
@@ -77,8 +88,8 @@ def test_second_member_gets_the_next_number(ctx, world):
 def test_the_same_nik_twice_is_refused(ctx, world):
     register(world.ksp_id)
     with pytest.raises(InvalidField) as caught:
-        joining.register_member(coop(world.ksp_id), data(name="Another"), cash_id(world.ksp_id), "k2")
-    assert caught.value.field == "nik" and "already registered" in english(caught.value)
+        joining.register_member(coop(world.ksp_id), data(name="Another"), cash(world.ksp_id), "k2")
+    assert caught.value.field == "nik" and "already registered" in in_english(caught.value)
     db.session.rollback()
     assert (member_count(), entry_count()) == (1, 1)
 
@@ -104,8 +115,8 @@ def test_the_same_nik_in_another_cooperative_is_allowed(ctx, world):
 ])
 def test_bad_member_data_is_refused_whole(ctx, world, changes, field, message):
     with pytest.raises(InvalidField) as caught:
-        joining.register_member(coop(world.ksp_id), data(**changes), cash_id(world.ksp_id), "k")
-    assert caught.value.field == field and message in english(caught.value)
+        joining.register_member(coop(world.ksp_id), data(**changes), cash(world.ksp_id), "k")
+    assert caught.value.field == field and message in in_english(caught.value)
     db.session.rollback()
     assert (member_count(), entry_count()) == (0, 0)
 
@@ -114,7 +125,7 @@ def test_money_account_must_be_cash_or_bank(ctx, world):
     wrong = ledger.account_by_key(world.ksp_id, "office_expense").id
     with pytest.raises(DomainError) as caught:
         joining.register_member(coop(world.ksp_id), data(), wrong, "k")
-    assert "cash or bank" in english(caught.value)
+    assert "cash or bank" in in_english(caught.value)
     db.session.rollback()
     assert member_count() == 0
 
@@ -123,8 +134,8 @@ def test_a_closed_period_refuses_the_registration(ctx, world):
     ledger.close_period(coop(world.ksp_id), date(2024, 2, 29))
     db.session.commit()
     with pytest.raises(DomainError) as caught:
-        joining.register_member(coop(world.ksp_id), data(), cash_id(world.ksp_id), "k")
-    assert "closed up to 2024-02-29" in english(caught.value)
+        joining.register_member(coop(world.ksp_id), data(), cash(world.ksp_id), "k")
+    assert "closed up to 2024-02-29" in in_english(caught.value)
     db.session.rollback()
     assert member_count() == 0
 
@@ -134,12 +145,12 @@ def test_a_closed_period_refuses_the_registration(ctx, world):
 def test_family_member_links_to_a_migrant_with_a_relationship(ctx, world):
     abroad = migrant(world.ksp_id)
     with pytest.raises(InvalidField) as caught:
-        joining.register_member(coop(world.ksp_id), data(category="family"), cash_id(world.ksp_id), "k")
-    assert caught.value.field == "migrant" and "linked to the migrant worker" in english(caught.value)
+        joining.register_member(coop(world.ksp_id), data(category="family"), cash(world.ksp_id), "k")
+    assert caught.value.field == "migrant" and "linked to the migrant worker" in in_english(caught.value)
     db.session.rollback()
     with pytest.raises(InvalidField) as caught:
         joining.register_member(coop(world.ksp_id), data(category="family", migrant_worker_id=abroad.id),
-                                cash_id(world.ksp_id), "k")
+                                cash(world.ksp_id), "k")
     assert caught.value.field == "relationship"
     db.session.rollback()
     member = register(world.ksp_id, category="family", migrant_worker_id=abroad.id,
@@ -152,8 +163,8 @@ def test_a_migrant_of_another_cooperative_cannot_be_linked(ctx, world):
     foreign = migrant(world.other_id)
     with pytest.raises(InvalidField) as caught:
         joining.register_member(coop(world.ksp_id), data(category="family", migrant_worker_id=foreign.id,
-                                                         relationship="child"), cash_id(world.ksp_id), "k")
-    assert caught.value.field == "migrant" and "not found" in english(caught.value)
+                                                         relationship="child"), cash(world.ksp_id), "k")
+    assert caught.value.field == "migrant" and "not found" in in_english(caught.value)
     db.session.rollback()
     assert member_count() == 0
 
@@ -162,7 +173,7 @@ def test_family_member_with_a_new_migrant_in_one_transaction(ctx, world):
     new = migrants.MigrantData(name="Rohman", destination_country="Malaysia", sector="plantation",
                                departure_date=date(2022, 1, 5))
     member = joining.register_member(coop(world.ksp_id), data(category="family", relationship="child"),
-                                     cash_id(world.ksp_id), "k", new_migrant=new)
+                                     cash(world.ksp_id), "k", new_migrant=new)
     db.session.commit()
     record = member.migrant_worker
     assert (record.name, record.destination_country, record.sector, record.abroad) == (
@@ -174,7 +185,7 @@ def test_a_bad_new_migrant_refuses_the_member_too(ctx, world):
     new = migrants.MigrantData(name="Rohman", destination_country="", sector="plantation")
     with pytest.raises(InvalidField) as caught:
         joining.register_member(coop(world.ksp_id), data(category="family", relationship="child"),
-                                cash_id(world.ksp_id), "k", new_migrant=new)
+                                cash(world.ksp_id), "k", new_migrant=new)
     assert caught.value.field == "migrant_country"
     db.session.rollback()
     assert (member_count(), migrant_count(world.ksp_id), entry_count()) == (0, 0, 0)
@@ -183,7 +194,7 @@ def test_a_bad_new_migrant_refuses_the_member_too(ctx, world):
 def test_a_new_migrant_only_for_family_and_returnees(ctx, world):
     new = migrants.MigrantData(name="Rohman", destination_country="Malaysia", sector="plantation")
     with pytest.raises(InvalidField) as caught:
-        joining.register_member(coop(world.ksp_id), data(category="ctki"), cash_id(world.ksp_id), "k",
+        joining.register_member(coop(world.ksp_id), data(category="ctki"), cash(world.ksp_id), "k",
                                 new_migrant=new)
     assert caught.value.field == "migrant"
 
@@ -192,12 +203,12 @@ def test_returnee_needs_a_record_with_a_return_date(ctx, world):
     abroad = migrant(world.ksp_id, name="Siti Aminah")
     with pytest.raises(InvalidField) as caught:
         joining.register_member(coop(world.ksp_id), data(category="returnee", migrant_worker_id=abroad.id),
-                                cash_id(world.ksp_id), "k")
-    assert "Record the return date" in english(caught.value)
+                                cash(world.ksp_id), "k")
+    assert "Record the return date" in in_english(caught.value)
     db.session.rollback()
     own = migrants.MigrantData(name="", destination_country="Hong Kong", sector="domestic",
                                actual_return_date=date(2023, 6, 1))
-    member = joining.register_member(coop(world.ksp_id), data(category="returnee"), cash_id(world.ksp_id),
+    member = joining.register_member(coop(world.ksp_id), data(category="returnee"), cash(world.ksp_id),
                                      "k", new_migrant=own)
     db.session.commit()
     assert (member.migrant_worker.name, member.migrant_worker.gender) == ("Siti Aminah", "F")
@@ -313,7 +324,7 @@ def test_bad_member_number_patterns(ctx, world, pattern, message):
     cooperative = coop(world.ksp_id)
     with pytest.raises(InvalidField) as caught:
         members.set_member_number_pattern(cooperative, pattern)
-    assert message in english(caught.value)
+    assert message in in_english(caught.value)
     db.session.rollback()
     assert coop(world.ksp_id).member_number_pattern == "{year}.{seq:05d}"
 
@@ -378,7 +389,7 @@ def test_a_member_gets_a_login_once(ctx, world):
     assert [(g.role, g.cooperative_id) for g in user.grants] == [("member", world.ksp_id)]
     with pytest.raises(DomainError) as caught:
         members.create_member_login(world.ksp_id, member.id, "siti2", "rahasia-siti")
-    assert "already has a login" in english(caught.value)
+    assert "already has a login" in in_english(caught.value)
     db.session.rollback()
     assert db.session.execute(select(User).where(User.username == "siti2")).first() is None
 
@@ -392,7 +403,7 @@ def test_bad_logins_are_refused_whole(ctx, world, username, password, message):
     member = register(world.ksp_id)
     with pytest.raises(DomainError) as caught:
         members.create_member_login(world.ksp_id, member.id, username, password)
-    assert message in english(caught.value)
+    assert message in in_english(caught.value)
     db.session.rollback()
     assert db.session.get(Member, member.id).user_id is None
 
@@ -413,6 +424,6 @@ def test_update_member_keeps_the_nik_rule(ctx, world):
     other = register(world.ksp_id, serial=2, name="Budi", gender="M")
     with pytest.raises(InvalidField) as caught:  # Siti's NIK
         members.update_member(world.ksp_id, other.id, data(name="Budi", gender="F", serial=1))
-    assert caught.value.field == "nik" and "already registered" in english(caught.value)
+    assert caught.value.field == "nik" and "already registered" in in_english(caught.value)
     db.session.rollback()
     assert db.session.get(Member, other.id).name == "Budi"

@@ -12,13 +12,15 @@ from coop_app.cooperatives.models import Cooperative
 from coop_app.extensions import db
 from coop_app.ledger.posting import Line
 from coop_app.members.models import Member
-from coop_app.savings import documents
 from coop_app.remittances import recording as remittances
+from coop_app.savings import documents
 from coop_app.savings import movements as savings
 from coop_app.savings.models import SavingsAccount
-
 from tests.conftest import PASSWORD
-from tests.remittances.helpers import D, cash, english, key, record, text_of
+from tests.remittances.helpers import D, record
+from tests.support import key
+from tests.support.books import cash
+from tests.support.web import english, text_of
 
 ME = "/c/KSP-A/me"
 

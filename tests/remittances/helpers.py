@@ -4,49 +4,25 @@ Members and migrant workers are made directly (these tests depend only on the sa
 service and the posting service); each member joins with pokok, one wajib and a voluntary
 account, posted through post_movements as the registration does.
 """
-import re
-import uuid
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from flask_babel import force_locale
-from sqlalchemy import func, select
-
 from coop_app.auth import service as users
 from coop_app.extensions import db
-from coop_app.ledger.models import GLAccount, JournalEntry, JournalLine
 from coop_app.ledger.posting import Line
-from coop_app.ledger.service import account_by_key
 from coop_app.members.models import Member, MigrantWorker
 from coop_app.remittances import recording as remittances
-from coop_app.savings import opening
 from coop_app.savings import movements as savings
-from coop_app.savings.models import Remittance, SavingsAccount, SavingsProduct
-
+from coop_app.savings import opening
 from tests.conftest import PASSWORD, build_world
+from tests.support import key
+from tests.support.books import cash, savings_product
 
 D = Decimal
 JOINED = date(2025, 1, 10)
 # Received two months after joining: three wajib payments due (Jan, Feb, Mar), one paid.
 RECEIVED = date(2025, 3, 15)
-
-
-def key():
-    return uuid.uuid4().hex
-
-
-def product(coop_id, code):
-    return db.session.execute(select(SavingsProduct).where(
-        SavingsProduct.cooperative_id == coop_id, SavingsProduct.code == code)).scalar_one()
-
-
-def cash(coop_id):
-    return account_by_key(coop_id, "cash").id
-
-
-def bank(coop_id):
-    return account_by_key(coop_id, "bank").id
 
 
 def add_migrant(coop_id, name, country, sector="plantation"):
@@ -72,7 +48,7 @@ def enrol(coop_id, member, deposits, day=JOINED):
     """Open the member's accounts {product code: opening deposit} in one joining entry."""
     accounts, movements = {}, []
     for code, amount in deposits.items():
-        account = opening.open_account(coop_id, member.id, product(coop_id, code).id, day)
+        account = opening.open_account(coop_id, member.id, savings_product(coop_id, code).id, day)
         accounts[code] = account
         movements.append(savings.Movement(account, D(amount), "deposit"))
     total = sum(move.amount for move in movements)
@@ -142,45 +118,7 @@ def record(families, member="siti", **changes):
                      money_account_id=cash(coop_id), idempotency_key=key(),
                      amount_idr=D("2000000"))
     arguments.update(changes)
-    return remittances.record_remittance(coop_id, member_id, **arguments)
-
-
-def entry_lines(entry_id):
-    """{account system key: signed amount} of an entry, lines of one key summed, and the
-    list of (key, amount) in posting order."""
-    rows = db.session.execute(
-        select(GLAccount.system_key, JournalLine.amount)
-        .join(GLAccount, GLAccount.id == JournalLine.account_id)
-        .where(JournalLine.entry_id == entry_id).order_by(JournalLine.id)).all()
-    return [(k, amount) for k, amount in rows]
-
-
-def balance(account_id):
-    return db.session.get(SavingsAccount, account_id).balance
-
-
-def counts():
-    """(journal entries, remittances) in the whole database."""
-    return (db.session.execute(select(func.count()).select_from(JournalEntry)).scalar(),
-            db.session.execute(select(func.count()).select_from(Remittance)).scalar())
-
-
-def form_key(page):
-    match = re.search(r'name="key" type="hidden" value="([0-9a-f]+)"', page)
-    assert match, "the form carries a submission key"
-    return match.group(1)
-
-
-def text_of(response):
-    return response.get_data(as_text=True)
-
-
-def english(client):
-    with client.session_transaction() as session:
-        session["lang"] = "en"
-
-
-def message(error):
-    """A domain error's message as an English reader sees it."""
-    with force_locale("en"):
-        return str(error)
+    context = {name: arguments.pop(name) for name in ("idempotency_key", "created_by", "today")
+               if name in arguments}
+    return remittances.record_remittance(coop_id, member_id, remittances.RemittanceData(**arguments),
+                                         **context)

@@ -4,7 +4,6 @@ cancelled member, and a downgrade gives the 0003 representation back. Runs on SQ
 table rebuilds of batch mode) and on PostgreSQL alike. Also: the migrated schema is the
 models' schema."""
 import json
-import uuid
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -15,12 +14,9 @@ from coop_app.extensions import db
 from coop_app.ledger.service import reverse_entry
 from coop_app.remittances import recording as remittances
 from tests.members.helpers import register
-
-from tests.remittances.helpers import cash, record
-
-
-def key():
-    return uuid.uuid4().hex
+from tests.remittances.helpers import record
+from tests.support import key
+from tests.support.books import cash
 
 
 def rows(sql, **params):

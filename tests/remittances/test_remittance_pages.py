@@ -8,18 +8,19 @@ import pytest
 from flask import g, render_template
 from sqlalchemy import event
 
+from coop_app.cooperatives.models import Cooperative
 from coop_app.extensions import db
 from coop_app.ledger.check import check_ledger
 from coop_app.ledger.service import account_by_key
 from coop_app.money import format_money
 from coop_app.remittances import documents
-from coop_app.remittances import recording as remittances
 from coop_app.remittances import queries as remittance_queries
-from coop_app.cooperatives.models import Cooperative
+from coop_app.remittances import recording as remittances
 from coop_app.savings.models import Remittance
-
-from tests.remittances.helpers import (RECEIVED, D, balance, cash, counts, english, form_key, key,
-                                       record, text_of)
+from tests.remittances.helpers import RECEIVED, D, record
+from tests.support import key
+from tests.support.books import cash, remittance_counts, savings_balance
+from tests.support.web import english, form_key_of, text_of
 
 BASE = "/c/KSP-A/remittances"
 
@@ -63,7 +64,7 @@ def stored(app, remittance_id):
 
 def db_counts(app):
     with app.app_context():
-        return counts()
+        return remittance_counts()
 
 
 # -- recording --------------------------------------------------------------------------------
@@ -76,7 +77,7 @@ def test_treasurer_records_a_ringgit_remittance_split_by_the_allocation(app, cli
     page = text_of(client.get(record_url(families.siti)))
     assert "Siti Rahayu" in page and format_money(due, "id") in page  # the wajib due today
     assert re.search(rf'<option selected value="{families.ahmad}">Ahmad Fauzi', page)
-    data = ringgit(app, families, key=form_key(page))
+    data = ringgit(app, families, key=form_key_of(page))
     response = client.post(record_url(families.siti), data=data)
     assert response.status_code == 302
     remittance_id = remittance_id_from(response)
@@ -89,7 +90,7 @@ def test_treasurer_records_a_ringgit_remittance_split_by_the_allocation(app, cli
     assert remittance.country == "Malaysia" and remittance.channel == "remittance_company"
     with app.app_context():
         assert db.session.get(type(remittance), remittance_id).entry.created_by == families.user_id("treasurer")
-        assert balance(families.accounts[("siti", "SS")]) == D("1585625")
+        assert savings_balance(families.accounts[("siti", "SS")]) == D("1585625")
         assert check_ledger()[1] == []
 
     detail = text_of(client.get(f"{BASE}/{remittance_id}"))
@@ -128,7 +129,7 @@ def test_a_double_submission_records_once(app, client, auth, families):
     assert db_counts(app) == before
     assert "already recorded as remittance" in text_of(client.get(second.headers["Location"]))
     with app.app_context():
-        assert balance(families.accounts[("siti", "SS")]) == D("1585625")
+        assert savings_balance(families.accounts[("siti", "SS")]) == D("1585625")
 
 
 @pytest.mark.parametrize("changes,message", [
@@ -173,11 +174,11 @@ def test_record_bad_input_is_a_message_and_nothing_is_written(app, client, auth,
     auth.login("treasurer")
     english(client)
     response = client.post(record_url(families.siti), data=ringgit(app, families, True, **changes))
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert message in text_of(response)
     assert db_counts(app) == before
     with app.app_context():
-        assert balance(families.accounts[("siti", "SS")]) == D("650000")  # 50.000 + the 600.000 above
+        assert savings_balance(families.accounts[("siti", "SS")]) == D("650000")  # 50.000 + the 600.000 above
 
 
 def test_rates_are_read_the_indonesian_way(app, client, auth, families):
@@ -189,7 +190,7 @@ def test_rates_are_read_the_indonesian_way(app, client, auth, families):
         D("777.77"), "2150.5", D("1672594.39"))
     wrong = client.post(record_url(families.siti), data=ringgit(app, families, rate="2150.50",
                                                                reference="X-2"))
-    assert wrong.status_code == 200 and "3.412,50" in text_of(wrong)  # the hint of the format
+    assert wrong.status_code == 422 and "3.412,50" in text_of(wrong)  # the hint of the format
 
 
 def test_a_member_of_another_cooperative_cannot_be_recorded_for(app, client, auth, families):
@@ -266,7 +267,7 @@ def test_allocation_bad_input(app, client, auth, families, changes, message):
     auth.login("treasurer")
     english(client)
     response = client.post(f"{BASE}/allocation/{families.siti}", data=data)
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert message in text_of(response)
     with app.app_context():
         assert remittances.get_allocation(families.ksp_id, families.siti) is None

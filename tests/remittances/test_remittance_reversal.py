@@ -13,14 +13,15 @@ from coop_app.errors import DomainError
 from coop_app.extensions import db
 from coop_app.ledger.check import check_ledger
 from coop_app.ledger.service import reverse_entry
-from coop_app.remittances.queries import member_remittances
-from coop_app.remittances import recording as remittances
 from coop_app.remittances import queries as remittance_queries
+from coop_app.remittances import recording as remittances
+from coop_app.remittances.queries import member_remittances
 from coop_app.savings import movements as savings
 from coop_app.savings.models import Remittance, SavingsTransaction
-
-from tests.remittances.helpers import (RECEIVED, D, balance, cash, counts, entry_lines, key,
-                                       message, record, text_of)
+from tests.remittances.helpers import RECEIVED, D, record
+from tests.support import in_english, key
+from tests.support.books import cash, posting_lines, remittance_counts, savings_balance
+from tests.support.web import english, text_of
 
 REVERSED_ON = date(2025, 3, 17)
 
@@ -46,17 +47,17 @@ def test_reversing_a_remittance_takes_its_parts_back_and_marks_it(ctx, families)
     coop = families.ksp_id
     wajib, sukarela = families.accounts[("siti", "SW")], families.accounts[("siti", "SS")]
     remittance = recorded(families)
-    assert (balance(wajib), balance(sukarela)) == (D("60000"), D("650000"))
+    assert (savings_balance(wajib), savings_balance(sukarela)) == (D("60000"), D("650000"))
     assert remittance_queries.remittance_totals(coop)["received"] == D("2000000")
 
     reversal = reverse_entry(coop, remittance.entry_id, "Salah anggota penerima", key(),
                              reversal_date=REVERSED_ON)
     db.session.commit()
 
-    assert entry_lines(reversal.id) == [("simpanan_wajib", D("40000.00")),
+    assert posting_lines(reversal.id) == [("simpanan_wajib", D("40000.00")),
                                         ("simpanan_sukarela", D("600000.00")),
                                         ("cash", D("-2000000.00")), ("cash", D("1360000.00"))]
-    assert (balance(wajib), balance(sukarela)) == (D("20000"), D("50000"))
+    assert (savings_balance(wajib), savings_balance(sukarela)) == (D("20000"), D("50000"))
     assert passbook_tail(wajib) == ("reversal", D("-40000"), D("20000"))
     assert passbook_tail(sukarela) == ("reversal", D("-600000"), D("50000"))
     # the record stays, marked, with the reference it was received under
@@ -82,7 +83,7 @@ def test_reversing_a_remittance_takes_its_parts_back_and_marks_it(ctx, families)
     # a second reversal of the same entry is refused by the ledger
     with pytest.raises(DomainError) as refused:
         reverse_entry(coop, remittance.entry_id, "Lagi", key(), reversal_date=REVERSED_ON)
-    assert f"already reversed by entry #{reversal.id}" in message(refused.value)
+    assert f"already reversed by entry #{reversal.id}" in in_english(refused.value)
     db.session.rollback()
     assert check_ledger()[1] == []
 
@@ -95,11 +96,11 @@ def test_a_retried_recording_after_the_reversal_returns_the_first(ctx, families)
     db.session.commit()
     reverse_entry(families.ksp_id, first.entry_id, "Salah", key(), reversal_date=REVERSED_ON)
     db.session.commit()
-    before = counts()
+    before = remittance_counts()
     again = record(families, reference="TRX-RETRY", idempotency_key=submission)
     assert (again.id, again.replayed) == (first.id, True)
     db.session.rollback()
-    assert counts() == before
+    assert remittance_counts() == before
 
 
 def test_reversing_a_remittance_whose_savings_were_spent_is_refused(ctx, families):
@@ -109,18 +110,18 @@ def test_reversing_a_remittance_whose_savings_were_spent_is_refused(ctx, familie
     # 650.000 in the account; 200.000 withdrawn leaves 450.000, less than the 600.000 saved
     savings.withdraw(coop, sukarela, D("200000"), RECEIVED, cash(coop), key())
     db.session.commit()
-    before = counts(), db.session.execute(select(func.count()).select_from(SavingsTransaction)).scalar()
+    before = remittance_counts(), db.session.execute(select(func.count()).select_from(SavingsTransaction)).scalar()
     with pytest.raises(DomainError) as refused:
         reverse_entry(coop, remittance.entry_id, "Salah anggota", key(), reversal_date=REVERSED_ON)
-    assert message(refused.value) == ("Reversing this entry would overdraw savings account "
+    assert in_english(refused.value) == ("Reversing this entry would overdraw savings account "
                                       "SS-000001: only Rp450.000 is left in it.")
     db.session.rollback()
-    assert (counts(), db.session.execute(
+    assert (remittance_counts(), db.session.execute(
         select(func.count()).select_from(SavingsTransaction)).scalar()) == before
     db.session.expire_all()
     stored = db.session.get(Remittance, remittance.id)
     assert stored.reversal_entry_id is None and stored.reference == "MBB-2025-0315-01"
-    assert balance(sukarela) == D("450000")
+    assert savings_balance(sukarela) == D("450000")
     assert remittance_queries.remittance_totals(coop)["received"] == D("2000000")
     assert check_ledger()[1] == []
 
@@ -153,8 +154,7 @@ def test_manager_reverses_a_remittance_and_the_pages_show_it(app, client, auth, 
         remittance = recorded(families)
         remittance_id, entry_id = remittance.id, remittance.entry_id
     auth.login("manager")
-    with client.session_transaction() as session:
-        session["lang"] = "en"
+    english(client)
     response = client.post(f"/c/KSP-A/ledger/entries/{entry_id}/reverse", data={
         "reason": "Salah anggota penerima", "reversal_date": REVERSED_ON.isoformat(),
         "key": uuid.uuid4().hex})
@@ -170,8 +170,7 @@ def test_manager_reverses_a_remittance_and_the_pages_show_it(app, client, auth, 
     assert receipt.status_code == 200 and receipt.data.startswith(b"%PDF")
     auth.logout()
     auth.login("member")
-    with client.session_transaction() as session:
-        session["lang"] = "en"
+    english(client)
     mine = text_of(client.get("/c/KSP-A/me/remittances"))
     assert "Reversed" in mine and "MBB-2025-0315-01" in mine
     assert 'id="remittance-reversed"' in text_of(client.get(f"/c/KSP-A/me/remittances/{remittance_id}"))

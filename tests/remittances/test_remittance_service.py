@@ -1,6 +1,7 @@
 """Remittances through the service layer: conversion to rupiah, the standing allocation and
 its split, one balanced entry with the savings movements, duplicates and retries."""
 from datetime import date, timedelta
+
 import pytest
 
 from coop_app.errors import DomainError, NotFound
@@ -8,18 +9,19 @@ from coop_app.extensions import db
 from coop_app.ledger.check import check_ledger
 from coop_app.ledger.models import JournalEntry
 from coop_app.ledger.posting import IdempotencyConflict
-from coop_app.remittances import recording as remittances
+from coop_app.remittances import conversion
 from coop_app.remittances import queries as remittance_queries
+from coop_app.remittances import recording as remittances
 from coop_app.savings.models import Remittance, SavingsTransaction
-
-from tests.remittances.helpers import (RECEIVED, D, balance, bank, cash, counts, entry_lines, key,
-                                       message, record)
+from tests.remittances.helpers import RECEIVED, D, record
+from tests.support import in_english, key
+from tests.support.books import bank, cash, posting_lines, remittance_counts, savings_balance
 
 # -- conversion --------------------------------------------------------------------------------
 
 
 def test_ringgit_at_a_rate_with_sen_converts_exactly():
-    assert remittances.convert("MYR", D("1500.00"), D("3412.50")) == (
+    assert conversion.convert("MYR", D("1500.00"), D("3412.50")) == (
         "MYR", D("1500.00"), D("3412.50"), D("5118750.00"))
 
 
@@ -32,8 +34,8 @@ def test_ringgit_at_a_rate_with_sen_converts_exactly():
     ("KRW", "1000000", "11.5", "11500000.00"),
 ])
 def test_conversion_rounds_half_up_to_the_sen(currency, amount, rate, idr):
-    assert remittances.convert(currency, D(amount), D(rate))[3] == D(idr)
-    assert remittances.to_idr(D(amount), D(rate)) == D(idr)
+    assert conversion.convert(currency, D(amount), D(rate))[3] == D(idr)
+    assert conversion.to_idr(D(amount), D(rate)) == D(idr)
 
 
 @pytest.mark.parametrize("typed,kept", [
@@ -41,11 +43,11 @@ def test_conversion_rounds_half_up_to_the_sen(currency, amount, rate, idr):
     ("0003412.123456", "3412.123456"),
 ])
 def test_a_rate_is_kept_as_typed_within_six_decimals(typed, kept):
-    assert str(remittances.check_rate(D(typed))) == kept
+    assert str(conversion.check_rate(D(typed))) == kept
 
 
 def test_rupiah_is_taken_as_it_is():
-    assert remittances.convert("IDR", amount_idr=D("2000000.50")) == ("IDR", None, None, D("2000000.50"))
+    assert conversion.convert("IDR", amount_idr=D("2000000.50")) == ("IDR", None, None, D("2000000.50"))
 
 
 @pytest.mark.parametrize("args,text", [
@@ -65,14 +67,14 @@ def test_rupiah_is_taken_as_it_is():
 ])
 def test_conversion_refuses_what_does_not_make_an_amount(ctx, args, text):
     with pytest.raises(DomainError) as error:
-        remittances.convert(*args)
-    assert text in message(error.value)
+        conversion.convert(*args)
+    assert text in in_english(error.value)
 
 
 def test_a_foreign_remittance_takes_no_typed_rupiah_amount(ctx):
     with pytest.raises(DomainError) as error:
-        remittances.convert("MYR", D("1500"), D("3412.5"), D("5118750"))
-    assert "computed from the amount and the rate" in message(error.value)
+        conversion.convert("MYR", D("1500"), D("3412.5"), D("5118750"))
+    assert "computed from the amount and the rate" in in_english(error.value)
 
 
 # -- the split (pure) ----------------------------------------------------------------------------
@@ -123,7 +125,7 @@ def test_split_of_30_percent_wajib_due_and_cash_is_one_balanced_entry(ctx, famil
     coop = families.ksp_id
     sukarela, wajib = families.accounts[("siti", "SS")], families.accounts[("siti", "SW")]
     remittances.set_allocation(coop, families.siti, sukarela, savings_pct=30)
-    entries_before, _ = counts()
+    entries_before, _ = remittance_counts()
 
     remittance = record(families, reference="mbb 2025 0315 01", amount_idr=D("2000000"),
                         money_account_id=bank(coop))
@@ -141,15 +143,15 @@ def test_split_of_30_percent_wajib_due_and_cash_is_one_balanced_entry(ctx, famil
          "account_number": "SS-000001", "product": "Simpanan Sukarela"},
         {"part": "cash", "amount": D("1360000.00")},
     ]
-    assert counts()[0] == entries_before + 1
+    assert remittance_counts()[0] == entries_before + 1
     entry = db.session.get(JournalEntry, remittance.entry_id)
     assert (entry.kind, entry.entry_date) == ("remittance", RECEIVED)
     # the whole remittance in, the savings parts credited, the payout out of the same account
-    assert entry_lines(entry.id) == [("simpanan_wajib", D("-40000.00")),
+    assert posting_lines(entry.id) == [("simpanan_wajib", D("-40000.00")),
                                      ("simpanan_sukarela", D("-600000.00")),
                                      ("bank", D("2000000.00")), ("bank", D("-1360000.00"))]
     assert sum(line.amount for line in entry.lines) == 0
-    assert balance(wajib) == D("60000") and balance(sukarela) == D("650000")
+    assert savings_balance(wajib) == D("60000") and savings_balance(sukarela) == D("650000")
     txns = db.session.execute(db.select(SavingsTransaction).where(
         SavingsTransaction.entry_id == entry.id).order_by(SavingsTransaction.id)).scalars().all()
     assert [(t.account_id, t.kind, t.amount, t.balance_after) for t in txns] == [
@@ -171,7 +173,7 @@ def test_ringgit_remittance_keeps_currency_amount_and_rate(ctx, families):
     assert (stored.currency, stored.foreign_amount, stored.rate, stored.amount_idr) == (
         "MYR", D("1500.00"), "3412.50", D("5118750.00"))
     assert (stored.saved_amount, stored.cash_paid) == (D("1535625.00"), D("3583125.00"))
-    assert balance(families.accounts[("siti", "SS")]) == D("1585625.00")
+    assert savings_balance(families.accounts[("siti", "SS")]) == D("1585625.00")
     assert check_ledger()[1] == []
 
 
@@ -183,10 +185,10 @@ def test_fixed_amount_larger_than_the_remittance_is_capped_and_nothing_is_paid_o
     db.session.commit()
     assert (remittance.saved_amount, remittance.cash_paid) == (D("1000000"), D("0"))
     assert [p["part"] for p in remittances.split_parts(remittance)] == ["wajib", "savings"]
-    assert entry_lines(remittance.entry_id) == [
+    assert posting_lines(remittance.entry_id) == [
         ("simpanan_wajib", D("-40000.00")), ("simpanan_sukarela", D("-960000.00")),
         ("cash", D("1000000.00"))]
-    assert balance(sukarela) == D("1010000")
+    assert savings_balance(sukarela) == D("1010000")
     assert check_ledger(coop)[1] == []
 
 
@@ -194,7 +196,7 @@ def test_without_an_allocation_everything_is_paid_out_in_one_entry(ctx, families
     remittance = record(families, member="wati", amount_idr=D("750000"))
     db.session.commit()
     assert (remittance.saved_amount, remittance.cash_paid) == (D("0"), D("750000"))
-    assert entry_lines(remittance.entry_id) == [("cash", D("750000.00")), ("cash", D("-750000.00"))]
+    assert posting_lines(remittance.entry_id) == [("cash", D("750000.00")), ("cash", D("-750000.00"))]
     assert remittances.split_parts(remittance) == [{"part": "cash", "amount": D("750000.00")}]
     assert check_ledger()[1] == []
 
@@ -209,21 +211,21 @@ def test_wajib_only_allocation_in_a_bmt(ctx, families):
     # 4.321.250: wajib due 40.000, 50% of the whole = 2.160.625, rest 2.120.625
     assert (remittance.amount_idr, remittance.saved_amount, remittance.cash_paid) == (
         D("4321250"), D("2200625"), D("2120625"))
-    assert balance(wadiah) == D("2185625")
-    assert entry_lines(remittance.entry_id)[1] == ("simpanan_wadiah", D("-2160625.00"))
+    assert savings_balance(wadiah) == D("2185625")
+    assert posting_lines(remittance.entry_id)[1] == ("simpanan_wadiah", D("-2160625.00"))
     assert check_ledger(coop)[1] == []
 
 
 def test_the_same_reference_cannot_be_recorded_twice(ctx, families):
     first = record(families, reference="WU-778899")
     db.session.commit()
-    before = counts()
+    before = remittance_counts()
     for reference in ("WU-778899", " wu-778899 "):
         with pytest.raises(DomainError) as error:
             record(families, member="budi", reference=reference)
         db.session.rollback()
-        assert f"already recorded on {RECEIVED.isoformat()} (remittance #{first.id})" in message(error.value)
-    assert counts() == before
+        assert f"already recorded on {RECEIVED.isoformat()} (remittance #{first.id})" in in_english(error.value)
+    assert remittance_counts() == before
     # another cooperative may have a transfer with the same code
     record(families, member="aminah", reference="WU-778899")
     db.session.commit()
@@ -235,11 +237,11 @@ def test_a_retried_submission_returns_the_first_remittance(ctx, families):
     submission = key()
     first = record(families, reference="BRI-1", idempotency_key=submission)
     db.session.commit()
-    before = counts()
+    before = remittance_counts()
     again = record(families, reference="BRI-1", idempotency_key=submission)
     assert again.replayed is True and again.id == first.id
-    assert counts() == before
-    assert balance(families.accounts[("siti", "SS")]) == D("650000")
+    assert remittance_counts() == before
+    assert savings_balance(families.accounts[("siti", "SS")]) == D("650000")
     with pytest.raises(IdempotencyConflict):
         record(families, reference="BRI-2", idempotency_key=submission)
 
@@ -263,19 +265,19 @@ def test_bad_input_is_refused_and_nothing_is_written(ctx, families, changes, tex
         changes["migrant_worker_id"] = families.other_migrant
     if changes.get("money_account_id") == "GRANTS":
         changes["money_account_id"] = account_by_key(families.ksp_id, "grants").id
-    before = counts()
+    before = remittance_counts()
     with pytest.raises(DomainError) as error:
         record(families, **changes)
     db.session.rollback()
-    assert text in message(error.value)
-    assert counts() == before
+    assert text in in_english(error.value)
+    assert remittance_counts() == before
 
 
 def test_a_member_of_another_cooperative_is_not_found(ctx, families):
     with pytest.raises(NotFound):
-        remittances.record_remittance(families.ksp_id, families.aminah, families.ahmad, "bank", "IDR",
-                                      RECEIVED, "X-1", cash(families.ksp_id), key(),
-                                      amount_idr=D("1000"))
+        remittances.record_remittance(families.ksp_id, families.aminah, remittances.RemittanceData(
+            families.ahmad, "bank", "IDR", RECEIVED, "X-1", cash(families.ksp_id),
+            amount_idr=D("1000")), key())
 
 
 # -- standing allocation ----------------------------------------------------------------------------
@@ -310,7 +312,7 @@ def test_allocation_bad_input(ctx, families, account, pct, fixed, text):
     account_id = families.accounts[account] if account else None
     with pytest.raises(DomainError) as error:
         remittances.set_allocation(families.ksp_id, families.siti, account_id, pct, fixed)
-    assert text in message(error.value)
+    assert text in in_english(error.value)
     db.session.rollback()
     assert remittances.get_allocation(families.ksp_id, families.siti) is None
 

@@ -10,12 +10,12 @@ from coop_app.errors import DomainError
 from coop_app.extensions import db
 from coop_app.ledger.posting import IdempotencyConflict
 from coop_app.ledger.service import reverse_entry
-from coop_app.savings import opening
 from coop_app.savings import movements as savings
+from coop_app.savings import opening
 from coop_app.savings.models import SavingsAccount
-
-from tests.savings.conftest import (assert_books_clean, bank, cash, counts, key, lines_of,
-                                    open_with, passbook, product)
+from tests.savings.helpers import open_with, passbook
+from tests.support import key
+from tests.support.books import assert_books_clean, bank, cash, entry_lines, savings_counts, savings_product
 
 D = Decimal
 DAY = date(2025, 3, 3)
@@ -25,22 +25,22 @@ def test_opening_an_account_takes_its_deposit_in_one_entry(sctx):
     s = sctx
     k = key()
     account, entry = opening.open_account_with_deposit(
-        s.ksp_id, s.siti, product(s.ksp_id, "SS").id, DAY, D("500000"), cash(s.ksp_id), k)
+        s.ksp_id, s.siti, savings_product(s.ksp_id, "SS").id, DAY, D("500000"), cash(s.ksp_id), k)
     db.session.commit()
     assert account.number == "SS-000001" and account.balance == D("500000.00")
     assert (entry.kind, entry.entry_date) == ("savings_deposit", DAY)
-    assert lines_of(entry.id) == {"cash": D("500000.00"), "simpanan_sukarela": D("-500000.00")}
+    assert entry_lines(entry.id) == {"cash": D("500000.00"), "simpanan_sukarela": D("-500000.00")}
     assert {ln.member_id for ln in entry.lines} == {s.siti}
     assert [ln.savings_account_id for ln in entry.lines if ln.amount < 0] == [account.id]
     assert passbook(account.id) == [("deposit", D("500000.00"), D("500000.00"))]
-    before = counts()
+    before = savings_counts()
     again, replay = opening.open_account_with_deposit(
-        s.ksp_id, s.siti, product(s.ksp_id, "SS").id, DAY, D("500000"), cash(s.ksp_id), k)
+        s.ksp_id, s.siti, savings_product(s.ksp_id, "SS").id, DAY, D("500000"), cash(s.ksp_id), k)
     assert (again.id, replay.id, replay.replayed) == (account.id, entry.id, True)
     db.session.rollback()
-    assert counts() == before
+    assert savings_counts() == before
     with pytest.raises(IdempotencyConflict):
-        opening.open_account_with_deposit(s.ksp_id, s.siti, product(s.ksp_id, "SS").id, DAY,
+        opening.open_account_with_deposit(s.ksp_id, s.siti, savings_product(s.ksp_id, "SS").id, DAY,
                                           D("600000"), cash(s.ksp_id), k)
     db.session.rollback()
     assert_books_clean()
@@ -70,11 +70,11 @@ def test_opening_refusals_write_nothing(sctx, code, amount, day, message):
         open_with(s.ksp_id, s.siti, "SP", "100000", DAY)
         db.session.commit()
         message = "already has this account"
-    before = counts()
+    before = savings_counts()
     with pytest.raises(DomainError, match=message):
         open_with(s.ksp_id, s.siti, code, amount, day)
     db.session.rollback()
-    assert counts() == before
+    assert savings_counts() == before
 
 
 def test_open_for_a_member_of_another_cooperative_is_not_found(sctx):
@@ -90,11 +90,11 @@ def test_deposits_and_withdrawals_move_cash_and_the_passbook(sctx):
     db.session.commit()
     deposit = savings.deposit(s.ksp_id, account.id, D("250000.50"), date(2025, 3, 10), bank(s.ksp_id), key())
     db.session.commit()
-    assert lines_of(deposit.id) == {"bank": D("250000.50"), "simpanan_sukarela": D("-250000.50")}
+    assert entry_lines(deposit.id) == {"bank": D("250000.50"), "simpanan_sukarela": D("-250000.50")}
     withdrawal = savings.withdraw(s.ksp_id, account.id, D("450000"), date(2025, 3, 11), cash(s.ksp_id), key())
     db.session.commit()
     assert withdrawal.kind == "savings_withdrawal"
-    assert lines_of(withdrawal.id) == {"cash": D("-450000.00"), "simpanan_sukarela": D("450000.00")}
+    assert entry_lines(withdrawal.id) == {"cash": D("-450000.00"), "simpanan_sukarela": D("450000.00")}
     assert passbook(account.id) == [
         ("deposit", D("500000.00"), D("500000.00")),
         ("deposit", D("250000.50"), D("750000.50")),
@@ -149,7 +149,7 @@ def test_pokok_and_wajib_are_returned_only_on_leaving(sctx):
     savings.deposit(s.ksp_id, wajib.id, D("60000"), DAY, cash(s.ksp_id), key())
     entry = savings.withdraw(s.ksp_id, wajib.id, D("80000"), DAY, cash(s.ksp_id), key(), leaving=True)
     db.session.commit()
-    assert lines_of(entry.id) == {"cash": D("-80000.00"), "simpanan_wajib": D("80000.00")}
+    assert entry_lines(entry.id) == {"cash": D("-80000.00"), "simpanan_wajib": D("80000.00")}
     assert_books_clean()
 
 
@@ -172,12 +172,12 @@ def test_time_deposit_is_locked_until_maturity(sctx):
     db.session.rollback()
     entry = savings.withdraw(s.ksp_id, account.id, D("2000000"), date(2026, 10, 1), cash(s.ksp_id), key())
     db.session.commit()
-    assert lines_of(entry.id) == {"cash": D("-2000000.00"), "simpanan_berjangka": D("2000000.00")}
+    assert entry_lines(entry.id) == {"cash": D("-2000000.00"), "simpanan_berjangka": D("2000000.00")}
 
 
 def test_early_withdrawal_pays_the_penalty_to_fee_income(sctx):
     s = sctx
-    berjangka = product(s.ksp_id, "SB12")
+    berjangka = savings_product(s.ksp_id, "SB12")
     berjangka.early_withdrawal_allowed = True
     berjangka.early_withdrawal_penalty_bp = 150  # 1,5%
     db.session.commit()
@@ -190,7 +190,7 @@ def test_early_withdrawal_pays_the_penalty_to_fee_income(sctx):
     entry = savings.withdraw(s.ksp_id, account.id, D("3000000"), date(2026, 11, 2), cash(s.ksp_id), key())
     db.session.commit()
     # 3.000.000 x 1,5% = 45.000 penalty; the member receives 2.955.000
-    assert lines_of(entry.id) == {"simpanan_berjangka": D("3000000.00"), "cash": D("-2955000.00"),
+    assert entry_lines(entry.id) == {"simpanan_berjangka": D("3000000.00"), "cash": D("-2955000.00"),
                                   "fee_income": D("-45000.00")}
     assert passbook(account.id)[-1] == ("withdrawal", D("-3000000.00"), D("0.00"))
     assert_books_clean()
@@ -219,7 +219,7 @@ def test_bad_movements_are_refused_with_nothing_written(sctx, change, message):
     s = sctx
     account = open_with(s.ksp_id, s.siti, "SS", "500000", DAY)
     db.session.commit()
-    before = counts()
+    before = savings_counts()
     from coop_app.ledger.service import account_by_key
     money = account_by_key(s.ksp_id, change.get("money", "cash")).id
     for operation in (savings.deposit, savings.withdraw):
@@ -227,7 +227,7 @@ def test_bad_movements_are_refused_with_nothing_written(sctx, change, message):
             operation(s.ksp_id, account.id, change.get("amount", D("1000")),
                       change.get("entry_date", DAY), money, key())
         db.session.rollback()
-    assert counts() == before
+    assert savings_counts() == before
 
 
 def test_closed_accounts_and_foreign_accounts_are_refused(sctx):
@@ -252,11 +252,11 @@ def test_a_retried_deposit_posts_once(sctx):
     k = key()
     first = savings.deposit(s.ksp_id, account.id, D("1000"), DAY, cash(s.ksp_id), k)
     db.session.commit()
-    before = counts()
+    before = savings_counts()
     again = savings.deposit(s.ksp_id, account.id, D("1000"), DAY, cash(s.ksp_id), k)
     assert (again.id, again.replayed) == (first.id, True)
     db.session.rollback()
-    assert counts() == before
+    assert savings_counts() == before
     with pytest.raises(IdempotencyConflict):
         savings.withdraw(s.ksp_id, account.id, D("1000"), DAY, cash(s.ksp_id), k)
     db.session.rollback()
@@ -272,7 +272,7 @@ def test_reversing_a_deposit_takes_it_back_out_with_a_passbook_line(sctx):
     db.session.commit()
     reversal = reverse_entry(s.ksp_id, deposit.id, "Salah rekening", key(), reversal_date=date(2025, 3, 6))
     db.session.commit()
-    assert lines_of(reversal.id) == {"cash": D("-200000.00"), "simpanan_sukarela": D("200000.00")}
+    assert entry_lines(reversal.id) == {"cash": D("-200000.00"), "simpanan_sukarela": D("200000.00")}
     assert db.session.get(SavingsAccount, account.id).balance == D("500000.00")
     assert passbook(account.id)[-1] == ("reversal", D("-200000.00"), D("500000.00"))
     assert_books_clean()
@@ -296,11 +296,11 @@ def test_reversing_a_deposit_already_withdrawn_is_refused(sctx):
     deposit = savings.deposit(s.ksp_id, account.id, D("400000"), DAY, cash(s.ksp_id), key())
     savings.withdraw(s.ksp_id, account.id, D("450000"), DAY, cash(s.ksp_id), key())
     db.session.commit()
-    before = counts()
+    before = savings_counts()
     with pytest.raises(DomainError, match=r"would overdraw savings account SS-000001: only Rp50\.000"):
         reverse_entry(s.ksp_id, deposit.id, "Salah catat", key(), reversal_date=DAY)
     db.session.rollback()
-    assert counts() == before
+    assert savings_counts() == before
     assert db.session.get(SavingsAccount, account.id).balance == D("50000.00")
     assert_books_clean()
 

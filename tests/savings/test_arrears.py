@@ -12,10 +12,10 @@ from coop_app.extensions import db
 from coop_app.members.models import Member
 from coop_app.savings import arrears
 from coop_app.savings import movements as savings
-
-from tests.auth.helpers import english, table_column
-from tests.savings.conftest import (assert_books_clean, cash, counts, key, lines_of, open_with,
-                                    passbook, product)
+from tests.savings.helpers import open_with, passbook
+from tests.support import key
+from tests.support.books import assert_books_clean, cash, entry_lines, savings_counts, savings_product
+from tests.support.web import english, table_column
 
 D = Decimal
 AS_OF = date(2025, 4, 1)
@@ -83,7 +83,7 @@ def test_one_members_standing_and_other_periods(sctx):
     setup_wajib(s)
     budi = arrears.member_arrears(s.ksp_id, s.budi, AS_OF)
     assert (budi.payments_due, budi.due, budi.paid, budi.amount) == (2, D("40000.00"), D("40000.00"), D("0.00"))
-    product(s.ksp_id, "SW").period_months = 3  # wajib every quarter
+    savings_product(s.ksp_id, "SW").period_months = 3  # wajib every quarter
     db.session.flush()
     siti = arrears.member_arrears(s.ksp_id, s.siti, AS_OF)
     # 14 months since joining -> payments in Jan, Apr, Jul, Oct 2024 and Jan 2025 = 5 x 20.000
@@ -153,15 +153,15 @@ def test_collecting_takes_everything_due_in_one_entry(sctx):
     entry = arrears.collect_wajib(s.ksp_id, s.siti, AS_OF, cash(s.ksp_id), k)
     db.session.commit()
     # 180.000 overdue up to March and April's 20.000, payable on 1 April
-    assert lines_of(entry.id) == {"cash": D("200000.00"), "simpanan_wajib": D("-200000.00")}
+    assert entry_lines(entry.id) == {"cash": D("200000.00"), "simpanan_wajib": D("-200000.00")}
     assert passbook(siti)[-1] == ("deposit", D("200000.00"), D("320000.00"))
     assert arrears.member_arrears(s.ksp_id, s.siti, AS_OF, payable=True).amount == 0
     assert arrears.member_arrears(s.ksp_id, s.siti, AS_OF).amount == D("-20000.00")  # April ahead
-    before = counts()
+    before = savings_counts()
     again = arrears.collect_wajib(s.ksp_id, s.siti, AS_OF, cash(s.ksp_id), k)
     assert (again.id, again.replayed) == (entry.id, True)
     db.session.rollback()
-    assert counts() == before
+    assert savings_counts() == before
     with pytest.raises(DomainError, match="Nothing is due"):
         arrears.collect_wajib(s.ksp_id, s.siti, AS_OF, cash(s.ksp_id), key())
     db.session.rollback()
@@ -172,7 +172,7 @@ def test_collecting_takes_everything_due_in_one_entry(sctx):
     with pytest.raises(DomainError, match="no open simpanan wajib account"):
         arrears.collect_wajib(s.ksp_id, s.budi, AS_OF, cash(s.ksp_id), key())
     db.session.rollback()
-    assert counts() == before
+    assert savings_counts() == before
     assert_books_clean()
 
 
@@ -228,14 +228,14 @@ def test_collect_bad_input(app, client, auth, savers, changes, message):
     with app.app_context():
         setup_wajib(savers)
         data = {"entry_date": "2025-03-15", "money_account": cash(savers.ksp_id), "key": uuid.uuid4().hex}
-        before = counts()
+        before = savings_counts()
     data.update(changes)
     auth.login("manager")
     english(client)
     response = client.post(f"{BASE}/arrears/{savers.siti}/collect", data=data)
     assert response.status_code == 422 and message in response.get_data(as_text=True)
     with app.app_context():
-        assert counts() == before
+        assert savings_counts() == before
 
 
 def test_collect_access(app, client, auth, savers):

@@ -6,8 +6,8 @@ import uuid
 import pytest
 
 from coop_app.ledger.check import check_ledger
-
-from tests.remittances.helpers import build_families, cash
+from tests.remittances.helpers import build_families
+from tests.support.books import cash
 
 HUGE_IDS = ("2147483648", "9223372036854775808", "99999999999999999999999")
 BASE = "/c/KSP-A"

@@ -13,10 +13,9 @@ from coop_app.extensions import db
 from coop_app.ledger.check import check_ledger
 from coop_app.savings import movements as savings
 from coop_app.savings.models import SavingsAccount, SavingsTransaction
-
-from tests.savings.conftest import build_savers, cash, open_with
-
 from tests.concurrency import run_at_once
+from tests.savings.helpers import build_savers, open_with
+from tests.support.books import cash
 
 D = Decimal
 DAY = date(2025, 4, 1)

@@ -7,7 +7,6 @@ import pytest
 from sqlalchemy import func, select
 
 from coop_app.audit.models import AuditLog
-from coop_app.cooperatives.models import Cooperative
 from coop_app.errors import DomainError
 from coop_app.extensions import db
 from coop_app.ledger import service as ledger
@@ -15,21 +14,21 @@ from coop_app.ledger.models import JournalEntry
 from coop_app.savings import monthend
 from coop_app.savings import movements as savings
 from coop_app.savings.models import SavingsAccount, SavingsMonthEndRun
-
-from tests.auth.helpers import english, table_column
-from tests.savings.conftest import (add_member, assert_books_clean, cash, counts, key, lines_of,
-                                    open_with, passbook, product)
+from tests.savings.helpers import add_member, open_with, passbook
+from tests.support import key
+from tests.support.books import (
+    assert_books_clean,
+    cash,
+    coop,
+    entry_lines,
+    savings_balance,
+    savings_counts,
+    savings_product,
+)
+from tests.support.web import english, table_column
 
 D = Decimal
 JAN = date(2025, 1, 31)
-
-
-def coop(coop_id):
-    return db.session.get(Cooperative, coop_id)
-
-
-def balance(account_id):
-    return db.session.get(SavingsAccount, account_id).balance
 
 
 def january_savers(s):
@@ -51,7 +50,7 @@ def test_average_daily_balances_in_sql(sctx):
     s = sctx
     siti, budi, wati, deposit = january_savers(s)
     rows = {b.account_id: b for b in monthend.month_balances(
-        s.ksp_id, product(s.ksp_id, "SS").id, date(2025, 1, 1), JAN)}
+        s.ksp_id, savings_product(s.ksp_id, "SS").id, date(2025, 1, 1), JAN)}
     # 1.000.000 x 30 + 3.000.000 x 1; average 1.064.516,13
     assert rows[siti].balance_days == D(33000000)
     assert (rows[siti].balance_days / 31).quantize(D("0.01")) == D("1064516.13")
@@ -61,7 +60,7 @@ def test_average_daily_balances_in_sql(sctx):
     assert set(rows) == {siti, budi, wati}
     # a movement on the first day of the month replaces the carried balance that day
     december = {b.account_id: b for b in monthend.month_balances(
-        s.ksp_id, product(s.ksp_id, "SS").id, date(2024, 12, 1), date(2024, 12, 31))}
+        s.ksp_id, savings_product(s.ksp_id, "SS").id, date(2024, 12, 1), date(2024, 12, 31))}
     assert december[wati].balance_days == D(100000 * 31) and december[wati].lowest == D(100000)
     assert december[siti].balance_days == D(1000000 * 17) and december[siti].lowest == 0
 
@@ -78,12 +77,12 @@ def test_january_interest_is_posted_once_per_product(sctx):
     entry = db.session.get(JournalEntry, results["SS"].entry_id)
     assert (entry.kind, entry.entry_date, entry.idempotency_key) == ("savings_interest", JAN, "month-end:SS:2025-01")
     assert entry.memo == "Bunga Simpanan Sukarela Januari 2025"
-    assert lines_of(entry.id) == {"savings_interest_expense": D("3805.00"), "simpanan_sukarela": D("-3805.00")}
+    assert entry_lines(entry.id) == {"savings_interest_expense": D("3805.00"), "simpanan_sukarela": D("-3805.00")}
     credits = {ln.savings_account_id: (-ln.amount, ln.member_id) for ln in entry.lines if ln.savings_account_id}
     assert credits == {siti: (D("2712.00"), s.siti), budi: (D("904.00"), s.budi), wati: (D("189.00"), s.wati)}
     # balances and passbooks moved in the same transaction
-    assert balance(siti) == D("10002712.00") and balance(budi) == D("500904.00")
-    assert balance(wati) == D("50189.00") and balance(deposit) == D("10050959.00")
+    assert savings_balance(siti) == D("10002712.00") and savings_balance(budi) == D("500904.00")
+    assert savings_balance(wati) == D("50189.00") and savings_balance(deposit) == D("10050959.00")
     assert passbook(wati)[-1] == ("interest", D("189.00"), D("50189.00"))
     assert passbook(siti)[-1] == ("interest", D("2712.00"), D("10002712.00"))
     audited = db.session.execute(select(AuditLog.row_id, AuditLog.before, AuditLog.after).where(
@@ -92,11 +91,11 @@ def test_january_interest_is_posted_once_per_product(sctx):
     assert (wati, {"balance": "50000.00"}, {"balance": "50189.00"}) in [tuple(r) for r in audited]
     assert_books_clean()
 
-    before = counts()
+    before = savings_counts()
     again = monthend.run_month_end(coop(s.ksp_id), JAN)
     db.session.commit()
     assert {r.status for r in again} == {"already_run"}
-    assert counts() == before and balance(siti) == D("10002712.00")
+    assert savings_counts() == before and savings_balance(siti) == D("10002712.00")
     runs = db.session.execute(select(func.count()).select_from(SavingsMonthEndRun)).scalar()
     assert runs == 2
 
@@ -137,15 +136,15 @@ def test_a_month_already_run_is_found_without_loading_its_lines(sctx):
 def test_lowest_balance_method(sctx):
     s = sctx
     siti, budi, wati, _deposit = january_savers(s)
-    product(s.ksp_id, "SS").interest_method = "lowest_monthly"
+    savings_product(s.ksp_id, "SS").interest_method = "lowest_monthly"
     db.session.commit()
     results = {r.product.code: r for r in monthend.run_month_end(coop(s.ksp_id), JAN)}
     db.session.commit()
     # Siti 1.000.000 x 3% x 31/365 = 2.547,95 -> 2.548; Budi had 0 until 10 January -> nothing;
     # Wati 50.000 x 3% x 31/365 = 127,40 -> 127
     assert (results["SS"].accounts, results["SS"].total) == (2, D("2675.00"))
-    assert balance(siti) == D("10002548.00") and balance(budi) == D("500000.00")
-    assert balance(wati) == D("50127.00")
+    assert savings_balance(siti) == D("10002548.00") and savings_balance(budi) == D("500000.00")
+    assert savings_balance(wati) == D("50127.00")
 
 
 def test_nothing_due_and_closed_accounts(sctx):
@@ -156,7 +155,7 @@ def test_nothing_due_and_closed_accounts(sctx):
     results = {r.product.code: r for r in monthend.run_month_end(coop(s.ksp_id), JAN)}
     db.session.commit()
     assert (results["SS"].status, results["SS"].entry_id, results["SS"].total) == ("nothing_due", None, 0)
-    assert balance(account.id) == D("100000.00")
+    assert savings_balance(account.id) == D("100000.00")
 
 
 def bmt_savers(s):
@@ -165,7 +164,7 @@ def bmt_savers(s):
     fatimah_sm = open_with(s.bmt_id, fatimah.id, "SM", "9990000000", date(2024, 12, 1))
     aminah_wd = open_with(s.bmt_id, s.aminah, "WD", "1000000", date(2024, 12, 1))
     fatimah_wd = open_with(s.bmt_id, fatimah.id, "WD", "2000000", date(2024, 12, 1))
-    product(s.bmt_id, "SM").nisbah_member_pct = 60  # nisbah 40:60, cooperative:members
+    savings_product(s.bmt_id, "SM").nisbah_member_pct = 60  # nisbah 40:60, cooperative:members
     db.session.commit()
     return aminah_sm.id, fatimah_sm.id, aminah_wd.id, fatimah_wd.id
 
@@ -173,7 +172,7 @@ def bmt_savers(s):
 def test_mudharabah_profit_sharing_by_nisbah(sctx):
     s = sctx
     aminah_sm, fatimah_sm, aminah_wd, fatimah_wd = bmt_savers(s)
-    sm, wd = product(s.bmt_id, "SM"), product(s.bmt_id, "WD")
+    sm, wd = savings_product(s.bmt_id, "SM"), savings_product(s.bmt_id, "WD")
     # without the manager's figures nothing is shared yet
     results = {r.product.code: r.status for r in monthend.run_month_end(coop(s.bmt_id), JAN)}
     assert results == {"SM": "not_requested", "WD": "not_requested", "SMB12": "not_requested"}
@@ -182,16 +181,16 @@ def test_mudharabah_profit_sharing_by_nisbah(sctx):
         coop(s.bmt_id), JAN, {sm.id: D("40000000"), wd.id: D("100")})}
     db.session.commit()
     # average 10.000.000 of 10.000.000.000; income 40.000.000 x 60% x 0,1% = 24.000
-    assert balance(aminah_sm) == D("10024000.00")
-    assert balance(fatimah_sm) == D("9990000000.00") + D("23976000.00")
+    assert savings_balance(aminah_sm) == D("10024000.00")
+    assert savings_balance(fatimah_sm) == D("9990000000.00") + D("23976000.00")
     assert results["SM"].total == D("24000000.00")
     entry = db.session.get(JournalEntry, results["SM"].entry_id)
     assert entry.kind == "savings_profit_sharing"
-    assert lines_of(entry.id) == {"profit_sharing_expense": D("24000000.00"),
+    assert entry_lines(entry.id) == {"profit_sharing_expense": D("24000000.00"),
                                   "simpanan_mudharabah": D("-24000000.00")}
     # wadiah bonus 100 over 1.000.000 and 2.000.000: 33,33 and 66,67 -> 33 and 67
-    assert balance(aminah_wd) == D("1000033.00") and balance(fatimah_wd) == D("2000067.00")
-    assert lines_of(results["WD"].entry_id) == {"wadiah_bonus_expense": D("100.00"),
+    assert savings_balance(aminah_wd) == D("1000033.00") and savings_balance(fatimah_wd) == D("2000067.00")
+    assert entry_lines(results["WD"].entry_id) == {"wadiah_bonus_expense": D("100.00"),
                                                 "simpanan_wadiah": D("-100.00")}
     assert passbook(aminah_sm)[-1] == ("profit_share", D("24000.00"), D("10024000.00"))
     assert passbook(aminah_wd)[-1] == ("bonus", D("33.00"), D("1000033.00"))
@@ -199,17 +198,17 @@ def test_mudharabah_profit_sharing_by_nisbah(sctx):
     assert (run.basis_amount, run.total, run.accounts, run.kind) == (D("40000000.00"), D("24000000.00"), 2,
                                                                       "profit_sharing")
     assert_books_clean()
-    before = counts()
+    before = savings_counts()
     again = monthend.run_month_end(coop(s.bmt_id), JAN, {sm.id: D("50000000")})
     assert {r.product.code: r.status for r in again}["SM"] == "already_run"
     db.session.commit()
-    assert counts() == before
+    assert savings_counts() == before
 
 
 def test_month_end_refusals(sctx):
     s = sctx
     january_savers(s)
-    wd = product(s.bmt_id, "WD")
+    wd = savings_product(s.bmt_id, "WD")
     today = date.today()
     with pytest.raises(DomainError, match="has not ended yet"):
         monthend.run_month_end(coop(s.ksp_id), today)
@@ -220,11 +219,11 @@ def test_month_end_refusals(sctx):
     db.session.rollback()
     ledger.close_period(coop(s.ksp_id), JAN)
     db.session.commit()
-    before = counts()
+    before = savings_counts()
     with pytest.raises(DomainError, match="closed up to 2025-01-31"):
         monthend.run_month_end(coop(s.ksp_id), JAN)
     db.session.rollback()
-    assert counts() == before
+    assert savings_counts() == before
     assert db.session.execute(select(func.count()).select_from(SavingsMonthEndRun)).scalar() == 0
 
 
@@ -306,9 +305,9 @@ def test_bmt_manager_declares_income_on_the_page(app, client, auth, savers):
     start = LAST_MONTH_END.replace(day=1) - timedelta(days=1)
     with app.app_context():
         account = open_with(savers.bmt_id, savers.aminah, "SM", "1000000", start)
-        product(savers.bmt_id, "SM").nisbah_member_pct = 60
+        savings_product(savers.bmt_id, "SM").nisbah_member_pct = 60
         db.session.commit()
-        account_id, sm_id = account.id, product(savers.bmt_id, "SM").id
+        account_id, sm_id = account.id, savings_product(savers.bmt_id, "SM").id
     auth.login("bmt.manager")
     page = client.get("/c/BMT-C/savings/month-end").get_data(as_text=True)
     assert f'name="amount_{sm_id}"' in page
@@ -327,7 +326,7 @@ def test_bmt_manager_declares_income_on_the_page(app, client, auth, savers):
 ])
 def test_month_end_form_bad_input(app, client, auth, savers, data, message):
     with app.app_context():
-        names = {f"amount_{code}": f"amount_{product(savers.bmt_id, code).id}" for code in ("SM", "WD")}
+        names = {f"amount_{code}": f"amount_{savings_product(savers.bmt_id, code).id}" for code in ("SM", "WD")}
     data = {names.get(k, k): v for k, v in data.items()}
     auth.login("bmt.manager")
     english(client)

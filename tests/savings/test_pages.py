@@ -12,9 +12,10 @@ from coop_app.extensions import db
 from coop_app.ledger.models import JournalEntry
 from coop_app.savings import movements as savings
 from coop_app.savings.models import SavingsAccount
-
-from tests.auth.helpers import english, table_column
-from tests.savings.conftest import bank, cash, counts, key, open_with, product
+from tests.savings.helpers import open_with
+from tests.support import key
+from tests.support.books import bank, cash, savings_balance_in, savings_counts, savings_product
+from tests.support.web import english, form_key, table_column
 
 D = Decimal
 BASE = "/c/KSP-A/savings"
@@ -31,25 +32,13 @@ def make_account(app, savers, member="siti", code="SS", amount="1000000", day=DA
 def ids(app, savers):
     with app.app_context():
         return {"cash": cash(savers.ksp_id), "bank": bank(savers.ksp_id),
-                "ss": product(savers.ksp_id, "SS").id, "sb": product(savers.ksp_id, "SB12").id,
+                "ss": savings_product(savers.ksp_id, "SS").id, "sb": savings_product(savers.ksp_id, "SB12").id,
                 "foreign_cash": cash(savers.bmt_id)}
 
 
 def state(app):
     with app.app_context():
-        return counts()
-
-
-def form_key(client, url):
-    page = client.get(url).get_data(as_text=True)
-    match = re.search(r'name="key" type="hidden" value="([0-9a-f]+)"', page)
-    assert match, "the form carries a submission key"
-    return match.group(1)
-
-
-def balance(app, account_id):
-    with app.app_context():
-        return db.session.get(SavingsAccount, account_id).balance
+        return savings_counts()
 
 
 def location_ids(response):
@@ -76,7 +65,7 @@ def test_treasurer_opens_an_account_and_is_offered_the_receipt(app, client, auth
     response = client.post(f"{BASE}/accounts/new", data=open_data(app, savers, key=k))
     assert response.status_code == 302
     account_id, entry_id = location_ids(response)
-    assert balance(app, account_id) == D("750000.00")
+    assert savings_balance_in(app, account_id) == D("750000.00")
     with app.app_context():
         entry = db.session.get(JournalEntry, entry_id)
         assert (entry.kind, entry.created_by, entry.idempotency_key) == (
@@ -226,11 +215,11 @@ def test_deposit_and_withdrawal_forms(app, client, auth, savers):
     auth.login("treasurer")
     response = client.post(f"{BASE}/accounts/{account_id}/deposit", data=movement_data(app, savers))
     assert location_ids(response)[0] == account_id
-    assert balance(app, account_id) == D("2250000.00")
+    assert savings_balance_in(app, account_id) == D("2250000.00")
     response = client.post(f"{BASE}/accounts/{account_id}/withdraw", data=movement_data(
         app, savers, amount="2.000.000,50", memo="Biaya sekolah"))
     _account, entry_id = location_ids(response)
-    assert balance(app, account_id) == D("249999.50")
+    assert savings_balance_in(app, account_id) == D("249999.50")
     with app.app_context():
         assert db.session.get(JournalEntry, entry_id).memo == "Biaya sekolah"
 
@@ -242,7 +231,7 @@ def test_a_double_clicked_withdrawal_is_paid_once(app, client, auth, savers):
     first = client.post(f"{BASE}/accounts/{account_id}/withdraw", data=movement_data(app, savers, amount="400.000", key=k))
     second = client.post(f"{BASE}/accounts/{account_id}/withdraw", data=movement_data(app, savers, amount="400.000", key=k))
     assert location_ids(first) == location_ids(second)
-    assert balance(app, account_id) == D("600000.00")
+    assert savings_balance_in(app, account_id) == D("600000.00")
 
 
 @pytest.mark.parametrize("path, changes, message", [
@@ -273,7 +262,7 @@ def test_movement_bad_input(app, client, auth, savers, path, changes, message):
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
     assert state(app) == before
-    assert balance(app, account_id) == D("1000000.00")
+    assert savings_balance_in(app, account_id) == D("1000000.00")
 
 
 def test_pokok_and_wajib_refuse_withdrawals_on_the_form(app, client, auth, savers):
@@ -289,7 +278,7 @@ def test_pokok_and_wajib_refuse_withdrawals_on_the_form(app, client, auth, saver
 
 def test_early_withdrawal_form_warns_of_the_penalty(app, client, auth, savers):
     with app.app_context():
-        berjangka = product(savers.ksp_id, "SB12")
+        berjangka = savings_product(savers.ksp_id, "SB12")
         berjangka.early_withdrawal_allowed, berjangka.early_withdrawal_penalty_bp = True, 200
         db.session.commit()
     account_id = make_account(app, savers, code="SB12", amount="5000000", day=date(2026, 6, 1))
@@ -305,6 +294,6 @@ def test_forms_need_the_staff_role(app, client, auth, savers):
                 f"{BASE}/accounts/{account_id}/withdraw"):
         assert client.get(url).status_code == 403, url
         assert client.post(url, data=movement_data(app, savers)).status_code == 403, url
-    assert balance(app, account_id) == D("1000000.00")
+    assert savings_balance_in(app, account_id) == D("1000000.00")
     auth.logout()
     assert client.get(f"{BASE}/accounts/{account_id}").status_code == 302  # to the login page

@@ -6,21 +6,15 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from coop_app.cooperatives.models import Cooperative
 from coop_app.errors import DomainError
 from coop_app.extensions import db
 from coop_app.savings import products
 from coop_app.savings.models import SavingsProduct
-
-from tests.auth.helpers import english
-from tests.savings.conftest import product
+from tests.support.books import coop, savings_product
+from tests.support.web import english
 
 D = Decimal
 BASE = "/c/KSP-A/savings"
-
-
-def coop(coop_id):
-    return db.session.get(Cooperative, coop_id)
 
 
 def data(**changes):
@@ -110,12 +104,12 @@ def test_sharia_products_share_profit_instead_of_paying_interest(sctx):
 
 def test_code_and_kind_never_change(sctx):
     s = sctx
-    sukarela = product(s.ksp_id, "SS")
+    sukarela = savings_product(s.ksp_id, "SS")
     with pytest.raises(DomainError, match="cannot change"):
         products.update_product(coop(s.ksp_id), sukarela.id, data(code="SS2", kind="sukarela"))
     db.session.rollback()
     with pytest.raises(DomainError, match="Savings product not found"):
-        products.update_product(coop(s.ksp_id), product(s.bmt_id, "SM").id, data(code="SM", kind="sukarela"))
+        products.update_product(coop(s.ksp_id), savings_product(s.bmt_id, "SM").id, data(code="SM", kind="sukarela"))
     db.session.rollback()
 
 
@@ -131,8 +125,9 @@ def form_data(**changes):
 
 
 def test_products_page_lists_settings_and_totals(app, client, auth, savers):
-    from tests.savings.conftest import open_with
     from datetime import date
+
+    from tests.savings.helpers import open_with
     with app.app_context():
         open_with(savers.ksp_id, savers.siti, "SS", "1500000", date(2025, 2, 1))
         open_with(savers.ksp_id, savers.budi, "SS", "250000", date(2025, 2, 1))
@@ -150,7 +145,7 @@ def test_manager_creates_a_product_from_the_form(app, client, auth, savers):
     response = client.post(f"{BASE}/products/new", data=form_data())
     assert response.status_code == 302
     with app.app_context():
-        created = product(savers.ksp_id, "SSP")
+        created = savings_product(savers.ksp_id, "SSP")
         assert (created.interest_rate_bp, created.min_balance, created.min_opening, created.kind) == (
             350, D("25000"), D("50000"), "sukarela")
 
@@ -158,7 +153,7 @@ def test_manager_creates_a_product_from_the_form(app, client, auth, savers):
 def test_manager_edits_a_product(app, client, auth, savers):
     auth.login("manager")
     with app.app_context():
-        sukarela_id = product(savers.ksp_id, "SS").id
+        sukarela_id = savings_product(savers.ksp_id, "SS").id
     url = f"{BASE}/products/{sukarela_id}/edit"
     page = client.get(url).get_data(as_text=True)
     assert 'value="3"' in page and 'id="product-code">SS<' in page
@@ -166,7 +161,7 @@ def test_manager_edits_a_product(app, client, auth, savers):
                                                interest_rate="2,75", min_balance="5.000"))
     assert response.status_code == 302
     with app.app_context():
-        edited = product(savers.ksp_id, "SS")
+        edited = savings_product(savers.ksp_id, "SS")
         assert (edited.name, edited.interest_rate_bp, edited.min_balance) == ("Sukarela Harian", 275, D("5000"))
 
 
@@ -203,13 +198,13 @@ def test_edit_bad_input_and_foreign_products(app, client, auth, savers):
     auth.login("manager")
     english(client)
     with app.app_context():
-        sukarela_id = product(savers.ksp_id, "SS").id
-        foreign_id = product(savers.bmt_id, "SM").id
+        sukarela_id = savings_product(savers.ksp_id, "SS").id
+        foreign_id = savings_product(savers.bmt_id, "SM").id
     response = client.post(f"{BASE}/products/{sukarela_id}/edit",
                            data=form_data(code=None, kind=None, interest_rate="99"))
     assert response.status_code == 422 and "between 0% and 24%" in response.get_data(as_text=True)
     with app.app_context():
-        assert product(savers.ksp_id, "SS").interest_rate_bp == 300
+        assert savings_product(savers.ksp_id, "SS").interest_rate_bp == 300
     assert client.get(f"{BASE}/products/{foreign_id}/edit").status_code == 404
     assert client.post(f"{BASE}/products/{foreign_id}/edit", data=form_data()).status_code == 404
     assert client.get(f"{BASE}/products/999999/accounts").status_code == 404

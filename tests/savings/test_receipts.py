@@ -11,11 +11,12 @@ from coop_app.cooperatives.models import Cooperative
 from coop_app.extensions import db
 from coop_app.ledger import service as ledger
 from coop_app.ledger.models import JournalEntry
-from coop_app.savings import receipts
 from coop_app.savings import movements as savings
+from coop_app.savings import receipts
 from coop_app.savings.views import receipt_context
-
-from tests.savings.conftest import cash, key, open_with, product
+from tests.savings.helpers import open_with
+from tests.support import key
+from tests.support.books import cash, savings_product
 
 D = Decimal
 BASE = "/c/KSP-A/savings"
@@ -52,7 +53,7 @@ def test_deposit_receipt_says_the_amount_in_figures_and_words(app, savers):
 
 def test_withdrawal_receipt_shows_the_penalty_and_the_net_paid(app, savers):
     with app.app_context():
-        berjangka = product(savers.ksp_id, "SB12")
+        berjangka = savings_product(savers.ksp_id, "SB12")
         berjangka.early_withdrawal_allowed, berjangka.early_withdrawal_penalty_bp = True, 100
         db.session.commit()
         account = open_with(savers.ksp_id, savers.siti, "SB12", "2500000", date(2026, 6, 1))

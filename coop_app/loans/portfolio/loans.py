@@ -9,6 +9,7 @@ from coop_app.cooperatives.models import Cooperative
 from coop_app.extensions import db
 from coop_app.members.models import Member
 from coop_app.money import from_sen
+from coop_app.web import Pages
 from coop_app.loans.models import (LOAN_STATUSES, NON_PERFORMING, WRITTEN_OFF, Loan, LoanPayment,
                                    LoanProduct)
 from coop_app.loans.portfolio.figures import BOOKED, RECOVERY, _ids, _sen, book, bucket_condition
@@ -81,22 +82,14 @@ def _filtered(scope, f):
     return query
 
 
-@dataclass
-class LoanPage:
-    rows: list
-    total: int  # loans matching
-    totals: dict  # amount, outstanding, provision, written_off_amount, recovered (Decimal)
-    page: int
-    per_page: int
+class LoanPage(Pages):
+    """One page of the loans behind a figure with the pager (the web kit's Pages): `rows`,
+    `total` (loans matching) and `totals` of all of them (amount, outstanding, provision,
+    written_off_amount, recovered, Decimal)."""
 
-    @property
-    def pages(self):
-        return max(1, -(-self.total // self.per_page))
-
-    has_prev = property(lambda self: self.page > 1)
-    has_next = property(lambda self: self.page < self.pages)
-    prev_num = property(lambda self: self.page - 1)
-    next_num = property(lambda self: self.page + 1)
+    def __init__(self, rows, total, totals, page, per_page):
+        super().__init__(page, per_page, total)
+        self.rows, self.totals, self.per_page = rows, totals, per_page
 
 
 TOTAL_COLUMNS = ("amount", "outstanding", "provision", "written_off_amount", "recovered")

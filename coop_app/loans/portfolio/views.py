@@ -24,6 +24,7 @@ from coop_app.members.forms import CATEGORY_LABELS, GENDER_LABELS
 from coop_app.money import format_money
 from coop_app.pdf import pdf_response
 from coop_app.formatting import format_share
+from coop_app.web import page_arg
 from coop_app.loans.portfolio import figures as p
 from coop_app.loans.portfolio import loans as pl
 from coop_app.loans.forms import QUALITY_LABELS, STATUS_LABELS
@@ -33,7 +34,6 @@ from coop_app.loans.portfolio.forms import BadFilter, filter_args, parse_filter,
 bp = coop_blueprint("portfolio", __name__, "/portfolio")
 programme_bp = Blueprint("programme_portfolio", __name__, url_prefix="/portfolio")
 
-MAX_PAGE = 100000
 BUCKET_LABELS = {"current": "0", "1_30": "1–30", "31_60": "31–60", "61_90": "61–90",
                  "91_180": "91–180", "over_180": "> 180"}
 # The quality classes by their Indonesian names, as PDF reports write them.
@@ -96,10 +96,6 @@ def bad_filter(error):
     return render_template("portfolio/bad_filter.html", error=error, back=back), 400
 
 
-def _page_arg():
-    return min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
-
-
 def _figures(scope):
     period = parse_period(request.args)
     figures = p.portfolio(scope.ids, period.as_of, period.date_from, period.date_to,
@@ -118,7 +114,7 @@ def _index(scope):
 
 def _loans(scope):
     f = parse_filter(request.args, scope.codes if scope.programme else None)
-    page = pl.loan_list(scope.ids, f, _page_arg(), current_app.config["PAGE_SIZE"])
+    page = pl.loan_list(scope.ids, f, page_arg(), current_app.config["PAGE_SIZE"])
     coop_code = request.args.get("coop") if f.cooperative_id is not None else None
     return render_template("portfolio/loans.html", scope=scope, f=f, page=page,
                            args=filter_args(f, coop_code), coop_code=coop_code)
