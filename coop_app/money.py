@@ -1,7 +1,8 @@
 """Money: Decimal rupiah in Python, integer sen in the database, Babel for display."""
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from babel.numbers import NumberFormatError, format_decimal, parse_decimal
+from babel.numbers import format_decimal
 from sqlalchemy import BigInteger
 from sqlalchemy.types import TypeDecorator
 
@@ -14,6 +15,20 @@ MAX_AMOUNT = Decimal("100000000000")
 
 class MoneyError(ValueError):
     pass
+
+
+class AmbiguousAmount(MoneyError):
+    """Three digits after the decimal separator and no thousands separators (`50,000` on an
+    Indonesian screen, `1.500` on an English one): most likely thousands typed the other
+    language's way. `suggestion` is that reading, written this language's way."""
+
+    def __init__(self, text, suggestion):
+        super().__init__(f"ambiguous amount: {text!r}")
+        self.suggestion = suggestion
+
+
+# (thousands separator, decimal separator) of each language of the interface.
+SEPARATORS = {"id": (".", ","), "en": (",", ".")}
 
 
 def to_money(value) -> Decimal:
@@ -96,10 +111,25 @@ def format_plain(amount, locale="id") -> str:
     return format_decimal(amount, format=fmt, locale=locale, decimal_quantization=False)
 
 
-def parse_amount(text: str, locale="id") -> Decimal:
-    """Parse what a person typed: `1.500.000`, `1500000` or `1.500.000,50` in id.
+def _amount_pattern(group, decimal):
+    g, d = re.escape(group), re.escape(decimal)
+    # digits, grouped by threes or not grouped at all, then the decimals; a sign only in front
+    # ASCII digits only: \d would take other scripts' digits too
+    return re.compile(rf"^(-?)([0-9]{{1,3}}(?:{g}[0-9]{{3}})+|[0-9]+)(?:{d}([0-9]+))?$")
 
-    Raises MoneyError for anything that is not an exact amount of whole sen.
+
+AMOUNT_PATTERNS = {lang: _amount_pattern(*seps) for lang, seps in SEPARATORS.items()}
+
+
+def parse_amount(text: str, locale="id") -> Decimal:
+    """Parse what a person typed: `1.500.000`, `1500000` or `1.500.000,50` in id
+    (`1,500,000.50` in en).
+
+    Raises MoneyError for anything that is not an exact amount of whole sen: letters, an
+    exponent (`1e9`), a sign anywhere but in front, separators out of place, more than two
+    decimals; AmbiguousAmount (with the likely meaning) for three digits after the decimal
+    separator where no thousands separator was used (`50,000` in id reads as Rp50 but was
+    surely 50.000).
     """
     if text is None:
         raise MoneyError("empty")
@@ -109,8 +139,16 @@ def parse_amount(text: str, locale="id") -> Decimal:
             cleaned = cleaned[len(prefix):]
     if not cleaned:
         raise MoneyError("empty")
-    try:
-        value = parse_decimal(cleaned, locale=locale, strict=True)
-    except (NumberFormatError, InvalidOperation, ValueError) as exc:
-        raise MoneyError(f"not an amount: {text!r}") from exc
-    return to_money(value)
+    lang = "en" if str(locale).startswith("en") else "id"
+    group, _decimal = SEPARATORS[lang]
+    match = AMOUNT_PATTERNS[lang].match(cleaned)
+    if match is None:
+        raise MoneyError(f"not an amount: {text!r}")
+    sign, whole, decimals = match.groups()
+    whole = whole.replace(group, "")
+    if decimals is not None and len(decimals) == 3 and group not in match.group(2) \
+            and not whole.startswith("0"):
+        raise AmbiguousAmount(text, format_plain(Decimal(sign + whole + decimals), lang))
+    if decimals is not None and len(decimals) > 2:
+        raise MoneyError(f"amount has more than two decimals: {text!r}")
+    return to_money(Decimal(f"{sign}{whole}.{decimals or '0'}"))

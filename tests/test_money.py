@@ -7,7 +7,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from coop_app.extensions import db
 from coop_app.money import (
-    Money, MoneyError, format_money, format_plain, from_sen, parse_amount, round_money, to_money,
+    AmbiguousAmount, Money, MoneyError, format_money, format_plain, from_sen, parse_amount, round_money, to_money,
     to_sen)
 
 D = Decimal
@@ -125,6 +125,39 @@ def test_parse_amount_english(text, expected):
 def test_parse_amount_english_refuses(text):
     with pytest.raises(MoneyError):
         parse_amount(text, "en")
+
+
+@pytest.mark.parametrize("text, locale", [
+    ("1e9", "id"), ("2e5", "en"), ("1E7", "id"), ("1e3", "en"), ("+5", "id"), ("5-0", "id"),
+    ("1.000-", "id"), ("1,5e2", "id"), ("0x10", "en"), ("1_000", "id"), ("١٠٠", "id"),
+    ("1.500,000", "id"), ("0,500", "id"), ("1,500.505", "en"),
+])
+def test_exponents_signs_inside_letters_and_third_decimals_are_refused(text, locale):
+    with pytest.raises(MoneyError) as caught:
+        parse_amount(text, locale)
+    assert not isinstance(caught.value, AmbiguousAmount)
+
+
+@pytest.mark.parametrize("text, locale, meant", [
+    ("50,000", "id", "50.000"),  # typed the English way on an Indonesian screen: not Rp50
+    ("1,505", "id", "1.505"),
+    ("2,500", "id", "2.500"),
+    ("1.500", "en", "1,500"),  # typed the Indonesian way on an English screen: not Rp1.50
+    ("250.000", "en", "250,000"),
+])
+def test_three_digits_after_the_decimal_separator_are_refused_with_what_was_meant(text, locale, meant):
+    with pytest.raises(AmbiguousAmount) as caught:
+        parse_amount(text, locale)
+    assert caught.value.suggestion == meant
+    # Written as suggested, it is the amount meant.
+    assert parse_amount(meant, locale) == D(meant.replace(".", "").replace(",", ""))
+
+
+def test_three_digit_groups_written_as_thousands_are_not_ambiguous():
+    assert parse_amount("50.000", "id") == D("50000")
+    assert parse_amount("50,000", "en") == D("50000")
+    assert parse_amount("1.500.000,50", "id") == D("1500000.50")
+    assert parse_amount("-2.500", "id") == D("-2500")
 
 
 def test_parse_amount_gives_decimal_never_float():

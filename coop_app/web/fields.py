@@ -12,7 +12,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, IntegerField, SelectChoice, SelectField, StringField
 from wtforms.validators import InputRequired, Length, ValidationError
 
-from coop_app.money import MAX_AMOUNT, MoneyError, format_plain, parse_amount
+from coop_app.money import MAX_AMOUNT, AmbiguousAmount, MoneyError, format_plain, parse_amount
 
 
 class MoneyField(StringField):
@@ -38,6 +38,10 @@ class MoneyField(StringField):
             raise ValueError(_l("That is not an amount."))
         try:
             self.data = parse_amount(text, str(get_locale() or "id"))
+        except AmbiguousAmount as error:
+            self.data = None
+            raise ValueError(_l("Did you mean %(amount)s? An amount has at most two decimals.",
+                                amount=error.suggestion)) from None
         except MoneyError as error:
             self.data = None
             if "decimals" in str(error):

@@ -238,6 +238,10 @@ def test_a_double_clicked_withdrawal_is_paid_once(app, client, auth, savers):
     ("deposit", dict(amount=""), "Enter the amount"),
     ("deposit", dict(amount="satu juta"), "That is not an amount"),
     ("deposit", dict(amount="1,000.005"), "at most two decimals"),
+    ("deposit", dict(amount="1e9"), "That is not an amount"),
+    ("deposit", dict(amount="2E5"), "That is not an amount"),
+    ("deposit", dict(amount="1,000-"), "That is not an amount"),
+    ("deposit", dict(amount="1.500"), "Did you mean 1,500?"),  # Indonesian thousands on an English screen
     ("deposit", dict(amount="0"), "more than zero"),
     ("deposit", dict(amount="200,000,000,000"), "larger than any single transaction"),
     ("deposit", dict(entry_date="2025-02-30"), "That is not a date"),
@@ -263,6 +267,21 @@ def test_movement_bad_input(app, client, auth, savers, path, changes, message):
     assert message in response.get_data(as_text=True)
     assert state(app) == before
     assert savings_balance_in(app, account_id) == D("1000000.00")
+
+
+def test_thousands_typed_the_english_way_on_an_indonesian_screen_are_not_rp50(app, client, auth, savers):
+    account_id = make_account(app, savers)
+    auth.login("treasurer")
+    before = state(app)
+    response = client.post(f"{BASE}/accounts/{account_id}/deposit",
+                           data=movement_data(app, savers, amount="50,000"))
+    assert response.status_code == 422
+    assert "Maksud Anda 50.000?" in response.get_data(as_text=True)
+    assert state(app) == before
+    response = client.post(f"{BASE}/accounts/{account_id}/deposit",
+                           data=movement_data(app, savers, amount="50.000"))
+    assert response.status_code == 302
+    assert savings_balance_in(app, account_id) == D("1050000.00")
 
 
 def test_pokok_and_wajib_refuse_withdrawals_on_the_form(app, client, auth, savers):
