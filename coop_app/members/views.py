@@ -1,7 +1,7 @@
-"""The member register's pages: list and search, registration, a member's page, editing,
-a member's login, leaving, the member-number pattern and the import (migrant workers have
-their own pages in migrant_views.py; registering, leaving and the import are in
-membership/views.py, on this blueprint).
+"""The member register's pages: list and search, a member's page (with the panels the
+registry adds), editing, a member's login and the member-number pattern. Migrant workers
+have their own pages in migrant_views.py; registering, leaving and the import are in
+membership/views.py, on this blueprint.
 
 Each view parses its form and runs one service function through the web kit's `perform`,
 which commits and redirects, or rolls back and shows the form again (422) with the

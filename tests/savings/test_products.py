@@ -116,9 +116,11 @@ def test_code_and_kind_never_change(sctx):
 # -- pages --------------------------------------------------------------------------------
 
 def form_data(**changes):
+    """The new-product form; its amounts have no separators, so they read the same on an
+    Indonesian and an English screen."""
     values = {"code": "SSP", "name": "Simpanan Sukarela Plus", "kind": "sukarela", "fixed_amount": "",
               "period_months": "", "interest_rate": "3,5", "interest_method": "average_daily",
-              "nisbah_member_pct": "", "min_balance": "25.000", "min_opening": "50.000",
+              "nisbah_member_pct": "", "min_balance": "25000", "min_opening": "50000",
               "term_months": "", "early_withdrawal_penalty": "", "active": "y"}
     values.update(changes)
     return {k: v for k, v in values.items() if v is not None}
@@ -180,7 +182,7 @@ def test_manager_edits_a_product(app, client, auth, savers):
     (dict(period_months="7"), "Choose one of the listed options"),
     (dict(interest_method="fifo"), "Choose one of the listed options"),
     (dict(code="SS"), "Product code SS is already used"),
-    (dict(fixed_amount="10.000"), "Only pokok and wajib have a fixed amount"),
+    (dict(fixed_amount="10000"), "Only pokok and wajib have a fixed amount"),
 ])
 def test_product_form_bad_input(app, client, auth, savers, changes, message):
     auth.login("manager")
