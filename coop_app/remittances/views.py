@@ -174,7 +174,6 @@ def allocation(member_id):
         _("The standing allocation of %(name)s was saved.", name=member.name))
     if done is not None:
         return done
-    # A refused form answers 200 here, as this page and the recording page always have.
     return render_template("remittances/allocation.html", form=form, member=member,
                            accounts=portal.accounts_of(coop_id, member.id),
                            due=remittances.wajib_due(coop_id, member.id, date.today())), status_of(form)

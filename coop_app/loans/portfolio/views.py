@@ -6,10 +6,8 @@ of them for an administrator). Every figure links to the loans behind it; the lo
 exports as CSV and XLSX and the figures as a PDF audit report.
 """
 from dataclasses import dataclass
-from datetime import date
 from types import SimpleNamespace
 
-from babel.dates import format_date as babel_format_date
 from flask import Blueprint, abort, current_app, g, render_template, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user, login_required
@@ -21,9 +19,8 @@ from coop_app.auth.models import AUDITOR
 from coop_app.cooperatives.models import Cooperative
 from coop_app.extensions import db
 from coop_app.members.forms import CATEGORY_LABELS, GENDER_LABELS
-from coop_app.money import format_money
 from coop_app.pdf import pdf_response
-from coop_app.formatting import format_share
+from coop_app.formatting import format_share, indonesian
 from coop_app.web import page_arg
 from coop_app.loans.portfolio import figures as p
 from coop_app.loans.portfolio import loans as pl
@@ -133,11 +130,9 @@ def _export(scope, kind):
 def _report(scope):
     period, figures = _figures(scope)
     context = {
-        "rp": lambda amount: format_money(amount, "id") if amount is not None else "",
-        "tgl": lambda day: babel_format_date(day, "d MMMM y", locale="id") if day else "",
-        "persen": lambda share: format_share(share, "id"),
+        **indonesian(),  # rp, tgl, persen, printed_on, coop (none for the programme)
         "quality_id": QUALITY_ID, "category_id": CATEGORY_ID, "gender_id": GENDER_ID,
-        "bucket_labels": BUCKET_LABELS, "printed_on": date.today(), "user": current_user,
+        "bucket_labels": BUCKET_LABELS, "user": current_user,
     }
     name = f"laporan-portofolio-{'program' if scope.programme else g.coop.code}-{period.as_of.isoformat()}.pdf"
     return pdf_response("portfolio_report.html", name, scope=scope, period=period,
