@@ -1,7 +1,8 @@
 """Loans at programme scale: month-end aging and provisioning, the portfolio audit's figures
 beside the floor of the same aggregates in plain SQL, and schedule generation.
 
-On a fresh SQLite database built by the migrations, bench/loans_data.py builds 100,000 loans
+On a fresh database built by the migrations (SQLite, and PostgreSQL when asked),
+bench/loans_data.py builds 100,000 loans
 (10,000 with --quick) with their schedules, repayments and journal entries: one large KSP
 with half of them and ten smaller ones with the rest, over five provinces. Then measures:
   (a) coop_app.loans.monthend.run_loan_month_end for 31 December 2025 over every
@@ -9,19 +10,16 @@ with half of them and ten smaller ones with the rest, over five provinces. Then 
       clean (each loan's provision equals its allowance lines);
   (b) coop_app.loans.portfolio.figures.portfolio() as of that date, with the year's flows, for the
       large cooperative and for the whole programme (median of several runs), beside the
-      floor: the same aggregates as one hand-written SQL statement per query on a plain
-      sqlite3 connection, whose figures must be equal (target: within 3x);
+      floor: the same aggregates as one hand-written SQL statement per query on the driver's
+      own connection (sqlite3, psycopg), whose figures must be equal (target: within 3x);
   (c) the pages: the portfolio page of the large cooperative and the programme page (as
       an auditor over every province), and the PAR30 loan list, through the test client;
   (d) schedules per second (bench/loans_schedule.py run()).
 """
-import sqlite3
 import statistics
-import tempfile
 from datetime import date
-from pathlib import Path
 
-from bench import Report, migrated_app, progress, stopwatch
+from bench import SQLITE, Report, Scratch, describe, driver_sql, progress, stopwatch
 from bench.loans_data import build_loans
 
 FULL = {"large": 50_000, "small": 5_000, "smalls": 10, "repeat": 5}
@@ -33,8 +31,8 @@ TARGET_RATIO = 3.0
 AUDITOR, PASSWORD = "bench.auditor", "Bench-Loans-2026"
 
 
-def _dataset(path, parameters):
-    app = migrated_app(path)
+def _dataset(scratch, parameters):
+    app = scratch.app("loans")
     progress(f"loans: building {parameters['large']:,} + {parameters['smalls']} x "
              f"{parameters['small']:,} loans")
     with stopwatch() as building:
@@ -95,8 +93,11 @@ def _figures(app, scope, repeat):
     return statistics.median(timings[1:]), result
 
 
-def _floor_sql(ids):
+def _floor_sql(ids, dialect):
     inside = f"IN ({', '.join(str(int(i)) for i in ids)})"
+    false = "0" if dialect == "sqlite" else "false"  # as SQLAlchemy writes a boolean on each
+    days_overdue = ("CAST(julianday(:as_of) - julianday(overdue.oldest) AS INTEGER)" if dialect == "sqlite"
+                    else "CAST(:as_of AS date) - overdue.oldest")
     par = "".join(f", sum(CASE WHEN dpd > {n} THEN 1 ELSE 0 END), sum(CASE WHEN dpd > {n} THEN outstanding ELSE 0 END)"
                   for n in (1, 30, 90))
     buckets = "".join(f", sum(CASE WHEN {c} THEN 1 ELSE 0 END), sum(CASE WHEN {c} THEN outstanding ELSE 0 END)"
@@ -109,20 +110,20 @@ def _floor_sql(ids):
       WITH overdue AS (
         SELECT loan_id, min(due_date) AS oldest FROM (
           SELECT loan_id, due_date FROM loan_installments WHERE cooperative_id {inside}
-            AND superseded = 0 AND due_date < :as_of AND paid_on IS NULL
+            AND superseded = {false} AND due_date < :as_of AND paid_on IS NULL
           UNION ALL
           SELECT loan_id, due_date FROM loan_installments WHERE cooperative_id {inside}
-            AND superseded = 0 AND due_date < :as_of AND paid_on > :as_of)
+            AND superseded = {false} AND due_date < :as_of AND paid_on > :as_of) AS unsettled
         GROUP BY loan_id),
       later AS (
         SELECT loan_id, sum(principal) AS principal FROM loan_payments
-        WHERE cooperative_id {inside} AND paid_on > :as_of AND reversed = 0 AND kind <> 'recovery'
+        WHERE cooperative_id {inside} AND paid_on > :as_of AND reversed = {false} AND kind <> 'recovery'
         GROUP BY loan_id),
       book AS (
         SELECT l.cooperative_id, l.product_id, l.member_id, l.quality, l.provision,
                l.principal_outstanding + coalesce(later.principal, 0)
                  + CASE WHEN l.status = 'written_off' THEN l.written_off_amount ELSE 0 END AS outstanding,
-               coalesce(CAST(julianday(:as_of) - julianday(overdue.oldest) AS INTEGER), 0) AS dpd
+               coalesce({days_overdue}, 0) AS dpd
         FROM loans l LEFT JOIN overdue ON overdue.loan_id = l.id LEFT JOIN later ON later.loan_id = l.id
         WHERE l.cooperative_id {inside} AND l.status IN ('active', 'paid_off', 'written_off')
           AND coalesce(l.disbursed_on, :as_of) <= :as_of AND (l.closed_on IS NULL OR l.closed_on > :as_of))
@@ -141,31 +142,39 @@ def _floor_sql(ids):
         f" {inside} AND l.status = 'written_off' AND l.closed_on BETWEEN :start AND :as_of GROUP BY {keys}",
         f"SELECT {keys}, count(DISTINCT lp.loan_id), sum(lp.amount) FROM loans l"
         f" JOIN loan_payments lp ON lp.loan_id = l.id {joins} WHERE l.cooperative_id {inside}"
-        f" AND l.status = 'written_off' AND lp.kind = 'recovery' AND lp.reversed = 0"
+        f" AND l.status = 'written_off' AND lp.kind = 'recovery' AND lp.reversed = {false}"
         f" AND lp.paid_on BETWEEN :start AND :as_of GROUP BY {keys}",
     ]
-    return book, flows
+    return driver_sql(book, dialect), [driver_sql(sql, dialect) for sql in flows]
 
 
-def _floor(path, ids, repeat):
-    """The same figures from hand-written SQL on a plain sqlite3 connection: the group rows
+def _floor(app, ids, repeat):
+    """The same figures from hand-written SQL on the driver's own connection: the group rows
     summed into the totals the page shows (outstanding, PAR30 and provisions checked). It is
     written the fastest way found on SQLite, as the service's queries are: unsettled
     instalments as two index ranges (unpaid; settled after the date) rather than
     `paid_on IS NULL OR paid_on > :as_of`; loans read by (cooperative, status) in table
     order (disbursed_on inside coalesce()) rather than by date; recoveries from the
     written-off loans rather than from every payment of the period."""
-    book, flows = _floor_sql(ids)
-    params = {"as_of": AS_OF.isoformat(), "start": YEAR.isoformat()}
-    conn = sqlite3.connect(path)
-    timings = []
-    for _ in range(repeat + 1):
-        with stopwatch() as t:
-            groups = conn.execute(book, params).fetchall()
-            flow_rows = [conn.execute(sql, params).fetchall() for sql in flows]
-            totals = [sum(row[k] or 0 for row in groups) for k in range(4, len(groups[0]))] if groups else []
-        timings.append(t())
-    conn.close()
+    from coop_app.extensions import db
+
+    with app.app_context():
+        dialect = db.engine.dialect.name
+        book, flows = _floor_sql(ids, dialect)
+        # Dates as each stores them: ISO text in SQLite, date on PostgreSQL.
+        params = ({"as_of": AS_OF.isoformat(), "start": YEAR.isoformat()} if dialect == "sqlite"
+                  else {"as_of": AS_OF, "start": YEAR})
+        raw = db.engine.raw_connection()
+        conn = raw.driver_connection
+        timings = []
+        for _ in range(repeat + 1):
+            with stopwatch() as t:
+                groups = conn.execute(book, params).fetchall()
+                flow_rows = [conn.execute(sql, params).fetchall() for sql in flows]
+                totals = [sum(row[k] or 0 for row in groups) for k in range(4, len(groups[0]))] if groups else []
+            timings.append(t())
+        conn.rollback()
+        raw.close()
     return statistics.median(timings[1:]), totals, [sum(r[5] or 0 for r in rows) for rows in flow_rows]
 
 
@@ -203,7 +212,7 @@ def _pages(app, code, repeat):
     return timings
 
 
-def run(quick=False):
+def run(quick=False, database=SQLITE):
     from bench.loans_schedule import run as schedules
 
     parameters = dict(QUICK if quick else FULL)
@@ -213,11 +222,10 @@ def run(quick=False):
                         "book": f"{parameters['large']:,} loans in one KSP and {parameters['smalls']} KSPs "
                                 f"of {parameters['small']:,}, over five provinces (bench/loans_data.py)",
                         "date": f"month-end and figures as of {AS_OF}, flows of {AS_OF.year}",
-                        "database": "SQLite file, WAL, schema from the migrations",
-                    })
-    with tempfile.TemporaryDirectory(prefix="coop-bench-loans-") as tmp:
-        path = Path(tmp) / "loans.db"
-        app, large, small, build_seconds = _dataset(path, parameters)
+                    }, database=database.name)
+    with Scratch(database, prefix="coop-bench-loans-") as scratch:
+        app, large, small, build_seconds = _dataset(scratch, parameters)
+        report.description = describe(app)
         books = (large, small)
         progress("loans: month-end over every cooperative")
         month_end, per_coop, aged, provisions, check_seconds = _month_end(app, books)
@@ -227,17 +235,13 @@ def run(quick=False):
         for name, scope in (("one cooperative", [big_id]), ("programme", every)):
             progress(f"loans: portfolio figures, {name}")
             seconds, result = _figures(app, scope, parameters["repeat"])
-            floor, totals, flows = _floor(path, scope, parameters["repeat"])
+            floor, totals, flows = _floor(app, scope, parameters["repeat"])
             _same(result, totals, flows)
             figures[name] = (seconds, floor, result.total)
         progress("loans: the pages")
         pages = _pages(app, code, parameters["repeat"])
         progress("loans: schedules")
         built = schedules(quick)
-        with app.app_context():
-            from coop_app.extensions import db
-            db.session.remove()
-            db.engine.dispose()
 
     report.add(f"month-end, {total_loans:,} loans ({aged:,} active) in {len(every)} cooperatives (run + commit)", month_end,
                "s", ("<=", TARGET_MONTH_END_SECONDS))

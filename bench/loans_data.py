@@ -46,6 +46,7 @@ def build_loans(app, n_loans, cooperatives=1, as_of=date(2025, 12, 31), seed=202
                 payments=True, chunk=20_000, progress=None):
     """Add `n_loans` loans spread over `cooperatives` new KSPs to the database of `app` (a
     Flask app, or None inside an app context), committed. Returns a LoanBook."""
+    from coop_app.database import refresh_statistics
     from coop_app.extensions import db
 
     started = time.perf_counter()
@@ -61,6 +62,8 @@ def build_loans(app, n_loans, cooperatives=1, as_of=date(2025, 12, 31), seed=202
                 loans = _draw(rng, min(chunk, count - start), as_of)
                 _insert(coop_id, book, loans, schedules, as_of, payments)
                 db.session.commit()
+                # PostgreSQL: the next chunk's lookups are planned on the tables as they now are.
+                refresh_statistics(db.session)
                 say(f"loans: {book.loans:,} of {n_loans:,} inserted ({time.perf_counter() - started:.0f} s)")
         db.session.remove()
     book.seconds = time.perf_counter() - started
@@ -132,6 +135,9 @@ def _next_ids(conn, *tables):
 
 
 def _insert(coop_id, book, loans, schedules, as_of, payments):
+    from sqlalchemy import text
+
+    from bench import insert_rows, sync_ids
     from coop_app.extensions import db
     from coop_app.ledger.posting import EntrySpec, Line, post_entries_batch
     from coop_app.ledger.service import account_by_key
@@ -142,9 +148,7 @@ def _insert(coop_id, book, loans, schedules, as_of, payments):
     q = "?" if conn.dialect.paramstyle == "qmark" else "%s"
 
     def insert(table, columns, rows):
-        if rows:
-            conn.exec_driver_sql(f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
-                                 f"({', '.join([q] * len(columns))})", rows)
+        insert_rows(conn, table, columns, rows)
 
     manager, treasurer = book.user_ids[coop_id]
     product_ids = dict(conn.exec_driver_sql(
@@ -210,6 +214,7 @@ def _insert(coop_id, book, loans, schedules, as_of, payments):
     insert("loan_installments", ("cooperative_id", "loan_id", "version", "n", "due_date", "principal",
                                  "interest", "total", "balance_after", "paid_principal", "paid_interest",
                                  "waived_interest", "paid_on", "superseded"), installments)
+    sync_ids(conn, "members", "loans")
     post_entries_batch(coop_id, specs)
     entry_ids = dict(conn.exec_driver_sql(
         f"SELECT idempotency_key, id FROM journal_entries WHERE cooperative_id = {q} AND id >= "
@@ -219,8 +224,8 @@ def _insert(coop_id, book, loans, schedules, as_of, payments):
                          [(entry_ids[s.idempotency_key], loan_id + k) for k, s in enumerate(specs)])
     # One active loan in fifty is held at kurang lancar as if restructured, so that the
     # month-end works out the hold (its latest instalments paid on time) at scale.
-    conn.exec_driver_sql(f"UPDATE loans SET restructured_class = 'kl' WHERE cooperative_id = {q}"
-                         " AND status = 'active' AND id % 50 = 0", (coop_id,))
+    conn.execute(text("UPDATE loans SET restructured_class = 'kl' WHERE cooperative_id = :coop"
+                      " AND status = 'active' AND id % 50 = 0"), {"coop": coop_id})
     if payments:
         insert("loan_payments", ("cooperative_id", "loan_id", "paid_on", "source", "kind", "amount",
                                  "penalty", "interest", "principal", "waived_interest", "entry_id",

@@ -8,21 +8,19 @@ transactions, then measures:
   (b) the same searches through the register page (/c/<code>/members/?q=...) with the Flask
       test client, logged in as the manager: median and p95.
 
-The dataset is shared with bench/savings.py: built once per process and reused, in a
-temporary directory removed at exit.
+The dataset is shared with bench/savings.py: built once per process and database and
+reused, in a fresh database (a SQLite file in a temporary directory, or a PostgreSQL
+database bench_members) removed at exit.
 """
-import atexit
 import itertools
 import random
 import re
 import statistics
-import tempfile
 import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from pathlib import Path
 
-from bench import Report, migrated_app, progress, stopwatch
+from bench import SQLITE, Report, Scratch, describe, insert_rows, progress, stopwatch, sync_ids
 
 FULL = {"members": 100_000, "transactions": 1_000_000, "batch": 50_000, "searches": 200}
 QUICK = {"members": 10_000, "transactions": 100_000, "batch": 10_000, "searches": 200}
@@ -63,7 +61,7 @@ CATEGORIES = (("ctki", 15), ("family", 35), ("returnee", 20), ("other", 30))
 @dataclass
 class Dataset:
     app: object
-    path: Path
+    description: str
     coop_id: int
     accounts: dict  # GL system key -> id
     products: dict  # product code -> id
@@ -86,21 +84,14 @@ class Dataset:
 _DATASETS = {}
 
 
-def dataset(quick=False):
-    """The shared dataset of this process (built on first use)."""
-    if quick not in _DATASETS:
-        tmp = tempfile.TemporaryDirectory(prefix="coop-bench-members-")
-        atexit.register(tmp.cleanup)
-        atexit.register(_dispose, quick)  # runs first: close the database before removing it
-        _DATASETS[quick] = _build(Path(tmp.name) / "members.db", dict(QUICK if quick else FULL))
-    return _DATASETS[quick]
-
-
-def _dispose(quick):
-    from coop_app.extensions import db
-
-    with _DATASETS[quick].app.app_context():
-        db.engine.dispose()
+def dataset(quick=False, database=SQLITE):
+    """The shared dataset of this process on `database` (built on first use; its Scratch
+    drops it at exit)."""
+    key = (quick, database)
+    if key not in _DATASETS:
+        scratch = Scratch(database, prefix="coop-bench-members-")
+        _DATASETS[key] = _build(scratch, dict(QUICK if quick else FULL))
+    return _DATASETS[key]
 
 
 # -- building ---------------------------------------------------------------------------------
@@ -162,13 +153,13 @@ def _people(rng, coop_id, count):
             back = _day(rng, date(2017, 1, 1), date(2025, 10, 1))
             left = back - timedelta(days=rng.randint(2, 4) * 365)
             migrants.append((len(migrants) + 1, coop_id, name, rng.choice(COUNTRIES), "domestic",
-                             left.isoformat(), back.isoformat(), 1, now))
+                             left.isoformat(), back.isoformat(), True, now))
             migrant_id = len(migrants)
         elif category == "family":
             if abroad is None:
                 left = _day(rng, date(2021, 1, 1), date(2025, 6, 30))
                 migrants.append((len(migrants) + 1, coop_id, rng.choice(WOMEN), rng.choice(COUNTRIES),
-                                 "domestic", left.isoformat(), None, 1, now))
+                                 "domestic", left.isoformat(), None, True, now))
                 abroad = len(migrants)
             migrant_id, relationship = abroad, rng.choice(["spouse", "parent", "child"])
             if rng.random() < 0.5:
@@ -269,17 +260,18 @@ def _specs(chunk, start, accounts, amounts):
     return specs
 
 
-def _build(path, parameters):
+def _build(scratch, parameters):
     from sqlalchemy import text
 
+    from coop_app.database import refresh_statistics
     from coop_app.extensions import db
     from coop_app.ledger.check import check_ledger
     from coop_app.ledger.posting import post_entries_batch
 
     count, transactions = parameters["members"], parameters["transactions"]
-    progress(f"dataset: migrating {path.name}")
+    progress(f"dataset: migrating a fresh {scratch.database.name} database")
     started = time.perf_counter()
-    app = migrated_app(path)
+    app = scratch.app("members")
     coop_id, accounts, products = _cooperative(app)
     rng = random.Random(2026)
     with stopwatch() as generating:
@@ -289,23 +281,20 @@ def _build(path, parameters):
 
     with app.app_context(), stopwatch() as inserting:
         conn = db.session.connection()
-        conn.exec_driver_sql(
-            "INSERT INTO migrant_workers (id, cooperative_id, name, destination_country, sector,"
-            " departure_date, actual_return_date, procedural, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            migrants)
-        conn.exec_driver_sql(
-            "INSERT INTO members (id, cooperative_id, member_number, nik, name, name_search, gender,"
-            " birth_date, address, phone, join_date, status, category, migrant_worker_id,"
-            " relationship, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            members)
+        insert_rows(conn, "migrant_workers", ("id", "cooperative_id", "name", "destination_country",
+                                              "sector", "departure_date", "actual_return_date",
+                                              "procedural", "created_at"), migrants)
+        insert_rows(conn, "members", ("id", "cooperative_id", "member_number", "nik", "name", "name_search",
+                                      "gender", "birth_date", "address", "phone", "join_date", "status",
+                                      "category", "migrant_worker_id", "relationship", "created_at"), members)
         rows = []
         for m, joined in enumerate(join_dates):
             for k, code in enumerate(("SP", "SW", "SS")):
                 rows.append((3 * m + k + 1, coop_id, m + 1, products[code], f"{code}-{m + 1:06d}",
                              joined.isoformat(), balances[3 * m + k], 0, "open"))
-        conn.exec_driver_sql(
-            "INSERT INTO savings_accounts (id, cooperative_id, member_id, product_id, number,"
-            " opened_on, balance, pledged, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        insert_rows(conn, "savings_accounts", ("id", "cooperative_id", "member_id", "product_id", "number",
+                                               "opened_on", "balance", "pledged", "status"), rows)
+        sync_ids(conn, "migrant_workers", "members", "savings_accounts")
         db.session.commit()
     members_seconds = inserting()
     progress(f"dataset: members, migrants and {len(rows):,} accounts inserted in {members_seconds:.1f} s")
@@ -331,14 +320,17 @@ def _build(path, parameters):
                         passbook.append((coop_id, account, entry_id, day.isoformat(),
                                          "deposit" if amount > 0 else "withdrawal", amount, after,
                                          specs[n - start].memo))
-                conn.exec_driver_sql(
-                    "INSERT INTO savings_transactions (cooperative_id, account_id, entry_id, txn_date,"
-                    " kind, amount, balance_after, memo) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", passbook)
+                insert_rows(conn, "savings_transactions", ("cooperative_id", "account_id", "entry_id",
+                                                           "txn_date", "kind", "amount", "balance_after",
+                                                           "memo"), passbook)
                 last_id = max(ids.values())
                 db.session.commit()
             posting_seconds += posting()
+            if start == 0:  # PostgreSQL: plan the next batches' key lookups on a full table
+                refresh_statistics(db.session)
             progress(f"dataset: {start + len(chunk):,} of {len(operations):,} entries posted "
                      f"with their passbook lines, {posting_seconds:.1f} s")
+        refresh_statistics(db.session)  # as the demo and the import do after a bulk load
         with stopwatch() as checking:
             facts, problems = check_ledger()
         assert problems == [], problems[:5]
@@ -346,7 +338,7 @@ def _build(path, parameters):
         assert passbook_rows == transactions, (passbook_rows, transactions)
         db.session.remove()
     progress(f"dataset: check_ledger clean over {facts['lines']:,} lines in {checking():.1f} s")
-    return Dataset(app=app, path=path, coop_id=coop_id, accounts=accounts, products=products,
+    return Dataset(app=app, description=describe(app), coop_id=coop_id, accounts=accounts, products=products,
                    members=count, transactions=transactions, entries=facts["entries"],
                    lines=facts["lines"], busy_account_id=3, busy_member_id=1,
                    build_seconds=time.perf_counter() - started, check_seconds=checking(),
@@ -446,9 +438,9 @@ def _page_searches(data, queries):
     return timings
 
 
-def run(quick=False):
+def run(quick=False, database=SQLITE):
     parameters = dict(QUICK if quick else FULL)
-    data = dataset(quick)
+    data = dataset(quick, database)
     report = Report("members", f"Member search benchmark ({'quick' if quick else 'full'}: "
                                f"{data.members:,} members)", parameters={
         "members": f"{data.members:,} in one cooperative (valid NIKs; ctki, family, returnee, other)",
@@ -456,8 +448,7 @@ def run(quick=False):
                    f"{data.entries:,} journal entries, {data.lines:,} journal lines",
         "searches": f"{parameters['searches']} random (name prefix, full name, NIK, NIK prefix, "
                     f"member number), first page of {PAGE_SIZE}",
-        "database": "SQLite file, WAL, schema from the migrations",
-    })
+    }, database=database.name, description=data.description)
     rng = random.Random(7)
     queries = _queries(data, rng, parameters["searches"])
     progress(f"members: {len(queries)} searches through search_query")

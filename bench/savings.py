@@ -22,7 +22,7 @@ import time
 import uuid
 from datetime import date
 
-from bench import Report, progress, stopwatch
+from bench import SQLITE, Report, progress, stopwatch
 from bench.members import CODE, csrf_token, dataset, logged_in_client
 
 FULL = {"renders": 3, "deposits": 1_000}
@@ -147,9 +147,9 @@ def _deposits(data, count):
     return total(), timings, sorted(fields)
 
 
-def run(quick=False):
+def run(quick=False, database=SQLITE):
     parameters = dict(QUICK if quick else FULL)
-    data = dataset(quick)
+    data = dataset(quick, database)
     report = Report("savings", f"Savings benchmark ({'quick' if quick else 'full'}: "
                                f"{data.members:,} members, {data.transactions:,} passbook lines)",
                     parameters={
@@ -159,8 +159,7 @@ def run(quick=False):
                         "month-end": f"interest for {MONTH_END:%B %Y} on every sukarela account",
                         "passbook": "portal code path, render_pdf('passbook.html', ...)",
                         "deposits": f"{parameters['deposits']:,} POSTs of the deposit form",
-                        "database": "SQLite file, WAL, schema from the migrations",
-                    })
+                    }, database=database.name, description=data.description)
     progress("savings: passbook PDF")
     cold, warm, render_cpu, page, lines, size = _passbook(data, parameters["renders"])
     progress("savings: month-end interest")

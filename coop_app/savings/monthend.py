@@ -180,14 +180,23 @@ def check_basis(distribution, basis):
     return basis
 
 
-def run_month_end(cooperative, day, amounts=None, run_by=None, today=None):
-    """Pay the month of `day` to every product that pays something. `amounts` maps a
-    product id to the manager's distributable income (mudharabah) or bonus total (wadiah);
-    a product without one is left for later. Returns a ProductRun per product."""
+def check_month_end(cooperative, day, amounts=None, today=None):
+    """Refuse, before anything is done, a month-end that cannot run: a month not yet
+    ended, a closed month, a declared amount that is not one. Returns the month's bounds."""
     start, end = month_bounds(day)
     if end >= (today or date.today()):
         raise DomainError(_l("The month of %(date)s has not ended yet.", date=day.isoformat()))
     check_open(cooperative.id, end)  # a closed month takes no interest, even when none is due
+    for product, distribution in month_end_products(cooperative):
+        check_basis(distribution, (amounts or {}).get(product.id))
+    return start, end
+
+
+def run_month_end(cooperative, day, amounts=None, run_by=None, today=None):
+    """Pay the month of `day` to every product that pays something. `amounts` maps a
+    product id to the manager's distributable income (mudharabah) or bonus total (wadiah);
+    a product without one is left for later. Returns a ProductRun per product."""
+    start, end = check_month_end(cooperative, day, amounts, today)
     amounts = amounts or {}
     db.session.flush()
     return [_run_product(cooperative, product, distribution, start, end,
@@ -287,10 +296,12 @@ def _apply(cooperative_id, entry_id, day, passbook_kind, memo):
         select(jl.c.cooperative_id, jl.c.savings_account_id, jl.c.entry_id, literal(day, Date),
                literal(passbook_kind), -line, balance - line, literal(memo))
         .join_from(jl, sa, sa.c.id == jl.c.savings_account_id).where(ours)))
-    credit = (select(line).where(jl.c.entry_id == entry_id, jl.c.savings_account_id == sa.c.id)
-              .scalar_subquery())
-    conn.execute(sa.update().where(sa.c.id.in_(select(jl.c.savings_account_id).where(ours)))
-                 .values(balance=balance - credit))
+    # UPDATE ... FROM the entry's lines (one pass over them, joined to the accounts): a
+    # correlated subquery per account let PostgreSQL, whose statistics know an entry as a
+    # few lines, look each account's line up among all of the entry's: O(n^2), 12 s for
+    # 10,000 accounts.
+    conn.execute(sa.update().where(sa.c.id == jl.c.savings_account_id, ours)
+                 .values(balance=balance - line))
     changed = conn.execute(select(sa.c.id, balance, line)
                            .join_from(jl, sa, sa.c.id == jl.c.savings_account_id).where(ours)).all()
     actor, now = current_actor_id(), utcnow()
