@@ -6,13 +6,15 @@ from flask.cli import AppGroup
 from flask_babel import format_date, get_locale
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from coop_app import database  # noqa: F401  (registers the connection events)
-from coop_app import registry
-from coop_app.config import BASE_DIR, DEFAULT_SECRET, config_from_env
+from coop_app import logs, registry
+from coop_app.config import (BASE_DIR, check_development_server, check_production,
+                             config_from_env, proxy_count)
 from coop_app.errors import NotFound as DomainNotFound
-from coop_app.extensions import babel, csrf, db, limiter, login_manager, migrate
+from coop_app.extensions import babel, csrf, db, login_manager, migrate
 from coop_app.money import format_money
 
 
@@ -42,16 +44,20 @@ def create_app(config=None):
     app = Flask(__name__, template_folder=str(BASE_DIR / "templates"),
                 instance_path=str(BASE_DIR / "instance"))
     app.config.from_object(config or config_from_env())
-    if app.config.get("PRODUCTION") and app.config.get("SECRET_KEY") in (None, "", DEFAULT_SECRET):
-        raise RuntimeError("COOP_SECRET_KEY must be set to a secret value in production")
+    check_production(app.config)
+    check_development_server(app.config)
+    proxies = proxy_count(app.config)
+    if proxies:  # behind that many reverse proxies: the client, scheme and host they saw
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     Path(app.instance_path).mkdir(exist_ok=True)
+    logs.configure_logging()
+    logs.register_request_log(app)  # first, so every request has its id
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
     login_manager.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
-    limiter.init_app(app)
 
     # Before any route is added: every <int:...> in a URL is a row id.
     app.url_map.converters["int"] = RowIdConverter
@@ -72,6 +78,7 @@ def _register_models():
     # Import every model so that Alembic and relationships see the whole schema.
     from coop_app.audit import models as _audit  # noqa: F401
     from coop_app.auth import models as _auth  # noqa: F401
+    from coop_app.closing import models as _closing  # noqa: F401
     from coop_app.cooperatives import models as _coops  # noqa: F401
     from coop_app.enterprises import models as _enterprises  # noqa: F401
     from coop_app.ledger import models as _ledger  # noqa: F401
@@ -84,7 +91,8 @@ def _fill_registry():
     """Every extension point, filled here and only here (coop_app/registry.py says what each
     point is; docs/architecture.md lists them)."""
     from coop_app.cli import closing as closing_cli, ledger as ledger_cli, loans as loans_cli
-    from coop_app.cli import members as members_cli, users as users_cli
+    from coop_app.cli import backup as backup_cli, members as members_cli, serve as serve_cli
+    from coop_app.cli import users as users_cli
     from coop_app.demo.commands import demo_command
     from coop_app.enterprises.views import MEMBER_PANEL as ENTERPRISES_PANEL
     from coop_app.loans import monthend as loan_monthend, reversal as loan_reversal, workout
@@ -105,7 +113,8 @@ def _fill_registry():
         month_end_steps=[loan_monthend.MONTH_END_STEP],
         cli_commands=[ledger_cli.check_ledger_command, users_cli.create_admin_command,
                       members_cli.import_members_command, closing_cli.month_end_command,
-                      loans_cli.loan_schedule_command, demo_command],
+                      loans_cli.loan_schedule_command, demo_command, serve_cli.serve_command,
+                      backup_cli.backup_command, backup_cli.restore_command],
         member_panels=[SAVINGS_PANEL, ENTERPRISES_PANEL, LOANS_PANEL, REMITTANCES_PANEL],
         migrant_panels=[MIGRANT_PANEL],
     )
@@ -128,6 +137,7 @@ def _register_blueprints(app):
     from coop_app.loans.portfolio.views import (bp as portfolio_bp,
                                                 programme_bp as programme_portfolio_bp)
     from coop_app.loans.views import bp as loans_bp
+    from coop_app.main.health import bp as health_bp
     from coop_app.main.views import bp as main_bp, coop_bp
     from coop_app.members.migrant_views import bp as migrants_bp
     from coop_app.members.views import bp as members_bp
@@ -138,7 +148,7 @@ def _register_blueprints(app):
     from coop_app.closing import views as _closing_views  # noqa: F401  (on savings)
     from coop_app.membership import views as _membership_views  # noqa: F401  (on members)
 
-    for blueprint in (auth_bp, main_bp, coop_bp, admin_bp, ledger_bp, audit_bp, members_bp,
+    for blueprint in (health_bp, auth_bp, main_bp, coop_bp, admin_bp, ledger_bp, audit_bp, members_bp,
                       migrants_bp, enterprises_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(remittances_bp)

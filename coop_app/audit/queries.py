@@ -1,6 +1,6 @@
 """The audit trail's queries, for its page and any other reader (a JSON API): plain
 arguments in, a SQLAlchemy select out."""
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from flask_babel import to_utc
 from sqlalchemy import select
@@ -17,8 +17,12 @@ def audited_tables():
 
 
 def _utc(day):
-    """The UTC instant (naive, as stored) at which `day` starts in the deployment's time zone."""
-    return to_utc(datetime.combine(day, time.min))
+    """The UTC instant (naive, as stored) at which `day` starts in the deployment's time zone,
+    or None for a day past the calendar's ends (before or after every row)."""
+    try:
+        return to_utc(datetime.combine(day, time.min))
+    except OverflowError:  # 0001-01-01 in Jakarta starts before datetime.min in UTC
+        return None
 
 
 def audit_log_query(cooperative_id, table=None, date_from=None, date_to=None):
@@ -28,8 +32,10 @@ def audit_log_query(cooperative_id, table=None, date_from=None, date_to=None):
              .order_by(AuditLog.at.desc(), AuditLog.id.desc()))
     if table:
         query = query.where(AuditLog.table_name == table)
-    if date_from:
-        query = query.where(AuditLog.at >= _utc(date_from))
-    if date_to:
-        query = query.where(AuditLog.at < _utc(date_to + timedelta(days=1)))
+    start = _utc(date_from) if date_from else None
+    if start is not None:
+        query = query.where(AuditLog.at >= start)
+    end = _utc(date_to + timedelta(days=1)) if date_to and date_to < date.max else None
+    if end is not None:
+        query = query.where(AuditLog.at < end)
     return query

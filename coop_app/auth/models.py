@@ -26,6 +26,9 @@ class User(UserMixin, db.Model):
     active = db.Column(db.Boolean, nullable=False, default=True)
     locale = db.Column(db.String(5))
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    # Stored in the session at login; raising it (logout, a password change) ends every
+    # session of the user, including a copied cookie (auth/sessions.py).
+    session_version = db.Column(db.Integer, nullable=False, default=1, server_default="1")
 
     grants = db.relationship("RoleGrant", back_populates="user", cascade="all, delete-orphan",
                              lazy="selectin")
@@ -95,3 +98,22 @@ class RoleGrant(db.Model):
                 return False
             return True
         return False
+
+
+class LoginFailure(db.Model):
+    """One failed login: the username as typed (lowercased) and the client's address. Every
+    process reads the same rows, so the throttle holds across workers (auth/throttle.py).
+    Written with plain inserts: the audit trail does not record them."""
+
+    __tablename__ = "login_failures"
+
+    id = db.Column(db.Integer, primary_key=True)
+    username = db.Column(db.String(64), nullable=False)
+    address = db.Column(db.String(64), nullable=False)
+    at = db.Column(db.DateTime, nullable=False)
+
+    __table_args__ = (
+        db.Index("ix_login_failures_username_at", "username", "at"),
+        db.Index("ix_login_failures_address_at", "address", "at"),
+        db.Index("ix_login_failures_at", "at"),
+    )

@@ -1,8 +1,11 @@
 """Users and role grants, as the admin manages them."""
 import re
+import secrets
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import select, update
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from coop_app.errors import DomainError, NotFound
 from coop_app.extensions import db
@@ -56,16 +59,32 @@ def update_user(user_id, full_name, active, new_password=None, acting_user_id=No
     if new_password:
         _check_password(new_password)
         user.set_password(new_password)
+        end_sessions(user)  # a reset password ends every session of the user
     db.session.flush()
     return user
 
 
 def change_own_password(user, current_password, new_password):
+    """Change the user's password and end every session of theirs. Returns the new session
+    version: the session they changed it in keeps going when it stores that version."""
     if not user.check_password(current_password or ""):
         raise DomainError(_l("The current password is not correct."))
     _check_password(new_password)
     user.set_password(new_password)
-    db.session.flush()
+    return end_sessions(user)
+
+
+def end_sessions(user):
+    """Raise the user's session version: every session that stored the old one (every
+    browser, every copied cookie) is no longer logged in. Returns the new version.
+
+    One UPDATE adds 1 in the database, so two at once both count; like the session itself
+    it is not audited (a password change is, by its hash)."""
+    db.session.execute(update(User).where(User.id == user.id)
+                       .values(session_version=User.session_version + 1)
+                       .execution_options(synchronize_session=False))
+    db.session.expire(user, ["session_version"])
+    return user.session_version
 
 
 def grant_role(user_id, role, cooperative_id=None, scope_province=None, scope_kabupaten=None):
@@ -105,10 +124,27 @@ def revoke_role(grant_id, acting_user_id=None):
     db.session.flush()
 
 
+_DUMMY_HASHES = {}
+
+
+def _dummy_hash():
+    """A hash of a random password with the configured method, made once per process: an
+    unknown or inactive user's login checks against it, so that it takes as long as a wrong
+    password and the time tells nobody which usernames exist."""
+    method = current_app.config["PASSWORD_HASH_METHOD"]
+    if method not in _DUMMY_HASHES:
+        _DUMMY_HASHES[method] = generate_password_hash(secrets.token_urlsafe(16), method=method)
+    return _DUMMY_HASHES[method]
+
+
 def authenticate(username, password):
+    """The active user with this username and password, or None; as slow either way."""
     user = db.session.execute(
         select(User).where(User.username == (username or "").strip().lower())).scalar_one_or_none()
-    if user is None or not user.active or not user.check_password(password or ""):
+    if user is None or not user.active:
+        check_password_hash(_dummy_hash(), password or "")
+        return None
+    if not user.check_password(password or ""):
         return None
     return user
 

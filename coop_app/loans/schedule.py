@@ -177,6 +177,8 @@ def _validated(method, principal, annual_rate, term, start, frequency, grace, ro
         raise ScheduleError("frequency", _l("Instalments are monthly or weekly."))
     if not isinstance(start, date):
         raise TypeError(f"start must be a date, not {start!r}")
+    if not 1900 <= start.year <= 2200:  # and the due dates stay within the calendar
+        raise ScheduleError("start", _l("That date is not plausible."))
     principal = _number(principal, "principal")
     if principal <= 0:
         raise ScheduleError("principal", _l("The amount financed must be more than zero."))

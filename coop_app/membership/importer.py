@@ -31,6 +31,11 @@ from coop_app.membership.joining import register_member
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
+# What a workbook may make us read, whatever size it declares: its parts unpacked (a
+# 5,000-member register unpacks to about 4 MB; deflate packs repetitive XML a hundredfold),
+# the row elements of its first sheet (empty formatted rows included), and the columns kept.
+MAX_UNPACKED_BYTES = 16 * 1024 * 1024
+MAX_SHEET_ROWS = 50_000
 # A registration posts an entry and opens two accounts (some 40 statements): a thousand
 # rows take about half a minute, as long as a web request should. The CLI takes more.
 WEB_MAX_ROWS = 1000
@@ -39,6 +44,7 @@ REQUIRED = ("nik", "name", "gender", "birth_date", "address", "join_date", "cate
 OPTIONAL = ("phone", "migrant_name", "migrant_country", "migrant_sector", "relationship",
             "return_date")
 COLUMNS = REQUIRED + OPTIONAL
+MAX_COLUMNS = len(COLUMNS) + 10
 
 # Service fields, as their import columns.
 FIELD_COLUMNS = {"migrant": "migrant_name", "actual_return_date": "return_date",
@@ -97,6 +103,7 @@ def file_kind(filename, content):
 
 
 def _csv_rows(content):
+    """(row number, cells) of every line of a CSV file."""
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             text = content.decode(encoding)
@@ -109,29 +116,83 @@ def _csv_rows(content):
     # Spreadsheets set to Indonesian write CSV with semicolons.
     delimiter = max((",", ";", "\t"), key=first_line.count)
     try:
-        return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+        return list(enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1))
     except csv.Error:
         raise ImportRefused(_l("This file is not a CSV text file.")) from None
 
 
-def _xlsx_rows(content):
+def _not_a_workbook():
+    return ImportRefused(_l("This file is not an Excel workbook (.xlsx)."))
+
+
+def _check_unpacked_size(content):
+    """Refuse a workbook whose parts unpack to more than MAX_UNPACKED_BYTES. The sizes are
+    the ones the archive declares: zipfile reads no entry past its declared size (and a
+    lying entry then fails its checksum), so they bound what openpyxl can be made to parse."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise _not_a_workbook() from None
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise ImportRefused(_l("This workbook unpacks to more than %(mb)d MB; save the member "
+                               "list alone in a new workbook, or as CSV.",
+                               mb=MAX_UNPACKED_BYTES // (1024 * 1024)))
+
+
+def _sheet_rows(workbook, sheet):
+    """(row number, the first MAX_COLUMNS values) of each row element of `sheet`, as its XML
+    holds them: neither the sheet's declared dimension nor a gap between two rows (a cell
+    at XFD1048576) makes any work. openpyxl's own row iterator fills every gap up to the
+    declared size, so the rows are read with the parser it uses itself (openpyxl is pinned)."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    with sheet._get_source() as source:
+        parser = WorkSheetParser(source, sheet._shared_strings, data_only=True,
+                                 epoch=workbook.epoch, date_formats=workbook._date_formats,
+                                 timedelta_formats=workbook._timedelta_formats)
+        for count, (number, cells) in enumerate(parser.parse(), start=1):
+            if count > MAX_SHEET_ROWS:
+                raise ImportRefused(_l(
+                    "The sheet has more than %(max)d rows (empty formatted rows count too); "
+                    "copy the member list alone into a new workbook.", max=MAX_SHEET_ROWS))
+            values = [None] * MAX_COLUMNS
+            for cell in cells:
+                column = cell["column"]
+                if column > MAX_COLUMNS:
+                    if _text(cell["value"]):
+                        raise ImportRefused(_l(
+                            "Cell %(cell)s is outside the import's columns; delete it, or copy "
+                            "the member list alone into a new workbook.",
+                            cell=f"{get_column_letter(min(column, 18278))}{number}"))
+                    continue
+                values[column - 1] = cell["value"]
+            yield number, values
+
+
+def _xlsx_rows(content, max_rows):
+    """(row number, cells) of the rows of the first sheet that hold anything, at most
+    `max_rows` members and their header: reading stops as soon as the file is refused."""
     from openpyxl import load_workbook
 
+    _check_unpacked_size(content)
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
-        raise ImportRefused(_l("This file is not an Excel workbook (.xlsx).")) from None
-    try:
-        sheet = workbook.worksheets[0]
-        rows, filled = [], 0
-        for row in sheet.iter_rows(values_only=True):
-            rows.append(list(row[:len(COLUMNS) + 10]))
-            filled += any(_text(cell) for cell in row)
-            if filled > MAX_ROWS + 1:  # enough to refuse the file; read no further
-                break
-        return rows
     except Exception:  # a damaged workbook fails in many ways inside openpyxl
-        raise ImportRefused(_l("This file is not an Excel workbook (.xlsx).")) from None
+        raise _not_a_workbook() from None
+    try:
+        rows = []
+        for number, values in _sheet_rows(workbook, workbook.worksheets[0]):
+            if any(_text(value) for value in values):
+                rows.append((number, values))
+                if len(rows) > max_rows + 1:  # enough to refuse the file; read no further
+                    break
+        return rows
+    except ImportRefused:
+        raise
+    except Exception:  # a damaged workbook fails in many ways inside openpyxl
+        raise _not_a_workbook() from None
     finally:
         workbook.close()
 
@@ -139,10 +200,9 @@ def _xlsx_rows(content):
 def read_import(filename, content, max_rows=MAX_ROWS):
     """Read the file into ImportRows (values still as typed); file-level problems raise."""
     kind = file_kind(filename, content)
-    table = _xlsx_rows(content) if kind == "xlsx" else _csv_rows(content)
+    table = _xlsx_rows(content, max_rows) if kind == "xlsx" else _csv_rows(content)
     # (spreadsheet row number, cells) of the rows that hold anything
-    numbered = [(number, cells) for number, cells in enumerate(table, start=1)
-                if any(_text(cell) for cell in cells)]
+    numbered = [(number, cells) for number, cells in table if any(_text(cell) for cell in cells)]
     if not numbered:
         raise ImportRefused(_l("The file has no rows."))
     header = [re.sub(r"[\s\-]+", "_", _text(cell).lower()) for cell in numbered[0][1]]
