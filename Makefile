@@ -36,7 +36,7 @@ messages: $(VENV)/.installed
 run: install translations
 	mkdir -p instance
 	$(FLASK) db upgrade
-	$(FLASK) coop demo
+	$(FLASK) coop demo --url http://$(HOST):$(PORT)/
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 # The layer contract (imports run downward only, docs/architecture.md) and ruff.

@@ -5,6 +5,7 @@ from wtforms import BooleanField, DateField, IntegerField, PasswordField, Select
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional
 
 from coop_app.auth.models import ADMIN, AUDITOR, MANAGER, MEMBER, TREASURER
+from coop_app.auth.service import PASSWORD_RULE
 from coop_app.cooperatives.models import KSP, KSPPS
 from coop_app.web.fields import choices, optional_int
 
@@ -51,7 +52,7 @@ class NewUserForm(FlaskForm):
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
     full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)],
-                             description=_l("At least 8 characters."))
+                             description=PASSWORD_RULE)
     confirm = PasswordField(_l("Repeat the password"),
                             validators=[EqualTo("password", message=_l("The passwords do not match."))])
 
@@ -60,7 +61,9 @@ class EditUserForm(FlaskForm):
     full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
     active = BooleanField(_l("Active (may log in)"))
     new_password = PasswordField(_l("New password"), validators=[Optional(), Length(max=200)],
-                                 description=_l("Leave empty to keep the current password."))
+                                 description=_l("Leave empty to keep the current password. A new one has "
+                                                "at least 10 characters, is not a common password, is not "
+                                                "easy to guess and does not contain the username."))
     confirm = PasswordField(_l("Repeat the new password"),
                             validators=[EqualTo("new_password", message=_l("The passwords do not match."))])
 

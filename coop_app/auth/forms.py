@@ -4,6 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from coop_app.auth.service import PASSWORD_RULE
 from coop_app.web.fields import choices
 
 
@@ -14,7 +15,8 @@ class LoginForm(FlaskForm):
 
 class PasswordForm(FlaskForm):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
-    new_password = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=8, max=200)])
+    new_password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=200)],
+                                 description=PASSWORD_RULE)
     confirm = PasswordField(_l("Repeat the new password"),
                             validators=[EqualTo("new_password", message=_l("The passwords do not match."))])
 

@@ -1,6 +1,7 @@
 """Users and role grants, as the admin manages them."""
 import re
 import secrets
+import threading
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -12,14 +13,69 @@ from coop_app.extensions import db
 from coop_app.auth.models import ADMIN, COOPERATIVE_ROLES, ROLES, RoleGrant, User
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._\-]{2,63}$")
-MIN_PASSWORD = 8
+MIN_PASSWORD = 10
+MAX_PASSWORD = 200
+# zxcvbn's score from 0 (a top-10 password) to 4; 3 is "safely unguessable" (about 10^8
+# guesses and more). Only the first characters are scored: zxcvbn slows down with the
+# length, and a password whose first 72 characters are weak is weak.
+MIN_STRENGTH = 3
+STRENGTH_CHECKED_LENGTH = 72
+PASSWORD_RULE = _l("At least 10 characters, not a common password, not easy to guess and "
+                   "without the username. A few uncommon words are easy to remember and hard to guess.")
+
+# zxcvbn's warnings (a fixed set, in English) in the reader's language.
+STRENGTH_WARNINGS = {
+    "Straight rows of keys are easy to guess.": _l("Straight rows of keys are easy to guess."),
+    "Short keyboard patterns are easy to guess.": _l("Short keyboard patterns are easy to guess."),
+    'Repeats like "aaa" are easy to guess.': _l('Repeats like "aaa" are easy to guess.'),
+    'Repeats like "abcabcabc" are only slightly harder to guess than "abc".':
+        _l('Repeats like "abcabcabc" are only slightly harder to guess than "abc".'),
+    'Sequences like "abc" or "6543" are easy to guess.':
+        _l('Sequences like "abc" or "6543" are easy to guess.'),
+    "Recent years are easy to guess.": _l("Recent years are easy to guess."),
+    "Dates are often easy to guess.": _l("Dates are often easy to guess."),
+    "This is a top-10 common password.": _l("This is one of the most common passwords."),
+    "This is a top-100 common password.": _l("This is one of the most common passwords."),
+    "This is a very common password.": _l("This is a very common password."),
+    "This is similar to a commonly used password.": _l("This is similar to a commonly used password."),
+    "A word by itself is easy to guess.": _l("A word by itself is easy to guess."),
+    "Names and surnames by themselves are easy to guess.":
+        _l("Names and surnames by themselves are easy to guess."),
+    "Common names and surnames are easy to guess.": _l("Common names and surnames are easy to guess."),
+}
+_STRENGTH_LOCK = threading.Lock()
 
 
-def _check_password(password):
+def password_strength(password, username=""):
+    """zxcvbn's score (0 to 4) and warning (English, or empty) for the password, the
+    username and its parts counting as easy words."""
+    from zxcvbn import zxcvbn  # imported on first use: it builds its word lists (60 ms)
+
+    inputs = [username] + [part for part in re.split(r"[._\-]+", username) if len(part) > 1]
+    with _STRENGTH_LOCK:  # zxcvbn keeps the user inputs in a module global
+        result = zxcvbn(password[:STRENGTH_CHECKED_LENGTH], user_inputs=inputs,
+                        max_length=STRENGTH_CHECKED_LENGTH)
+    return result["score"], result["feedback"]["warning"]
+
+
+def check_password(password, username=""):
+    """Refuse a password that is short, contains the username, or is common or easy to
+    guess (zxcvbn). Applies when a password is set: older, weaker ones still log in."""
+    username = (username or "").strip().lower()
     if not password or len(password) < MIN_PASSWORD:
-        raise DomainError(_l("A password has at least 8 characters."))
-    if len(password) > 200:
+        raise DomainError(_l("A password has at least 10 characters."))
+    if len(password) > MAX_PASSWORD:
         raise DomainError(_l("The password is too long."))
+    if username and username in password.lower():
+        raise DomainError(_l("A password may not contain the username."))
+    score, warning = password_strength(password, username)
+    if score < MIN_STRENGTH:
+        reason = STRENGTH_WARNINGS.get(warning)
+        if reason is None:
+            raise DomainError(_l("This password is too easy to guess. Add another word or two: "
+                                 "uncommon words are better."))
+        raise DomainError(_l("This password is too easy to guess: %(reason)s Add another word "
+                             "or two: uncommon words are better.", reason=reason))
 
 
 def create_user(username, full_name, password):
@@ -30,7 +86,7 @@ def create_user(username, full_name, password):
                              "or underscores."))
     if not full_name or len(full_name) > 200:
         raise DomainError(_l("Fill in the full name (at most 200 characters)."))
-    _check_password(password)
+    check_password(password, username)
     if db.session.execute(select(User.id).where(User.username == username)).first():
         raise DomainError(_l("Username %(name)s is already taken.", name=username))
     user = User(username=username, full_name=full_name)
@@ -57,7 +113,7 @@ def update_user(user_id, full_name, active, new_password=None, acting_user_id=No
     user.full_name = full_name
     user.active = bool(active)
     if new_password:
-        _check_password(new_password)
+        check_password(new_password, user.username)
         user.set_password(new_password)
         end_sessions(user)  # a reset password ends every session of the user
     db.session.flush()
@@ -69,7 +125,7 @@ def change_own_password(user, current_password, new_password):
     version: the session they changed it in keeps going when it stores that version."""
     if not user.check_password(current_password or ""):
         raise DomainError(_l("The current password is not correct."))
-    _check_password(new_password)
+    check_password(new_password, user.username)
     user.set_password(new_password)
     return end_sessions(user)
 

@@ -11,6 +11,7 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, HiddenField, PasswordField, StringField, TextAreaField
 from wtforms.validators import EqualTo, Length, Optional, Regexp
 
+from coop_app.auth.service import PASSWORD_RULE
 from coop_app.web.fields import (ChoiceField, LocalDateField, SubmissionKeyField, TextForm, at_most,
                                  choices, optional_int, required)
 from coop_app.members.models import (CANCELLED, CTKI, DECEASED, FAMILY, MEMBER_STATUSES, OTHER,
@@ -110,9 +111,8 @@ class MigrantForm(TextForm):
 class LoginForm(TextForm):
     username = StringField(_l("Username"), validators=[required(), at_most(64)],
                            render_kw={"autocomplete": "off"})
-    password = PasswordField(_l("Password"), validators=[required(), Length(
-        min=8, max=200, message=_l("A password has at least 8 characters."))],
-        render_kw={"autocomplete": "new-password"})
+    password = PasswordField(_l("Password"), validators=[required(), Length(max=200)],
+                             description=PASSWORD_RULE, render_kw={"autocomplete": "new-password"})
     confirm = PasswordField(_l("Password again"), validators=[
         required(), EqualTo("password", message=_l("The two passwords differ."))],
         render_kw={"autocomplete": "new-password"})

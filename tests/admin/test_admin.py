@@ -217,7 +217,7 @@ def test_create_user(app, admin, world):
 @pytest.mark.parametrize("data, message", [
     ({"username": "manager"}, "Username manager is already taken."),
     ({"username": "MANAGER"}, "Username manager is already taken."),
-    ({"password": "short", "confirm": "short"}, "A password has at least 8 characters."),
+    ({"password": "short", "confirm": "short"}, "A password has at least 10 characters."),
     ({"confirm": "something-else"}, "The passwords do not match."),
     ({"username": "a b"}, "A username is 3 to 64 lowercase letters"),
     ({"username": ""}, "This field is required."),
@@ -257,7 +257,7 @@ def test_edit_user_refuses_a_short_password_and_changes_nothing(app, admin, worl
     response = admin.post(url, data={"full_name": "Renamed", "active": "y", "new_password": "short",
                                      "confirm": "short"})
     assert response.status_code == 422
-    assert "A password has at least 8 characters." in response.get_data(as_text=True)
+    assert "A password has at least 10 characters." in response.get_data(as_text=True)
     with app.app_context():
         user = db.session.get(User, world.user_id("member"))
         assert user.full_name == "Member"

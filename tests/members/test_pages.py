@@ -312,7 +312,7 @@ def test_manager_gives_a_member_a_login_and_the_member_sees_their_page(app, clie
     ({"username": "", "password": "rahasia-123", "confirm": "rahasia-123"}, "This field is required"),
     ({"username": "Budi Santoso", "password": "rahasia-123", "confirm": "rahasia-123"}, "lowercase letters"),
     ({"username": "manager", "password": "rahasia-123", "confirm": "rahasia-123"}, "already taken"),
-    ({"username": "budi", "password": "short", "confirm": "short"}, "at least 8 characters"),
+    ({"username": "budi", "password": "short", "confirm": "short"}, "at least 10 characters"),
     ({"username": "budi", "password": "rahasia-123", "confirm": "rahasia-321"}, "passwords differ"),
 ])
 def test_bad_login_input(app, client, auth, people, form, message):

@@ -396,7 +396,7 @@ def test_a_member_gets_a_login_once(ctx, world):
 
 @pytest.mark.parametrize("username,password,message", [
     ("Si", "rahasia-siti", "3 to 64 lowercase"),
-    ("siti", "short", "at least 8 characters"),
+    ("siti", "short", "at least 10 characters"),
     ("manager", "rahasia-siti", "already taken"),
 ])
 def test_bad_logins_are_refused_whole(ctx, world, username, password, message):
