@@ -104,6 +104,10 @@ def _fill_registry():
     from coop_app.savings import movements as savings
     from coop_app.savings.check import check_savings_subledger
     from coop_app.savings.views import MEMBER_PANEL as SAVINGS_PANEL
+    from coop_app.loans import kinds as loan_kinds
+    from coop_app.membership import kinds as membership_kinds
+    from coop_app.remittances import kinds as remittance_kinds
+    from coop_app.savings import kinds as savings_kinds
 
     return registry.Registry(
         reversal_handlers={**savings.REVERSAL_HANDLERS, **leaving.REVERSAL_HANDLERS,
@@ -111,12 +115,15 @@ def _fill_registry():
                            **workout.REVERSAL_HANDLERS},
         subledger_checks=[check_savings_subledger, check_loans_subledger],
         month_end_steps=[loan_monthend.MONTH_END_STEP],
-        cli_commands=[ledger_cli.check_ledger_command, users_cli.create_admin_command,
+        cli_commands=[ledger_cli.check_ledger_command, ledger_cli.close_fiscal_year_command,
+                      users_cli.create_admin_command,
                       members_cli.import_members_command, closing_cli.month_end_command,
                       loans_cli.loan_schedule_command, demo_command, serve_cli.serve_command,
                       backup_cli.backup_command, backup_cli.restore_command],
         member_panels=[SAVINGS_PANEL, ENTERPRISES_PANEL, LOANS_PANEL, REMITTANCES_PANEL],
         migrant_panels=[MIGRANT_PANEL],
+        entry_kinds={**savings_kinds.ENTRY_KIND_WORDS, **membership_kinds.ENTRY_KIND_WORDS,
+                     **remittance_kinds.ENTRY_KIND_WORDS, **loan_kinds.ENTRY_KIND_WORDS},
     )
 
 

@@ -12,6 +12,8 @@ imported. docs/architecture.md lists the points and what fills them.
 - cli_commands: click commands added to `flask coop`.
 - member_panels / migrant_panels: sections that products and use cases add to the member's
   and the migrant worker's page (members.views), in order.
+- entry_kinds: journal entry kind -> its Words, so that the ledger's pages name the kinds
+  other packages post (ledger.labels.kind_label).
 """
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -41,6 +43,17 @@ class MonthEndStep:
     report: Callable
 
 
+@dataclass(frozen=True)
+class Words:
+    """A stored code for people: `label` (translated), and `sharia` where a KSPPS/BMT says it
+    in its own words (pembiayaan, not pinjaman); None: the same label."""
+    label: object
+    sharia: object = None
+
+    def of(self, sharia):
+        return self.sharia if sharia and self.sharia is not None else self.label
+
+
 @dataclass
 class Registry:
     reversal_handlers: dict[str, Callable] = field(default_factory=dict)
@@ -49,6 +62,7 @@ class Registry:
     cli_commands: list = field(default_factory=list)
     member_panels: list[Panel] = field(default_factory=list)
     migrant_panels: list[Panel] = field(default_factory=list)
+    entry_kinds: dict[str, Words] = field(default_factory=dict)
 
 
 def registry() -> Registry:

@@ -92,9 +92,20 @@ def ended_months(today, months):
 
 
 def test_demo_command_loads_once(app, runner):
-    result = runner.invoke(args=["coop", "demo"])
+    result = runner.invoke(args=["coop", "demo", "--lang", "en", "--url", "http://127.0.0.1:8080/"])
     assert result.exit_code == 0, result.output
-    assert "Demo data loaded." in result.output
+    # Progress as it loads (each line with the seconds since the start), then what was loaded.
+    lines = [re.sub(r"^\[ *\d+ s\] ", "", line) for line in result.output.splitlines()]
+    steps = ["Loading the demo data: the cooperatives and their users",
+             "Cooperative 1/2, KSP Desmigratif Sumber Rejeki: members, savings, remittances and loans",
+             "Cooperative 2/2, KSPPS BMT Desmigratif Al-Amanah: members, savings, remittances and loans",
+             "Closing the past months", "Saving the demo data"]
+    assert [line for line in lines if line in steps] == steps
+    assert sum(line.startswith("Cooperative 1/2, KSP Desmigratif Sumber Rejeki: posting ") for line in lines) >= 12
+    assert re.search(r"^Demo data loaded in \d+ s: 2 cooperatives, 9 users, 122 members, \d+ savings "
+                     r"accounts, \d+ loans, \d+ journal entries\.$", result.output, re.M)
+    assert ("Open http://127.0.0.1:8080/ and log in with the password Desmigratif2026 as one of: admin, "
+            "auditor, pendamping.jabar, ksp.manajer,") in result.output
     with app.app_context():
         codes = db.session.execute(select(Cooperative.code).order_by(Cooperative.code)).scalars().all()
         assert codes == ["BMT-LTM01", "KSP-IDM01"]
@@ -110,7 +121,8 @@ def test_demo_command_loads_once(app, runner):
 
     again = runner.invoke(args=["coop", "demo"])
     assert again.exit_code == 0, again.output
-    assert "already present" in again.output
+    assert again.output.startswith("Data demo sudah dimuat; tidak ada yang diubah.\n")  # Indonesian by default
+    assert "Masuk dengan kata sandi Desmigratif2026 sebagai salah satu dari: admin," in again.output
     with app.app_context():
         assert {model.__tablename__: count(model) for model in DEMO_TABLES} == before
         assert count(Cooperative) == 2 and count(User) == 9

@@ -13,6 +13,7 @@ from wtforms.validators import Optional, ValidationError
 
 from coop_app.auth.access import coop_blueprint, require_role
 from coop_app.auth.models import AUDITOR, MANAGER
+from coop_app.audit.labels import table_label
 from coop_app.audit.queries import audit_log_query, audited_tables
 from coop_app.web import REFUSED, paginate
 
@@ -32,7 +33,7 @@ class AuditFilterForm(FlaskForm):
     def __init__(self, formdata):
         super().__init__(formdata=formdata)
         self.table.choices = [SelectChoice("", _l("All tables"))] + [
-            SelectChoice(name) for name in audited_tables()]
+            SelectChoice(name, table_label(name)) for name in audited_tables()]
 
     def validate_date_to(self, field):
         if field.data and self.date_from.data and field.data < self.date_from.data:
@@ -58,4 +59,4 @@ def log():
         query = audit_log_query(g.coop.id).where(false())
         status = REFUSED
     return render_template("audit/log.html", form=form, pagination=paginate(query),
-                           changes=changes), status
+                           changes=changes, table_label=table_label), status

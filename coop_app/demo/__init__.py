@@ -16,12 +16,14 @@ from functools import partial
 from types import SimpleNamespace
 
 from flask import g
+from flask_babel import lazy_gettext as _l
 
 from coop_app.auth import service as users
 from coop_app.cooperatives.service import by_code
 from coop_app.provisioning import create_cooperative
 from coop_app.enterprises.service import EnterpriseData
 from coop_app.extensions import db
+from coop_app.ledger import fiscal_year
 from coop_app.ledger import service as ledger
 from coop_app.ledger.service import EXPENSE_VOUCHER, INCOME_VOUCHER
 from coop_app.members import service as members
@@ -106,8 +108,13 @@ class Timeline:
         if day <= self.today:
             self.events.append((day, rank, next(self.order), actor_id, partial(action, *args)))
 
-    def run(self):
-        for _day, _rank, _n, actor_id, action in sorted(self.events, key=lambda e: e[:3]):
+    def run(self, on_month=None):
+        """Run the operations; `on_month(day)` is told the first day of each month reached."""
+        month = None
+        for day, _rank, _n, actor_id, action in sorted(self.events, key=lambda e: e[:3]):
+            if on_month is not None and (day.year, day.month) != month:
+                month = (day.year, day.month)
+                on_month(day)
             g.actor_id = actor_id
             action()
 
@@ -121,10 +128,22 @@ def _month_starts(today, months):
     return list(reversed(starts))
 
 
-def load_demo(today=None, months=6):
-    """Create the demo; returns False if it was already there."""
+def _silent(message):
+    pass
+
+
+def _posting_month(progress, n, name, day):
+    progress(_l("Cooperative %(n)d/%(total)d, %(name)s: posting %(month)s",
+                n=n, total=len(COOPERATIVES), name=name, month=day.strftime("%m/%Y")))
+
+
+def load_demo(today=None, months=6, progress=None):
+    """Create the demo; returns False if it was already there. `progress(message)` is told
+    each step as it starts (a lazily translated message), the months of posting among them."""
     if by_code(COOPERATIVES[0]["code"]) is not None:
         return False
+    progress = progress or _silent
+    progress(_l("Loading the demo data: the cooperatives and their users"))
     today = today or date.today()
     rng = random.Random(2018)
     coops = {spec["code"]: create_cooperative(**spec) for spec in COOPERATIVES}
@@ -149,18 +168,26 @@ def load_demo(today=None, months=6):
         books = Books(coop, manager.id, treasurer.id, ledger.account_by_key(coop.id, "cash").id,
                       ledger.account_by_key(coop.id, "bank").id, today,
                       {p.code: p for p in savings_products(coop.id)})
+        progress(_l("Cooperative %(n)d/%(total)d, %(name)s: members, savings, remittances and loans",
+                    n=n + 1, total=len(COOPERATIVES), name=coop.name))
         timeline = Timeline(today)
         opening = _month_starts(today, HISTORY_MONTHS)[0]
         timeline.add(opening, OPENING, manager.id, _opening, coop, opening, manager)
         for start in starts:
             _month(timeline, coop, start, treasurer, rng)
         _members_year(timeline, books, REGIONS[code], random.Random(1945 + n), prefix)
-        timeline.run()
+        timeline.run(partial(_posting_month, progress, n + 1, coop.name))
         managers[code] = manager.id
+    progress(_l("Closing the past months"))
     # Last, once the year's business is posted: every demo month but the last two is
-    # closed, as a careful manager would.
+    # closed, as a careful manager would. The books begin a year back, so a fiscal year may
+    # end before the first month closed: its closing entry is posted first, dated its last
+    # day, or that year's income and expense would run on into the next year's result.
     for code, manager_id in managers.items():
         g.actor_id = manager_id
+        if starts[:-2]:
+            for year_end in fiscal_year.ended_years(coops[code], starts[0]):
+                fiscal_year.close_year(coops[code], year_end, closed_by=manager_id, today=today)
         for start in starts[:-2]:
             ledger.close_period(coops[code], ledger.month_end(start), closed_by=manager_id, today=today)
     g.actor_id = None

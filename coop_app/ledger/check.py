@@ -4,13 +4,16 @@ The packages that keep a sub-ledger add their checks to the registry's `subledge
 (coop_app/registry.py): each is a function (cooperative_id or None) -> list of problem
 strings, built on GROUP BY queries.
 """
+from datetime import timedelta
+
 from sqlalchemy import BigInteger, func, select, type_coerce
 
 from coop_app.cooperatives.models import Cooperative
 from coop_app.extensions import db
 from coop_app.registry import registry
 from coop_app.money import from_sen
-from coop_app.ledger.models import GLAccount, JournalEntry, JournalLine
+from coop_app.ledger import fiscal_year
+from coop_app.ledger.models import GLAccount, JournalEntry, JournalLine, LedgerPeriod
 
 def _scoped(query, column, cooperative_id):
     return query.where(column == cooperative_id) if cooperative_id is not None else query
@@ -62,6 +65,8 @@ def check_ledger(cooperative_id=None):
         if total:
             problems.append(f"trial balance of {codes.get(coop_id, coop_id)} is off by {from_sen(total)}")
 
+    problems.extend(unclosed_fiscal_years(cooperative_id))
+
     for check in registry().subledger_checks:
         problems.extend(check(cooperative_id))
 
@@ -73,3 +78,22 @@ def check_ledger(cooperative_id=None):
         "cooperatives": len(trial),
     }
     return facts, problems
+
+
+def unclosed_fiscal_years(cooperative_id=None):
+    """Fiscal years inside a closed period whose closing entry is missing or wrong, each with
+    the command that posts what it lacks."""
+    query = (select(Cooperative, func.max(LedgerPeriod.period_end))
+             .join(LedgerPeriod, LedgerPeriod.cooperative_id == Cooperative.id)
+             .group_by(Cooperative.id).order_by(Cooperative.code))
+    problems = []
+    for cooperative, closed in db.session.execute(_scoped(query, Cooperative.id, cooperative_id)):
+        for year_end in fiscal_year.unclosed_years(cooperative, closed + timedelta(days=1)):
+            start = fiscal_year.year_start_of(year_end)
+            state = ("is wrong: it does not close that year's own income and expense"
+                     if fiscal_year.closing_entry_count(cooperative.id, year_end) else "is missing")
+            problems.append(
+                f"fiscal year {start} to {year_end} of {cooperative.code} lies in a closed period "
+                f"and its closing entry {state}; fix: "
+                f"{fiscal_year.repair_command(cooperative, year_end)}")
+    return problems

@@ -13,7 +13,6 @@ from coop_app.web.fields import (ChoiceField, LocalDateField, MoneyField, Submis
                                  at_most, choices, iso_date, label, optional_int,
                                  required)
 from coop_app.ledger.models import ACCOUNT_TYPES, ASSET, EQUITY, EXPENSE, INCOME, LIABILITY
-from coop_app.ledger.service import CLOSING, EXPENSE_VOUCHER, INCOME_VOUCHER, MANUAL, REVERSAL
 
 MANUAL_LINES = 8
 
@@ -21,16 +20,6 @@ ACCOUNT_TYPE_LABELS = {
     ASSET: _l("Asset"), LIABILITY: _l("Liability"), EQUITY: _l("Equity"),
     INCOME: _l("Income"), EXPENSE: _l("Expense"),
 }
-KIND_LABELS = {
-    EXPENSE_VOUCHER: _l("Expense voucher"), INCOME_VOUCHER: _l("Income voucher"),
-    MANUAL: _l("Manual entry"), REVERSAL: _l("Reversal"), CLOSING: _l("Year-end closing"),
-}
-
-
-def kind_label(kind):
-    """A journal kind for people; kinds of later modules show as they are stored."""
-    return label(KIND_LABELS, kind)
-
 
 def type_label(account_type):
     return label(ACCOUNT_TYPE_LABELS, account_type)

@@ -11,6 +11,7 @@ from coop_app.errors import DomainError, NotFound
 from coop_app.extensions import db
 from coop_app.money import MAX_AMOUNT, to_money
 from coop_app.registry import registry
+from coop_app.ledger import fiscal_year
 from coop_app.ledger.chart import CHARTS, CONTROL_ACCOUNT_KEYS
 from coop_app.ledger.models import (ACCOUNT_TYPES, EXPENSE, INCOME, GLAccount, JournalEntry,
                                     JournalLine, LedgerPeriod)
@@ -20,7 +21,7 @@ EXPENSE_VOUCHER = "expense_voucher"
 INCOME_VOUCHER = "income_voucher"
 MANUAL = "manual"
 REVERSAL = "reversal"
-CLOSING = "closing"
+CLOSING = fiscal_year.CLOSING
 LEDGER_KINDS = (EXPENSE_VOUCHER, INCOME_VOUCHER, MANUAL, REVERSAL, CLOSING)
 
 ACCOUNT_CODE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.\-]{0,19}$")
@@ -280,7 +281,8 @@ def is_fiscal_year_end(cooperative, period_end):
 
 def close_period(cooperative, period_end, closed_by=None, today=None):
     """Close the books up to a month end. At the fiscal year end, income and expense are
-    closed into undistributed SHU by a closing entry dated that day."""
+    closed into undistributed SHU by a closing entry dated that day; a close may not pass an
+    earlier year end whose closing is missing or wrong."""
     today = today or date.today()
     if period_end != month_end(period_end):
         raise DomainError(_l("A period closes at the end of a month."))
@@ -292,36 +294,18 @@ def close_period(cooperative, period_end, closed_by=None, today=None):
             raise DomainError(_l("This period is already closed."))
         raise DomainError(_l("Close the months in order: the next one to close is %(date)s.",
                              date=expected.isoformat()))
+    # Every fiscal year ended before this month is closed into SHU first, and only then
+    # the year ending with this month (each from its own lines: ledger/fiscal_year.py).
+    fiscal_year.refuse_unclosed_years(cooperative, period_end)
     closing_entry = None
     if is_fiscal_year_end(cooperative, period_end):
-        closing_entry = _post_year_end_closing(cooperative, period_end, closed_by)
+        closing_entry = fiscal_year.close_year(cooperative, period_end, closed_by, today)
     period = LedgerPeriod(cooperative_id=cooperative.id, period_end=period_end,
                           closed_by=closed_by,
                           closing_entry_id=closing_entry.id if closing_entry else None)
     db.session.add(period)
     db.session.flush()
     return period
-
-
-def _post_year_end_closing(cooperative, period_end, closed_by):
-    rows = db.session.execute(
-        select(JournalLine.account_id, func.sum(JournalLine.amount))
-        .join(JournalEntry, JournalEntry.id == JournalLine.entry_id)
-        .join(GLAccount, GLAccount.id == JournalLine.account_id)
-        .where(JournalLine.cooperative_id == cooperative.id, JournalEntry.entry_date <= period_end,
-               GLAccount.type.in_([INCOME, EXPENSE]))
-        .group_by(JournalLine.account_id)
-    ).all()
-    lines = [Line(account_id, -total) for account_id, total in rows if total]
-    if not lines:
-        return None
-    # The year's surplus is credited (a deficit debited) to undistributed SHU.
-    to_shu = -sum(line.amount for line in lines)
-    if to_shu:
-        lines.append(Line(account_by_key(cooperative.id, "shu_undistributed").id, to_shu))
-    return post_entry(cooperative.id, period_end, CLOSING,
-                      f"Tutup buku tahun buku {period_end.year}", lines,
-                      f"closing:{period_end.isoformat()}", created_by=closed_by)
 
 
 def periods(cooperative_id):

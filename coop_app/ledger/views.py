@@ -14,10 +14,11 @@ from flask_login import current_user
 
 from coop_app.auth.access import READERS, STAFF, coop_blueprint, has_role, require_role
 from coop_app.auth.models import MANAGER
-from coop_app.ledger import reports, service
+from coop_app.ledger import fiscal_year, reports, service
 from coop_app.ledger.forms import (AccountActiveForm, AccountForm, AsOfForm, ClosePeriodForm,
                                    JournalFilterForm, ManualEntryForm, PeriodFilterForm,
-                                   ReverseForm, VoucherForm, kind_label, type_label)
+                                   ReverseForm, VoucherForm, type_label)
+from coop_app.ledger.labels import kind_label
 from coop_app.ledger.models import ACCOUNT_TYPES, EXPENSE, INCOME
 from coop_app.ledger.posting import closed_through
 from coop_app.web import Pages, filter_values, form_page, page_arg, paginate, perform, status_of
@@ -279,10 +280,13 @@ def _close_form(today):
 
 
 def _render_periods(form):
+    closed = closed_through(g.coop.id)
+    # Years a legacy close passed without their closing entry: the repair, told up front.
+    unclosed = fiscal_year.unclosed_years(g.coop, closed + timedelta(days=1)) if closed else []
     return render_template(
         "ledger/periods.html", periods=service.periods(g.coop.id), form=form,
-        closed_through=closed_through(g.coop.id), next_period=service.next_period_to_close(g.coop),
-        today=date.today())
+        closed_through=closed, next_period=service.next_period_to_close(g.coop),
+        today=date.today(), unclosed=[fiscal_year.what_to_do(g.coop, end) for end in unclosed])
 
 
 @bp.route("/periods")

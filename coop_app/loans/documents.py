@@ -21,7 +21,7 @@ from coop_app.terbilang import money_in_words
 from coop_app.loans import methods
 from coop_app.loans import models as m
 from coop_app.loans.models import LoanPayment
-from coop_app.loans.queries import installments
+from coop_app.loans.queries import deferred_margins, installments
 from coop_app.loans.terms import preview_schedule
 
 FREQUENCIES_ID = {m.MONTHLY: "bulanan", m.WEEKLY: "mingguan"}
@@ -68,7 +68,10 @@ def _loan_context(loan):
     return dict(loan=loan, member=member, enterprise=enterprise, product=loan.product, rows=rows,
                 totals=_totals(rows), interest_word=method.charge_word, method_id=method.name_id,
                 frequency_id=FREQUENCIES_ID.get(loan.frequency, loan.frequency),
-                sharia=method.sharia, **indonesian())
+                sharia=method.sharia,
+                # a murabahah's margin still deferred: what remains is owed at the sale price
+                margin_deferred=deferred_margins(loan.cooperative_id, [loan]).get(loan.id, ZERO),
+                **indonesian())
 
 
 def agreement_context(loan):

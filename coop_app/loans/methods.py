@@ -49,13 +49,13 @@ METHODS = {method.code: method for method in (
     Method(ANNUITY, _l("Annuity"), "annuity", name_id="anuitas", **_CONVENTIONAL),
     Method(MURABAHAH, _l("Murabahah (cost plus margin)"), "murabahah",
            receivable_key="murabahah_receivable", income_key="margin_income", charge_word="Margin",
-           name_id="murabahah", agreement_title="Akad Murabahah", sale=True, **_SHARIA),
+           name_id="akad murabahah", agreement_title="Akad Murabahah", sale=True, **_SHARIA),
     Method(QARDH, _l("Qardh (benevolent loan)"), "qardh", receivable_key="qardh_receivable",
-           income_key=None, charge_word="Jasa", name_id="qardh", agreement_title="Akad Qardh",
+           income_key=None, charge_word="Jasa", name_id="akad qardh", agreement_title="Akad Qardh",
            benevolent=True, **_SHARIA),
     Method(MUDHARABAH, _l("Mudharabah (profit sharing)"), "mudharabah",
            receivable_key="mudharabah_financing", income_key="profit_share_income",
-           charge_word="Bagi hasil", name_id="mudharabah", agreement_title="Akad Mudharabah",
+           charge_word="Bagi hasil", name_id="akad mudharabah", agreement_title="Akad Mudharabah",
            profit_sharing=True, **_SHARIA),
 )}
 

@@ -7,16 +7,18 @@ from datetime import date
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select
+from sqlalchemy import BigInteger, func, or_, select, type_coerce
 
 from coop_app.auth.models import User
 from coop_app.errors import NotFound
 from coop_app.extensions import db
-from coop_app.ledger.models import JournalEntry, JournalLine
+from coop_app.ledger.models import GLAccount, JournalEntry, JournalLine
 from coop_app.members.models import Member
 from coop_app.members.service import search_query
-from coop_app.money import ZERO
+from coop_app.money import ZERO, from_sen
 from coop_app.savings.movements import rupiah  # noqa: F401 (amounts in messages, one helper)
+from coop_app.loans import methods
+from coop_app.loans.methods import DEFERRED_MARGIN_KEY
 from coop_app.loans.models import (ACTIVE, APPLIED, APPROVED, CANCELLED, PAID_OFF, REJECTED,
                                    WRITTEN_OFF, Loan, LoanEvent, LoanInstallment, LoanPayment)
 
@@ -175,3 +177,19 @@ def active_by_product(cooperative_id):
     return (select(Loan.product_id, func.count(), func.coalesce(func.sum(Loan.principal_outstanding), 0))
             .where(Loan.cooperative_id == cooperative_id, Loan.status == ACTIVE)
             .group_by(Loan.product_id))
+
+
+def deferred_margins(cooperative_id, loans):
+    """{loan id: the margin still deferred} of these loans that have one (a murabahah): the
+    credit of its lines on the deferred margin account. What the member still owes is the
+    receivable at the sale price, its principal_outstanding (net of this margin) plus it."""
+    ids = [loan.id for loan in loans if methods.of(loan.method).sale]
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(JournalLine.loan_id, func.sum(type_coerce(JournalLine.amount, BigInteger)))
+        .join(GLAccount, GLAccount.id == JournalLine.account_id)
+        .where(JournalLine.cooperative_id == cooperative_id, JournalLine.loan_id.in_(ids),
+               GLAccount.system_key == DEFERRED_MARGIN_KEY)
+        .group_by(JournalLine.loan_id)).all()
+    return {loan_id: from_sen(-sen) for loan_id, sen in rows if sen}

@@ -22,6 +22,7 @@ from coop_app.errors import DomainError
 from coop_app.extensions import db
 from coop_app.members.forms import MemberSearchForm
 from coop_app.members.service import get_member, search_query
+from coop_app.ledger.labels import kind_label
 from coop_app.registry import Panel
 from coop_app.savings.movements import get_account, member_accounts
 from coop_app.web import Pages, filter_values, page_arg, perform, refuse, replay, status_of
@@ -63,6 +64,7 @@ def loan_helpers():
             "late_charge_label": lambda v: label(LATE_CHARGE_LABELS, v),
             "early_rule_label": lambda v: label(EARLY_RULE_LABELS, v),
             "rounding_label": lambda v: label(ROUNDING_LABELS, v),
+            "entry_kind_label": kind_label,
             "percent": percent, "STATUS_BADGE": STATUS_BADGE, "QUALITY_BADGE": QUALITY_BADGE}
 
 
@@ -70,7 +72,9 @@ bp.context_processor(loan_helpers)
 
 
 def _member_panel(cooperative_id, member):
-    return {"loans": queries.member_loans(cooperative_id, member.id), "loan_ui": loan_helpers()}
+    loans = queries.member_loans(cooperative_id, member.id)
+    return {"loans": loans, "loan_ui": loan_helpers(),
+            "deferred": queries.deferred_margins(cooperative_id, loans)}
 
 
 # The member page's loans (the registry's member_panels).
@@ -122,7 +126,8 @@ def index():
     values = filter_values(form)
     rows, pagination = page_of_rows(queries.loan_list(
         g.coop.id, status=values["status"], product_id=values["product"], text=values["q"]))
-    return render_template("loans/index.html", form=form, rows=rows, pagination=pagination)
+    return render_template("loans/index.html", form=form, rows=rows, pagination=pagination,
+                           deferred=queries.deferred_margins(g.coop.id, [loan for loan, _m in rows]))
 
 
 # -- the application -------------------------------------------------------------------------
@@ -220,6 +225,7 @@ def loan_context(loan, on=None, staff=True):
         "arrears": queries.arrears(loan, on) if live else None,
         "next_due": queries.next_due(loan, on) if live else None,
         "people": _people(loan) if staff else {},
+        "deferred": queries.deferred_margins(coop_id, [loan]),
     }
 
 

@@ -42,8 +42,9 @@ def _own_loan(loan_id):
 @require_role(MEMBER)
 def index():
     member = _own_member()
-    return render_template("loans/portal_index.html", member=member,
-                           loans=queries.member_loans(g.coop.id, member.id))
+    loans = queries.member_loans(g.coop.id, member.id)
+    return render_template("loans/portal_index.html", member=member, loans=loans,
+                           deferred=queries.deferred_margins(g.coop.id, loans))
 
 
 @bp.route("/<int:loan_id>")

@@ -7,7 +7,6 @@ user is the one logged in: an account, remittance or entry id that is not theirs
 """
 from flask import abort, current_app, g, render_template, request
 from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from coop_app.auth.access import coop_blueprint, require_role
@@ -16,6 +15,7 @@ from coop_app.extensions import db
 from coop_app.web import Pages, page_arg, paginate
 from coop_app.money import ZERO
 from coop_app.remittances import recording as remittances
+from coop_app.savings.kinds import passbook_label
 from coop_app.remittances import queries as remittance_queries
 from coop_app.remittances.forms import StatementForm, channel_label
 from coop_app.remittances.views import statement_period
@@ -26,15 +26,7 @@ from coop_app.savings import passbook as service
 
 bp = coop_blueprint("portal", __name__, "/me")
 RECENT_REMITTANCES = 5
-KIND_LABELS = {
-    "deposit": _l("Deposit"), "withdrawal": _l("Withdrawal"), "remittance": _l("Remittance"),
-    "reversal": _l("Reversal"), "interest": _l("Interest"), "profit_share": _l("Profit share"),
-    "bonus": _l("Wadiah bonus"),
-}
-
-
-def kind_label(kind):
-    return KIND_LABELS.get(kind, kind)
+kind_label = passbook_label  # the member's passbook lines, in the savings package's words
 
 
 @bp.context_processor

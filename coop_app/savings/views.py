@@ -29,6 +29,7 @@ from coop_app.pdf import pdf_response
 from coop_app.savings import arrears as wajib_arrears
 from coop_app.savings import opening, products as product_service, queries, receipts
 from coop_app.savings import movements as service
+from coop_app.savings.kinds import passbook_label
 from coop_app.savings.forms import (METHOD_LABELS, PERIOD_LABELS, ArrearsFilterForm,
                                     CollectWajibForm, MovementForm, OpenAccountForm, ProductForm,
                                     kind_label)
@@ -47,11 +48,6 @@ def percent(basis_points):
     """350 -> "3,5" (id) or "3.5" (en)."""
     return format_decimal(Decimal(basis_points or 0) / 100)
 
-
-def passbook_label(kind):
-    labels = {"deposit": _("Deposit"), "withdrawal": _("Withdrawal"), "reversal": _("Reversal"),
-              "interest": _("Interest"), "profit_share": _("Profit share"), "bonus": _("Wadiah bonus")}
-    return labels.get(kind, kind)
 
 
 

@@ -106,7 +106,7 @@ def test_manager_sees_the_admins_edit_on_the_audit_page(app, world):
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     first = re.search(r'<tr class="audit-[a-z]+">.*?</tr>', page, re.S).group(0)  # newest first
-    assert "Admin" in first and "Update" in first and ">cooperatives<" in first
+    assert "Admin" in first and "Update" in first and ">Cooperative<" in first
     assert "KSP Sumber Rejeki → KSP Sumber Rejeki Makmur" in " ".join(re.sub(r"<[^>]+>", " ", first).split())
     assert "system" in page  # the rows written while setting up the world had no actor
 
@@ -118,7 +118,7 @@ def test_audit_page_shows_only_this_cooperative(app, world):
                data={**EDIT, "name": "KSP Maju Terus", "village": "Tegalurung", "kecamatan": "Balongan",
                      "kabupaten": "Kabupaten Cirebon", "founded_on": "2019-01-01"})
     page = client_for(app, "auditor.jabar").get("/c/KSP-A/audit/?table=cooperatives").get_data(as_text=True)
-    assert table_column(page, "audit-log", 3) == ["cooperatives"]  # KSP-A's own insert only
+    assert table_column(page, "audit-log", 3) == ["Cooperative"]  # KSP-A's own insert only
     assert "KSP Maju" not in page
     page = client_for(app, "auditor.jabar").get("/c/KSP-B/audit/?table=cooperatives").get_data(as_text=True)
     assert table_column(page, "audit-log", 2) == ["Update", "Insert"]
@@ -150,7 +150,7 @@ def test_audit_page_filters_and_pages(make_app, world):
     manager = client_for(app, "manager")
 
     page = manager.get("/c/KSP-A/audit/?table=role_grants").get_data(as_text=True)
-    assert table_column(page, "audit-log", 3) == ["role_grants"] * 4
+    assert table_column(page, "audit-log", 3) == ["Roles"] * 4
     assert table_column(page, "audit-log", 1) == ["system"] * 4
 
     page = manager.get("/c/KSP-A/audit/").get_data(as_text=True)
@@ -166,7 +166,7 @@ def test_audit_page_filters_and_pages(make_app, world):
     assert total == 1 + accounts + products + 4
     assert f"Page 1 of {-(-total // 10)}" in page
     # newest first: the last grant made while building the world leads
-    assert table_column(page, "audit-log", 3)[0] == "role_grants"
+    assert table_column(page, "audit-log", 3)[0] == "Roles"
 
     today = datetime.now(ZoneInfo("Asia/Jakarta")).date()  # the filter's dates are Jakarta dates
     page = manager.get(f"/c/KSP-A/audit/?date_from={today}&date_to={today}").get_data(as_text=True)

@@ -118,7 +118,7 @@ def test_application_approval_disbursement_and_repayment(page, live_server):
     # The loan's entries, and the same entries in the cooperative's journal.
     entries = page.locator("#loan-entries tbody tr[data-entry]")
     assert [entries.nth(i).locator("td").nth(2).inner_text() for i in range(entries.count())] == [
-        "loan_disbursement", "loan_repayment"]
+        "Pencairan pinjaman", "Angsuran pinjaman"]
     ids = [entries.nth(i).get_attribute("data-entry") for i in range(2)]
     page.goto(page.base + "/c/KSP-A/ledger/journal")
     disbursement = page.locator(f"#journal tr[data-entry='{ids[0]}']").inner_text()

@@ -1,12 +1,17 @@
 """The loan list behind a portfolio figure as CSV and XLSX: one row per loan, then a totals
-row. Codes (status, quality, category, gender, aging bucket) are written as stored, so a
-spreadsheet can filter on them whatever the reader's language; amounts are plain numbers."""
+row. Codes (method, status, quality, category, gender) are written as words in the reader's
+language, as the pages show them, and the aging bucket as its days; amounts are plain
+numbers."""
 import csv
 import io
 
 from flask import make_response
 from flask_babel import gettext as _
 
+from coop_app.members.forms import CATEGORY_LABELS, GENDER_LABELS
+from coop_app.web.fields import label
+from coop_app.loans import methods
+from coop_app.loans.forms import QUALITY_LABELS, STATUS_LABELS
 from coop_app.loans.portfolio import figures as p
 from coop_app.loans.portfolio import loans as pl
 
@@ -14,10 +19,16 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _bucket(days):
-    for key, low, high in p.BUCKETS:
+    """The aging bucket as its days past due: "0", "1–30" ... "> 180"."""
+    for _key, low, high in p.BUCKETS:
         if days >= low and (high is None or days <= high):
-            return key
+            return str(low) if high == low else f"> {low - 1}" if high is None else f"{low}–{high}"
     return ""
+
+
+def _words(labels, code):
+    """A code as the reader's word (str: a lazy string is not a cell value)."""
+    return None if code is None else str(label(labels, code))
 
 
 def _columns():
@@ -27,19 +38,19 @@ def _columns():
         (_("Loan number"), lambda r: r.number, "text"),
         (_("Member number"), lambda r: r.member_number, "text"),
         (_("Member"), lambda r: r.member_name, "text"),
-        (_("Gender"), lambda r: r.gender, "text"),
-        (_("Category"), lambda r: r.category, "text"),
+        (_("Gender"), lambda r: _words(GENDER_LABELS, r.gender), "text"),
+        (_("Category"), lambda r: _words(CATEGORY_LABELS, r.category), "text"),
         (_("Product code"), lambda r: r.product_code, "text"),
         (_("Product"), lambda r: r.product_name, "text"),
-        (_("Method"), lambda r: r.method, "text"),
-        (_("Status"), lambda r: r.status, "text"),
+        (_("Method"), lambda r: None if r.method is None else str(methods.label(r.method)), "text"),
+        (_("Status"), lambda r: _words(STATUS_LABELS, r.status), "text"),
         (_("Disbursed on"), lambda r: r.disbursed_on, "date"),
         (_("Closed on"), lambda r: r.closed_on, "date"),
         (_("Amount"), lambda r: pl.money(r.amount), "money"),
         (_("Outstanding principal"), lambda r: pl.money(r.outstanding), "money"),
         (_("Days past due"), lambda r: r.dpd, "int"),
         (_("Aging bucket"), lambda r: _bucket(r.dpd) if r.active else "", "text"),
-        (_("Quality"), lambda r: r.quality, "text"),
+        (_("Quality"), lambda r: _words(QUALITY_LABELS, r.quality), "text"),
         (_("Provision"), lambda r: pl.money(r.provision), "money"),
         (_("Written off"), lambda r: pl.money(r.written_off_amount), "money"),
         (_("Recovered in the period"), lambda r: pl.money(r.recovered), "money"),

@@ -2,9 +2,15 @@
 their breakdowns for a set of cooperatives as of a date, and the loans behind each figure.
 
 Days past due are computed live from the schedule (the oldest non-superseded instalment due
-before the date and not settled by it), and outstanding principal is rebuilt as of the date
-from the repayments after it, so the figures hold for any date. Quality classes and
-provisions are the last month-end's (loan.quality, loan.provision).
+before the date and not settled by it). Outstanding principal and provisions are the loan's
+journal lines dated up to the date: today's (loan.principal_outstanding, loan.provision,
+which check-ledger keeps equal to all its lines) less its lines dated after it, so the
+provisions (PPAP) equal the allowance account in the ledger at that date. Quality classes
+are those of the last month-end at or before the date: today's (loan.quality) unless a
+later month-end changed it, then the class its first change after the date started from
+(a loan no month-end has classed yet is lancar, with no provision). Provisions still held
+for loans paid off before the date, which the next month-end releases, count in the PPAP
+(`provision_closed`) though not in the active book.
 
 Every figure comes from GROUP BY queries: one over the book of loans (per cooperative,
 product, member category and gender, with conditional sums for PAR, aging and quality) and
@@ -19,10 +25,14 @@ from sqlalchemy import (BigInteger, Date, Integer, and_, case, cast, false, func
                         select, true, type_coerce, union_all)
 
 from coop_app.extensions import db
+from coop_app.ledger.models import GLAccount, JournalEntry, JournalLine
 from coop_app.members.models import Member
 from coop_app.money import from_sen
+from coop_app.loans.check import ALLOWANCE_KEY, PRINCIPAL_KEYS
 from coop_app.loans.models import (ACTIVE, NON_PERFORMING, PAID_OFF, QUALITY_CLASSES, WRITTEN_OFF,
-                                   Loan, LoanInstallment, LoanPayment, LoanProduct)
+                                   Loan, LoanEvent, LoanInstallment, LoanMonthEndRun, LoanPayment,
+                                   LoanProduct)
+from coop_app.loans.monthend import QUALITY_CHANGED
 
 # Aging buckets by days past due: (key, first day, last day or None).
 BUCKETS = (("current", 0, 0), ("1_30", 1, 30), ("31_60", 31, 60), ("61_90", 61, 90),
@@ -66,6 +76,9 @@ class Figures:
 
     def __init__(self):
         self.sums = [0] * WIDTH
+        # provisions held at the date for loans paid off before it (released by the next
+        # month-end): in the PPAP, which equals the ledger's allowance, not in the book
+        self.closed_sen = 0
         self.disbursed, self.written_off, self.recovered = Tally(), Tally(), Tally()
 
     def add_book(self, sums):
@@ -84,8 +97,12 @@ class Figures:
         return from_sen(self.sums[1])
 
     @property
-    def provision(self):
-        return from_sen(self.sums[2])
+    def provision(self):  # PPAP: the allowance in the ledger at the date
+        return from_sen(self.sums[2] + self.closed_sen)
+
+    @property
+    def provision_closed(self):
+        return from_sen(self.closed_sen)
 
     par = property(lambda self: self._pairs("par"))
     buckets = property(lambda self: self._pairs("bucket"))
@@ -162,41 +179,98 @@ def _oldest_overdue(ids, as_of):
             .group_by(rows.c.loan_id).subquery("overdue"))
 
 
-def _repaid_after(ids, as_of):
-    """Per loan, the principal repaid after `as_of` (to rebuild the outstanding at the date)."""
-    lp = LoanPayment
-    return (select(lp.loan_id, func.sum(_sen(lp.principal)).label("principal"))
-            .where(lp.cooperative_id.in_(ids), lp.paid_on > as_of, lp.reversed == false(),
-                   lp.kind != RECOVERY)
-            .group_by(lp.loan_id).subquery("repaid_after"))
+def _lines_after(ids, as_of):
+    """Per loan, the sum (sen, debit positive) of its journal lines dated after `as_of` on the
+    principal accounts and on the allowance: what took today's figures away from that date's."""
+    on = lambda keys: case((GLAccount.system_key.in_(keys), _sen(JournalLine.amount)), else_=0)  # noqa: E731
+    return (select(JournalLine.loan_id, func.sum(on(PRINCIPAL_KEYS)).label("principal"),
+                   func.sum(on((ALLOWANCE_KEY,))).label("allowance"))
+            .select_from(JournalEntry)
+            .join(JournalLine, JournalLine.entry_id == JournalEntry.id)
+            .join(GLAccount, GLAccount.id == JournalLine.account_id)
+            .where(JournalEntry.cooperative_id.in_(ids), JournalEntry.entry_date > as_of,
+                   JournalLine.loan_id.is_not(None),
+                   GLAccount.system_key.in_(PRINCIPAL_KEYS + (ALLOWANCE_KEY,)))
+            .group_by(JournalLine.loan_id).subquery("lines_after"))
+
+
+def _month_end_after(ids, as_of):
+    return db.session.execute(select(LoanMonthEndRun.id).where(
+        LoanMonthEndRun.cooperative_id.in_(ids), LoanMonthEndRun.period_end > as_of).limit(1)).first() is not None
+
+
+def _class_before(ids, as_of):
+    """Per loan whose class a month-end after `as_of` changed, the class it changed from at
+    the first of them: its class at `as_of`. None when no month-end ran after `as_of`."""
+    if not _month_end_after(ids, as_of):
+        return None
+    ev = LoanEvent
+    first = func.row_number().over(partition_by=ev.loan_id, order_by=(ev.event_date, ev.id))
+    changes = (select(ev.loan_id, ev.detail["from"].as_string().label("quality"), first.label("n"))
+               .where(ev.cooperative_id.in_(ids), ev.kind == QUALITY_CHANGED, ev.event_date > as_of)
+               .subquery("changes"))
+    return select(changes.c.loan_id, changes.c.quality).where(changes.c.n == 1).subquery("class_before")
+
+
+def _as_of_columns(ids, as_of):
+    """(outstanding principal, provision, quality) columns as of `as_of`, and the outer joins
+    they need: see the module's docstring."""
+    later = _lines_after(ids, as_of)
+    outstanding = _sen(Loan.principal_outstanding) - func.coalesce(later.c.principal, 0)
+    provision = _sen(Loan.provision) + func.coalesce(later.c.allowance, 0)
+    joins = [(later, later.c.loan_id == Loan.id)]
+    before = _class_before(ids, as_of)
+    quality = Loan.quality
+    if before is not None:
+        quality = func.coalesce(before.c.quality, Loan.quality)
+        joins.append((before, before.c.loan_id == Loan.id))
+    return outstanding, provision, quality, joins
 
 
 def book(scope, as_of, active_only=False):
     """Every loan of the cooperatives in `scope` (only those active at `as_of` with
     `active_only`) with, as of `as_of`: whether it was active, its outstanding principal
-    (sen) and its days past due (both 0 when not active)."""
+    (sen) and its days past due (both 0 when not active), its class and its provision."""
     ids = _ids(scope)
-    overdue, later = _oldest_overdue(ids, as_of), _repaid_after(ids, as_of)
+    overdue = _oldest_overdue(ids, as_of)
+    outstanding, provision, quality, joins = _as_of_columns(ids, as_of)
     # disbursed_on inside coalesce(): SQLite then reads the loans by (cooperative, status),
     # in table order, instead of hopping through them by disbursement date (3-5x slower).
     active = and_(Loan.status.in_(BOOKED), func.coalesce(Loan.disbursed_on, as_of) <= as_of,
                   or_(Loan.closed_on.is_(None), Loan.closed_on > as_of))
-    outstanding = (_sen(Loan.principal_outstanding) + func.coalesce(later.c.principal, 0)
-                   + case((Loan.status == WRITTEN_OFF, _sen(Loan.written_off_amount)), else_=0))
     days = case((overdue.c.oldest_due.is_not(None), _days_between(as_of, overdue.c.oldest_due)), else_=0)
     if not active_only:  # the other loans count for nothing on the book of that day
         outstanding, days = case((active, outstanding), else_=0), case((active, days), else_=0)
-    return (select(Loan.id, Loan.cooperative_id, Loan.number, Loan.member_id, Loan.product_id,
-                   Loan.method, Loan.status, Loan.quality, Loan.disbursed_on, Loan.closed_on,
-                   _sen(Loan.amount).label("amount"), _sen(Loan.provision).label("provision"),
-                   _sen(Loan.written_off_amount).label("written_off_amount"),
-                   (literal(1) if active_only else case((active, 1), else_=0)).label("active"),
-                   outstanding.label("outstanding"), days.label("dpd"))
-            .select_from(Loan)
-            .outerjoin(overdue, overdue.c.loan_id == Loan.id)
-            .outerjoin(later, later.c.loan_id == Loan.id)
-            # the condition itself, not the column computed from it, so an index serves it
-            .where(Loan.cooperative_id.in_(ids), active if active_only else true()))
+    query = (select(Loan.id, Loan.cooperative_id, Loan.number, Loan.member_id, Loan.product_id,
+                    Loan.method, Loan.status, quality.label("quality"), Loan.disbursed_on,
+                    Loan.closed_on, _sen(Loan.amount).label("amount"), provision.label("provision"),
+                    _sen(Loan.written_off_amount).label("written_off_amount"),
+                    (literal(1) if active_only else case((active, 1), else_=0)).label("active"),
+                    outstanding.label("outstanding"), days.label("dpd"))
+             .select_from(Loan)
+             .outerjoin(overdue, overdue.c.loan_id == Loan.id))
+    for subquery, on in joins:
+        query = query.outerjoin(subquery, on)
+    # the condition itself, not the column computed from it, so an index serves it
+    return query.where(Loan.cooperative_id.in_(ids), active if active_only else true())
+
+
+def _closed_provisions(ids, as_of):
+    """Per group (as _book_groups), the provisions held at `as_of` for loans paid off by
+    then: the next month-end releases them, so until it they are in the ledger's allowance."""
+    later = _lines_after(ids, as_of)
+    provision = _sen(Loan.provision) + func.coalesce(later.c.allowance, 0)
+    query = (select(Loan.cooperative_id, LoanProduct.code, func.max(LoanProduct.name), Member.category,
+                    Member.gender, func.sum(provision))
+             .select_from(Loan)
+             .outerjoin(later, later.c.loan_id == Loan.id)
+             .join(LoanProduct, LoanProduct.id == Loan.product_id)
+             .join(Member, Member.id == Loan.member_id)
+             .where(Loan.cooperative_id.in_(ids), Loan.status == PAID_OFF, Loan.closed_on <= as_of,
+                    or_(Loan.provision != 0, later.c.allowance.is_not(None)))
+             .group_by(Loan.cooperative_id, LoanProduct.code, Member.category, Member.gender)
+             .having(func.sum(provision) != 0))
+    return db.session.execute(query).all()
 
 
 def bucket_condition(days, key):
@@ -283,6 +357,9 @@ def portfolio(scope, as_of=None, date_from=None, date_to=None, category_labels=N
         sums = row[5:]
         for figures in targets(*row[:5]):
             figures.add_book(sums)
+    for *keys, sen in _closed_provisions(ids, as_of):
+        for figures in targets(*keys):
+            figures.closed_sen += int(sen)
     for kind, coop_id, code, category, gender, name, count, sen in _flow_groups(ids, date_from, date_to):
         for figures in targets(coop_id, code, name, category, gender):
             getattr(figures, kind).add(count, sen)
