@@ -38,6 +38,8 @@ class Config:
     PAGE_SIZE = 50
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
     PRODUCTION = False
+    # The product's name on every page (a proper name: the same in both languages).
+    PRODUCT_NAME = "Koperasi Desmigratif"
     # Reverse proxies in front of the app (nginx: 1). Their X-Forwarded-For/-Proto/-Host are
     # trusted that many hops deep; with 0 they are ignored, as a client could forge them.
     PROXY_COUNT = os.environ.get("COOP_PROXY_COUNT", "0")

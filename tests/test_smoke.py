@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 
@@ -29,3 +31,15 @@ HUGE = "99999999999999999999"
 def test_an_id_past_the_largest_is_not_found_not_an_error(client, auth, world, username, url):
     auth.login(username)
     assert client.get(url).status_code == 404
+
+
+def test_the_product_is_named_on_every_page_not_by_its_package(client, auth, world):
+    """The title and the top bar carry the product's name; the package name `coop_app` is a
+    code a person never reads."""
+    login_page = client.get("/login").get_data(as_text=True)
+    auth.login("manager")
+    dashboard = client.get("/c/KSP-A/", follow_redirects=True).get_data(as_text=True)
+    for page in (login_page, dashboard):
+        assert re.search(r"<title>[^<]* · Koperasi Desmigratif</title>", page)
+        assert re.search(r'class="navbar-brand"[^>]*>Koperasi Desmigratif</a>', page)
+        assert "coop_app" not in page
