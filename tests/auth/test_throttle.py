@@ -116,7 +116,9 @@ def test_failures_older_than_the_window_do_not_count_and_are_pruned(app, world):
 
 def test_attempts_at_the_same_moment_check_at_most_five_passwords(app, world):
     """Ten wrong passwords at once (threads, each with its own connection): every attempt
-    is recorded and committed before it counts, so at most five reach the password check."""
+    is recorded and committed before it counts, so at most five reach the password check.
+    How many do depends on the interleaving: when all ten are recorded before any counts,
+    none is checked (the throttle errs on the side of refusing)."""
     checked = []
 
     def work(i):
@@ -125,5 +127,5 @@ def test_attempts_at_the_same_moment_check_at_most_five_passwords(app, world):
 
     results = run_at_once(app, 10, work)
     assert all(kind == "ok" for kind, _ in results), results
-    assert 1 <= len(checked) <= 5
+    assert len(checked) <= 5
     assert failures(app, username="treasurer") == len(checked)
