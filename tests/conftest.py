@@ -4,9 +4,10 @@ two cooperatives in two regions with a user for every role."""
 import os
 import shutil
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timezone
 
 import pytest
+import time_machine
 from flask import g
 from sqlalchemy import create_engine, make_url, text
 
@@ -14,6 +15,10 @@ from coop_app import create_app
 from coop_app.config import TestConfig
 from coop_app.extensions import db
 
+# Every test runs at one fixed moment, so none depends on the day it runs: Wednesday
+# 18 November 2026, 10:00 WIB (03:00 UTC). The clock then ticks on from there. A test that
+# needs another moment (02:54 WIB, the first of a month) travels with the `clock` fixture.
+FROZEN_AT = datetime(2026, 11, 18, 3, 0, tzinfo=timezone.utc)
 
 
 def _worker_database(url):
@@ -49,6 +54,13 @@ def _migrate(url):
     with app.app_context():
         upgrade()
         db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    """The frozen clock: `clock.move_to(datetime(..., tzinfo=timezone.utc))` travels."""
+    with time_machine.travel(FROZEN_AT, tick=True) as traveller:
+        yield traveller
 
 
 @pytest.fixture(scope="session")

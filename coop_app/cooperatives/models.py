@@ -1,6 +1,5 @@
 """A cooperative (KSP) or sharia cooperative (KSPPS/BMT) and where it is."""
-from datetime import datetime, timezone
-
+from coop_app.cooperatives.clock import DEFAULT_ZONE, ZONES, utc_now
 from coop_app.extensions import db
 
 KSP = "ksp"
@@ -8,8 +7,13 @@ KSPPS = "kspps"
 COOPERATIVE_TYPES = (KSP, KSPPS)
 
 
+# Rp50.000.000 in sen: above it (and above ten times the account's largest movement) a form
+# asks for a second confirmation.
+DEFAULT_LARGE_AMOUNT_SEN = 5_000_000_000
+
+
 def utcnow():
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return utc_now()
 
 
 class Cooperative(db.Model):
@@ -28,12 +32,23 @@ class Cooperative(db.Model):
     # How member numbers are made: {code}, {year} (of joining) and {seq} (a running number).
     member_number_pattern = db.Column(db.String(40), nullable=False, default="{year}.{seq:05d}",
                                       server_default="{year}.{seq:05d}")
+    # WIB, WITA or WIT: the cooperative's "today" (cooperatives.clock.local_today).
+    time_zone = db.Column(db.String(4), nullable=False, default=DEFAULT_ZONE, server_default=DEFAULT_ZONE)
+    # An amount above this (in sen) asks for a second confirmation on the money forms.
+    large_amount_sen = db.Column(db.BigInteger, nullable=False, default=DEFAULT_LARGE_AMOUNT_SEN,
+                                 server_default=str(DEFAULT_LARGE_AMOUNT_SEN))
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
 
     __table_args__ = (
         db.CheckConstraint("type in ('ksp', 'kspps')", name="type"),
         db.CheckConstraint("fiscal_year_start_month between 1 and 12", name="fiscal_month"),
+        db.CheckConstraint("time_zone in ('WIB', 'WITA', 'WIT')", name="time_zone"),
+        db.CheckConstraint("large_amount_sen > 0", name="large_amount"),
     )
+
+    @property
+    def zone(self):
+        return ZONES[self.time_zone or DEFAULT_ZONE]
 
     @property
     def is_sharia(self):

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from coop_app.errors import DomainError, NotFound
 from coop_app.extensions import db
+from coop_app.cooperatives.clock import local_today, zone_for_province_name
 from coop_app.cooperatives.models import COOPERATIVE_TYPES, Cooperative
 
 CODE = re.compile(r"^[A-Z0-9][A-Z0-9\-]{1,19}$")
@@ -22,7 +23,7 @@ def _clean(fields):
         if len(value) > (200 if key == "name" else 100):
             raise DomainError(_l("A field of the cooperative is too long."))
     founded_on = fields.get("founded_on")
-    if not isinstance(founded_on, date) or founded_on > date.today() or founded_on.year < 1900:
+    if not isinstance(founded_on, date) or founded_on > local_today() or founded_on.year < 1900:
         raise DomainError(_l("The founding date must be a real date, not in the future."))
     month = fields.get("fiscal_year_start_month", 1)
     if not isinstance(month, int) or not 1 <= month <= 12:
@@ -41,7 +42,9 @@ def add_cooperative(code, type_, **fields):
         raise DomainError(_l("Choose KSP or KSPPS/BMT."))
     if db.session.execute(select(Cooperative.id).where(Cooperative.code == code)).first():
         raise DomainError(_l("Cooperative code %(code)s is already used.", code=code))
-    coop = Cooperative(code=code, type=type_, **_clean(fields))
+    data = _clean(fields)
+    coop = Cooperative(code=code, type=type_, time_zone=fields.get("time_zone") or
+                       zone_for_province_name(data["province"]), **data)
     db.session.add(coop)
     db.session.flush()
     return coop
