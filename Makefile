@@ -7,7 +7,7 @@ export FLASK_APP := coop_app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint bench install install-test translations messages clean
+.PHONY: run test lint bench install install-test translations messages clean regions
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,13 @@ translations: $(VENV)/.installed
 messages: $(VENV)/.installed
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o coop_app/translations/messages.pot .
 	$(VENV)/bin/pybabel update -i coop_app/translations/messages.pot -d coop_app/translations
+
+# Vendor the official region list (Kemendagri codes) from the npm package into
+# coop_app/cooperatives/data/ (committed; the app never needs the network).
+REGIONS_PACKAGE ?= idn-area-data@4.0.1
+regions: $(VENV)/.installed
+	tmp=$$(mktemp -d) && cd $$tmp && npm pack --silent $(REGIONS_PACKAGE) >/dev/null \
+	  && cd $(CURDIR) && $(PY) scripts/vendor_regions.py $$tmp/*.tgz; status=$$?; rm -rf $$tmp; exit $$status
 
 run: install translations
 	mkdir -p instance

@@ -10,9 +10,10 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from coop_app import database  # noqa: F401  (registers the connection events)
-from coop_app import logs, registry
+from coop_app import formatting, logs, registry
 from coop_app.config import (BASE_DIR, check_development_server, check_production,
                              config_from_env, proxy_count)
+from coop_app.cooperatives import words as sharia_words
 from coop_app.errors import NotFound as DomainNotFound
 from coop_app.extensions import babel, csrf, db, login_manager, migrate
 from coop_app.money import format_money
@@ -27,6 +28,13 @@ def select_locale():
     if current_user and current_user.is_authenticated and current_user.locale in ("id", "en"):
         return current_user.locale
     return "id"
+
+
+def select_timezone():
+    """Flask-Babel's zone (its format_datetime, to_utc): the zone of the page's cooperative;
+    the default, Asia/Jakarta (WIB), elsewhere."""
+    coop = g.get("coop") if has_request_context() else None
+    return coop.zone.key if coop is not None else None  # a name: Flask-Babel makes its pytz zone
 
 
 MAX_ROW_ID = 2_147_483_647  # ids are 32-bit integers in both databases
@@ -57,7 +65,8 @@ def create_app(config=None):
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
     login_manager.init_app(app)
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=select_locale)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    sharia_words.install(app, babel)  # a KSPPS/BMT's pages say pembiayaan, margin, ta'zir
 
     # Before any route is added: every <int:...> in a URL is a row id.
     app.url_map.converters["int"] = RowIdConverter
@@ -108,6 +117,10 @@ def _fill_registry():
     from coop_app.membership import kinds as membership_kinds
     from coop_app.remittances import kinds as remittance_kinds
     from coop_app.savings import kinds as savings_kinds
+    from coop_app.loans import audit_records as loan_records
+    from coop_app.loans import words as loan_words
+    from coop_app.members import audit_records as member_records
+    from coop_app.savings import audit_records as savings_records
 
     return registry.Registry(
         reversal_handlers={**savings.REVERSAL_HANDLERS, **leaving.REVERSAL_HANDLERS,
@@ -124,6 +137,9 @@ def _fill_registry():
         migrant_panels=[MIGRANT_PANEL],
         entry_kinds={**savings_kinds.ENTRY_KIND_WORDS, **membership_kinds.ENTRY_KIND_WORDS,
                      **remittance_kinds.ENTRY_KIND_WORDS, **loan_kinds.ENTRY_KIND_WORDS},
+        audit_records={**member_records.AUDIT_RECORDS, **savings_records.AUDIT_RECORDS,
+                       **loan_records.AUDIT_RECORDS},
+        sharia_words={**loan_words.SHARIA_WORDS},
     )
 
 
@@ -154,6 +170,7 @@ def _register_blueprints(app):
     # Routes of use cases on their products' blueprints (where the pages have always been).
     from coop_app.closing import views as _closing_views  # noqa: F401  (on savings)
     from coop_app.membership import views as _membership_views  # noqa: F401  (on members)
+    from coop_app.main import settings_views as _settings_views  # noqa: F401  (on coop)
 
     for blueprint in (health_bp, auth_bp, main_bp, coop_bp, admin_bp, ledger_bp, audit_bp, members_bp,
                       migrants_bp, enterprises_bp):
@@ -173,6 +190,8 @@ def _register_template_helpers(app):
     @app.template_filter("date")
     def date_filter(value, fmt="medium"):
         return format_date(value, fmt) if value else ""
+
+    app.add_template_filter(formatting.local_time, "local_time")  # a moment, in its cooperative's zone
 
     @app.context_processor
     def inject():

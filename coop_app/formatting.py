@@ -1,11 +1,13 @@
 """How figures other than plain amounts are written (exchange rates, foreign amounts,
-shares), and the Indonesian helpers every PDF template gets."""
-from datetime import date
+shares, moments), and the Indonesian helpers every PDF template gets."""
+from datetime import datetime, timezone
 from decimal import Decimal
 
 from babel.dates import format_date as babel_format_date
+from babel.dates import format_datetime as babel_format_datetime
 from babel.numbers import format_decimal
-from flask import g
+from flask import g, has_request_context
+from flask_babel import get_locale, get_timezone
 
 from coop_app.money import format_money
 
@@ -32,6 +34,26 @@ def format_share(share, locale="id"):
     return f"{format_decimal(share, format='#,##0.0', locale=locale)}%"
 
 
+def _zone(cooperative):
+    """The zone and its label (WIB, WITA, WIT) of a cooperative (a Cooperative's `zone` and
+    `time_zone`), or the app's default zone, Asia/Jakarta (WIB), where there is none."""
+    if getattr(cooperative, "zone", None) is not None:
+        return cooperative.zone, cooperative.time_zone
+    return get_timezone(), "WIB"
+
+
+def local_time(moment, fmt="short", cooperative=None):
+    """A stored moment (naive UTC) as people read it: the wall-clock time at `cooperative`
+    (default: the page's) with its zone's label, `2/12/26 02.54 WIB`; the `local_time`
+    filter of every template."""
+    if moment is None:
+        return ""
+    zone, label = _zone(cooperative if cooperative is not None else g.get("coop"))
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    locale = str(get_locale() or "id") if has_request_context() else "id"
+    return f"{babel_format_datetime(aware, fmt, tzinfo=zone, locale=locale)} {label}"
+
+
 def indonesian():
     """What every PDF template gets: amounts, dates and percentages written in Indonesian
     whatever the language of the page the user came from, the cooperative and the day."""
@@ -44,4 +66,6 @@ def indonesian():
             "persen": lambda share: format_share(share, "id"),
             # basis points: 1250 -> `12,5`
             "pct": lambda bp: format_decimal(Decimal(bp or 0) / 100, locale="id"),
-            "coop": g.get("coop"), "printed_on": date.today()}
+            "coop": g.get("coop"),
+            # the cooperative's date (WIB for the programme's documents), not the server's
+            "printed_on": datetime.now(timezone.utc).astimezone(_zone(g.get("coop"))[0]).date()}

@@ -14,6 +14,11 @@ imported. docs/architecture.md lists the points and what fills them.
   and the migrant worker's page (members.views), in order.
 - entry_kinds: journal entry kind -> its Words, so that the ledger's pages name the kinds
   other packages post (ledger.labels.kind_label).
+- audit_records: table -> AuditRecord, so that the audit log tells of members, accounts and
+  loans in words and links each line to its record (audit.history).
+- sharia_words: a message -> the message a KSPPS/BMT says instead (pembiayaan for pinjaman,
+  margin for bunga, ta'zir for denda), read by every translation on a BMT's pages
+  (cooperatives.words).
 """
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -54,6 +59,23 @@ class Words:
         return self.sharia if sharia and self.sharia is not None else self.label
 
 
+@dataclass(frozen=True)
+class AuditRecord:
+    """How the audit log tells of a row of one table (audit.history): `describe(row_id,
+    values)` names it from its stored values ("member 2025.00026 (Siti Rahayu)", "deposit #12
+    of Rp500.000 to account SS.0001"), translated and in the cooperative's words;
+    `link(row_id, values)` is its page's URL or None; `find(cooperative_id, text)` the ids of
+    the rows a person means by a number or a name (the log's record filter); `fields` {column:
+    Words} and `values` {column: function(stored value) -> words} for the columns this table
+    names its own way; `recorded`: its rows are movements ("recorded", not "added")."""
+    describe: Callable
+    link: Callable | None = None
+    find: Callable | None = None
+    fields: dict = field(default_factory=dict)
+    values: dict = field(default_factory=dict)
+    recorded: bool = False
+
+
 @dataclass
 class Registry:
     reversal_handlers: dict[str, Callable] = field(default_factory=dict)
@@ -63,6 +85,8 @@ class Registry:
     member_panels: list[Panel] = field(default_factory=list)
     migrant_panels: list[Panel] = field(default_factory=list)
     entry_kinds: dict[str, Words] = field(default_factory=dict)
+    audit_records: dict[str, AuditRecord] = field(default_factory=dict)
+    sharia_words: dict[str, str | tuple] = field(default_factory=dict)
 
 
 def registry() -> Registry:

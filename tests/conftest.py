@@ -152,6 +152,14 @@ def runner(app):
     return app.test_cli_runner()
 
 
+# The world's places: Kemendagri codes of the official list.
+JAWA_BARAT, NTB = "32", "52"
+INDRAMAYU, CIREBON = "32.12", "32.09"
+JUNTINYUAT = "32.12.11.2005"  # Desa Juntinyuat, Kec. Juntinyuat, Kabupaten Indramayu
+WERU_KIDUL = "32.09.19.2007"  # Desa Weru Kidul, Kec. Weru, Kabupaten Cirebon
+SURALAGA = "52.03.13.2005"  # Desa Suralaga, Kec. Suralaga, Kabupaten Lombok Timur
+
+
 @dataclass
 class World:
     ksp_id: int
@@ -164,19 +172,20 @@ class World:
 
 
 def build_world():
-    """Two cooperatives in Jawa Barat (KSP, another KSP) and one BMT in NTB, and users."""
+    """Two cooperatives in Jawa Barat (KSP, another KSP) and one BMT in NTB, and users. Each
+    is placed by its desa's code of the official list (cooperatives/regions.py): Juntinyuat
+    (Kabupaten Indramayu), Weru Kidul (Kabupaten Cirebon), Suralaga (Kabupaten Lombok Timur);
+    the auditors are scoped by province and kabupaten codes (32 Jawa Barat, 32.12 Indramayu,
+    52 Nusa Tenggara Barat)."""
     from coop_app.auth import service as users
     from coop_app.provisioning import create_cooperative
 
-    ksp = create_cooperative("KSP-A", "ksp", name="KSP Sumber Rejeki", village="Juntinyuat",
-                             kecamatan="Juntinyuat", kabupaten="Kabupaten Indramayu",
-                             province="Jawa Barat", founded_on=date(2018, 3, 1))
-    other = create_cooperative("KSP-B", "ksp", name="KSP Maju Bersama", village="Tegalurung",
-                               kecamatan="Balongan", kabupaten="Kabupaten Cirebon",
-                               province="Jawa Barat", founded_on=date(2019, 1, 1))
-    bmt = create_cooperative("BMT-C", "kspps", name="BMT Al-Amanah", village="Suralaga",
-                             kecamatan="Suralaga", kabupaten="Kabupaten Lombok Timur",
-                             province="Nusa Tenggara Barat", founded_on=date(2019, 7, 1))
+    ksp = create_cooperative("KSP-A", "ksp", name="KSP Sumber Rejeki", village_code=JUNTINYUAT,
+                             founded_on=date(2018, 3, 1))
+    other = create_cooperative("KSP-B", "ksp", name="KSP Maju Bersama", village_code=WERU_KIDUL,
+                               founded_on=date(2019, 1, 1))
+    bmt = create_cooperative("BMT-C", "kspps", name="BMT Al-Amanah", village_code=SURALAGA,
+                             founded_on=date(2019, 7, 1))
     ids = {}
 
     def person(username, role, cooperative=None, province=None, kabupaten=None):
@@ -195,9 +204,9 @@ def build_world():
     person("bmt.manager", "manager", bmt)
     person("bmt.treasurer", "treasurer", bmt)
     person("auditor.all", "auditor")
-    person("auditor.jabar", "auditor", province="Jawa Barat")
-    person("auditor.indramayu", "auditor", province="Jawa Barat", kabupaten="Kabupaten Indramayu")
-    person("auditor.ntb", "auditor", province="Nusa Tenggara Barat")
+    person("auditor.jabar", "auditor", province=JAWA_BARAT)
+    person("auditor.indramayu", "auditor", province=JAWA_BARAT, kabupaten=INDRAMAYU)
+    person("auditor.ntb", "auditor", province=NTB)
     db.session.commit()
     return World(ksp_id=ksp.id, bmt_id=bmt.id, other_id=other.id, users=ids)
 

@@ -4,12 +4,16 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional
 
+from coop_app.admin.region_fields import RegionPicker, kabupaten_choices, province_choices
 from coop_app.auth.models import ADMIN, AUDITOR, MANAGER, MEMBER, TREASURER
 from coop_app.auth.service import PASSWORD_RULE
+from coop_app.cooperatives.clock import WIB, WIT, WITA
 from coop_app.cooperatives.models import KSP, KSPPS
 from coop_app.web.fields import choices, optional_int
 
 COOPERATIVE_TYPE_CHOICES = choices([(KSP, "KSP"), (KSPPS, "KSPPS/BMT")])
+TIME_ZONE_CHOICES = choices([("", _l("From the province")), (WIB, "WIB (UTC+7)"), (WITA, "WITA (UTC+8)"),
+                             (WIT, "WIT (UTC+9)")])
 ROLE_LABELS = {
     TREASURER: _l("Treasurer"),
     MANAGER: _l("Manager"),
@@ -19,25 +23,23 @@ ROLE_LABELS = {
 }
 
 
-class CooperativeForm(FlaskForm):
-    """What may change once a cooperative exists: its name and where it is."""
+class CooperativeForm(RegionPicker, FlaskForm):
+    """What may change once a cooperative exists: its name and where it is (its desa from
+    the official list: RegionPicker; the view calls fill_region_choices())."""
 
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    village = StringField(_l("Village (desa)"), validators=[DataRequired(), Length(max=100)])
-    kecamatan = StringField(_l("Kecamatan"), validators=[DataRequired(), Length(max=100)])
-    kabupaten = StringField(_l("Kabupaten"), validators=[DataRequired(), Length(max=100)])
-    province = StringField(_l("Province"), validators=[DataRequired(), Length(max=100)])
     founded_on = DateField(_l("Founding date"), validators=[InputRequired()])
     fiscal_year_start_month = IntegerField(
         _l("Fiscal year starts in month"), default=1,
         validators=[InputRequired(), NumberRange(min=1, max=12, message=_l("A month from 1 to 12."))],
         description=_l("1 = January, 12 = December."))
+    time_zone = SelectField(_l("Time zone"), choices=TIME_ZONE_CHOICES, validators=[Optional()],
+                            description=_l("What the cooperative calls today, and the times on its pages."))
 
     def service_fields(self):
         """The keyword arguments of create_cooperative/update_cooperative."""
         return {name: getattr(self, name).data for name in (
-            "name", "village", "kecamatan", "kabupaten", "province", "founded_on",
-            "fiscal_year_start_month")}
+            "name", "village_code", "founded_on", "fiscal_year_start_month", "time_zone")}
 
 
 class NewCooperativeForm(CooperativeForm):
@@ -72,15 +74,17 @@ class GrantForm(FlaskForm):
     role = SelectField(_l("Role"), choices=choices(ROLE_LABELS.items()))
     cooperative_id = SelectField(_l("Cooperative"), coerce=optional_int,
                                  description=_l("For a treasurer, manager or member."))
-    scope_province = StringField(_l("Province"), validators=[Length(max=100)],
-                                 description=_l("For an auditor; empty = every province."))
-    scope_kabupaten = StringField(_l("Kabupaten"), validators=[Length(max=100)],
-                                  description=_l("For an auditor; empty = the whole province."))
+    # Codes of the official list; the service checks them (and says which is not in it).
+    scope_province = SelectField(_l("Province"), validate_choice=False, description=_l("For an auditor."))
+    scope_kabupaten = SelectField(_l("Kabupaten/kota"), validate_choice=False,
+                                  description=_l("For an auditor: one kabupaten/kota of the province."))
 
     def __init__(self, cooperatives, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.cooperative_id.choices = choices(
             [("", "—")] + [(c.id, f"{c.code} · {c.name}") for c in cooperatives])
+        self.scope_province.choices = province_choices()
+        self.scope_kabupaten.choices = kabupaten_choices()
 
 
 class RevokeForm(FlaskForm):

@@ -5,7 +5,7 @@ which commits and redirects, or rolls back and shows the form again (422) with t
 service's message. The lists' queries are in admin/queries.py, paged with the kit's
 `paginate`.
 """
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -13,11 +13,14 @@ from sqlalchemy import select
 from coop_app import provisioning
 from coop_app.admin.forms import (ROLE_LABELS, CooperativeForm, EditUserForm, GrantForm,
                                   NewCooperativeForm, NewUserForm, RevokeForm)
-from coop_app.admin.queries import cooperatives_query, users_query
+from coop_app.admin.queries import (cooperatives_needing, unmapped_cooperatives_query,
+                                    unmapped_grants_query, users_needing)
 from coop_app.auth import service as user_service
 from coop_app.auth.access import require_role
 from coop_app.auth.models import ADMIN, RoleGrant
 from coop_app.cooperatives import service as cooperatives_service
+from coop_app.cooperatives import regions
+from coop_app.cooperatives.clock import zone_for_province_code
 from coop_app.cooperatives.models import Cooperative
 from coop_app.extensions import db
 from coop_app.web import REFUSED, paginate, perform, status_of
@@ -35,19 +38,57 @@ def _search_text():
     return (request.args.get("q") or "").strip()[:100]
 
 
+def _need(known):
+    """The list's `need` parameter (the home page's task lines link with it), if known."""
+    need = request.args.get("need")
+    return need if need in known else None
+
+
 # --- cooperatives ---------------------------------------------------------------------------
 
 @bp.route("/cooperatives")
 @require_role(ADMIN)
 def cooperatives():
-    q = _search_text()
-    return render_template("admin/cooperatives.html", pagination=paginate(cooperatives_query(q)), q=q)
+    q, need = _search_text(), _need(("staff", "month_end"))
+    return render_template("admin/cooperatives.html", pagination=paginate(cooperatives_needing(need, q)),
+                           q=q, need=need, **_unmapped_regions())
+
+
+def _unmapped_regions():
+    """What the cooperatives page lists for the admin to fix: cooperatives and auditors'
+    grants whose region is not (yet) a code of the official list."""
+    return {"unmapped": db.session.execute(unmapped_cooperatives_query()).scalars().all(),
+            "unmapped_grants": db.session.execute(unmapped_grants_query()).scalars().all()}
+
+
+def _cooperative_form(form_class, coop=None):
+    """The cooperative's form with its region lists filled. A GET with `refresh` is the
+    lists' "Show the list" button without JavaScript: what was typed comes back from the
+    query string, with the next list filled."""
+    if request.method == "GET" and "refresh" in request.args:
+        form = form_class(formdata=request.args, obj=coop)
+    else:
+        form = form_class(obj=coop)
+    if (request.method == "GET" and coop is not None and "time_zone" in form and coop.province_code
+            and form.time_zone.data == zone_for_province_code(coop.province_code)):
+        form.time_zone.data = ""  # "from the province": it follows a move to another one
+    form.fill_region_choices()
+    return form
+
+
+@bp.route("/regions")
+@require_role(ADMIN)
+def region_children():
+    """The regions directly under `?parent=` (the provinces without it), as JSON, for the
+    forms' script (static/js/regions.js); an unknown parent has none."""
+    parent = request.args.get("parent") or None
+    return jsonify([{"code": r.code, "name": r.name} for r in regions.children(parent)])
 
 
 @bp.route("/cooperatives/new", methods=["GET", "POST"])
 @require_role(ADMIN)
 def new_cooperative():
-    form = NewCooperativeForm()
+    form = _cooperative_form(NewCooperativeForm)
     done = perform(form, lambda: provisioning.create_cooperative(form.code.data, form.type.data,
                                                                  **form.service_fields()),
                    url_for("admin.cooperatives"),
@@ -62,7 +103,7 @@ def new_cooperative():
 @require_role(ADMIN)
 def edit_cooperative(coop_id):
     coop = cooperatives_service.get_cooperative(coop_id)
-    form = CooperativeForm(obj=coop)
+    form = _cooperative_form(CooperativeForm, coop)
     done = perform(form, lambda: cooperatives_service.update_cooperative(coop.id, **form.service_fields()),
                    url_for("admin.cooperatives"), _("Cooperative %(code)s saved.", code=coop.code))
     if done is not None:
@@ -76,8 +117,9 @@ def edit_cooperative(coop_id):
 @bp.route("/users")
 @require_role(ADMIN)
 def users():
-    q = _search_text()
-    return render_template("admin/users.html", pagination=paginate(users_query(q)), q=q)
+    q, need = _search_text(), _need(("roles",))
+    return render_template("admin/users.html", pagination=paginate(users_needing(need, q)), q=q,
+                           need=need)
 
 
 @bp.route("/users/new", methods=["GET", "POST"])

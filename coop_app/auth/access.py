@@ -34,10 +34,10 @@ def accessible_cooperatives_query(user):
         if grant.role != AUDITOR:
             continue
         parts = [true()]
-        if grant.scope_province:
-            parts.append(Cooperative.province == grant.scope_province)
+        if grant.scope_province:  # codes of the official list, as the cooperative's
+            parts.append(Cooperative.province_code == grant.scope_province)
         if grant.scope_kabupaten:
-            parts.append(Cooperative.kabupaten == grant.scope_kabupaten)
+            parts.append(Cooperative.kabupaten_code == grant.scope_kabupaten)
         conditions.append(and_(*parts))
     query = select(Cooperative).order_by(Cooperative.province, Cooperative.kabupaten, Cooperative.name)
     if not conditions:

@@ -3,6 +3,7 @@ from flask import current_app
 from flask_login import UserMixin
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from coop_app.cooperatives import regions
 from coop_app.cooperatives.models import utcnow
 from coop_app.extensions import db
 
@@ -60,7 +61,9 @@ class User(UserMixin, db.Model):
 class RoleGrant(db.Model):
     """One role of one user: in a cooperative, or over a region (auditor), or global (admin).
 
-    An auditor's region is a province, a kabupaten within it, or everything (both empty).
+    An auditor's region is a province, a kabupaten/kota within it, or everything (both
+    empty), by their Kemendagri codes ("32", "32.12"; cooperatives/regions.py), compared with
+    the cooperative's own codes.
     """
 
     __tablename__ = "role_grants"
@@ -87,14 +90,24 @@ class RoleGrant(db.Model):
                             "scope_kabupaten", name="uq_role_grants_unique"),
     )
 
+    @property
+    def scope_label(self):
+        """An auditor's region in words ("Kabupaten Indramayu, Jawa Barat"), or None for
+        everything; a scope the list does not know is shown as written."""
+        if self.scope_kabupaten and regions.get(self.scope_kabupaten):
+            return regions.label(self.scope_kabupaten)
+        if self.scope_kabupaten:
+            return f"{self.scope_kabupaten}, {regions.label(self.scope_province)}"
+        return regions.label(self.scope_province) if self.scope_province else None
+
     def covers(self, cooperative):
         """Whether this grant gives its role in `cooperative`."""
         if self.role in COOPERATIVE_ROLES:
             return self.cooperative_id == cooperative.id
         if self.role == AUDITOR:
-            if self.scope_province and self.scope_province != cooperative.province:
+            if self.scope_province and self.scope_province != cooperative.province_code:
                 return False
-            if self.scope_kabupaten and self.scope_kabupaten != cooperative.kabupaten:
+            if self.scope_kabupaten and self.scope_kabupaten != cooperative.kabupaten_code:
                 return False
             return True
         return False

@@ -8,8 +8,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from coop_app.errors import DomainError, NotFound
+from coop_app.errors import DomainError, InvalidField, NotFound
 from coop_app.extensions import db
+from coop_app.cooperatives import regions
 from coop_app.auth.models import ADMIN, COOPERATIVE_ROLES, ROLES, RoleGrant, User
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._\-]{2,63}$")
@@ -157,8 +158,8 @@ def grant_role(user_id, role, cooperative_id=None, scope_province=None, scope_ka
         cooperative_id = None
         if role == ADMIN:
             scope_province = scope_kabupaten = None
-        elif scope_kabupaten and not scope_province:
-            raise DomainError(_l("A kabupaten scope also names its province."))
+        else:
+            scope_province, scope_kabupaten = _auditor_scope(scope_province, scope_kabupaten)
     for grant in user.grants:
         if (grant.role, grant.cooperative_id, grant.scope_province, grant.scope_kabupaten) == (
                 role, cooperative_id, scope_province, scope_kabupaten):
@@ -168,6 +169,26 @@ def grant_role(user_id, role, cooperative_id=None, scope_province=None, scope_ka
     db.session.add(grant)
     db.session.flush()
     return grant
+
+
+def _auditor_scope(province, kabupaten):
+    """An auditor's region as codes of the official list: a province and a kabupaten/kota
+    within it (each a code, or a name as people write it, "Jateng"); a kabupaten alone
+    names its province."""
+    province_code = regions.match_province(province) if province else None
+    if province and province_code is None:
+        raise InvalidField("scope_province", _l("%(name)s is not a province of the official list.",
+                                                name=province))
+    kabupaten_code = regions.match_kabupaten(kabupaten, province_code) if kabupaten else None
+    if kabupaten and kabupaten_code is None:
+        if province_code and regions.match_kabupaten(kabupaten):
+            raise InvalidField("scope_kabupaten", _l("%(name)s is not in the chosen province.",
+                                                     name=regions.name_of(regions.match_kabupaten(kabupaten))))
+        raise InvalidField("scope_kabupaten", _l("%(name)s is not a kabupaten/kota of the official list.",
+                                                 name=kabupaten))
+    if kabupaten_code and province_code is None:
+        province_code = regions.parent_code(kabupaten_code)
+    return province_code, kabupaten_code
 
 
 def revoke_role(grant_id, acting_user_id=None):

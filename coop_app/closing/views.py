@@ -2,13 +2,14 @@
 manager starts the month-end of a month just ended (interest, profit sharing and the wadiah
 bonus with the amounts typed here, then the registered steps: the loans' aging, provisions
 and late charges) as a job (closing/jobs.py); the page follows its progress."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 from flask import abort, current_app, g, jsonify, render_template, url_for
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from coop_app.cooperatives.clock import local_today
 from coop_app.auth.access import READERS, has_role, require_role
 from coop_app.auth.models import MANAGER
 from coop_app.web import perform, status_of
@@ -32,7 +33,7 @@ def _month_end_form():
                 if d != monthend.INTEREST]
     form = month_end_form(products)
     form.period_end.choices = choices((d.isoformat(), format_date(d, "MMMM yyyy"))
-                                      for d in _ended_months(date.today()))
+                                      for d in _ended_months(local_today(g.coop)))
     return form, products
 
 
@@ -43,7 +44,7 @@ def _render_month_end(form, products, status=200):
                            runs=monthend.runs(g.coop.id), job=job,
                            job_progress=jobs.progress(job) if job else None,
                            step_label=jobs.step_label,
-                           last_month_end=_ended_months(date.today(), 1)[0]), status
+                           last_month_end=_ended_months(local_today(g.coop), 1)[0]), status
 
 
 @bp.route("/month-end", methods=["GET"])

@@ -9,6 +9,8 @@ never `date.today()`. Tests freeze this clock (time-machine moves both).
 from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
+from flask import g, has_app_context
+
 WIB, WITA, WIT = "WIB", "WITA", "WIT"
 ZONES = {WIB: ZoneInfo("Asia/Jakarta"), WITA: ZoneInfo("Asia/Makassar"), WIT: ZoneInfo("Asia/Jayapura")}
 DEFAULT_ZONE = WIB
@@ -62,6 +64,12 @@ def local_now(cooperative=None):
 def local_today(cooperative=None) -> date:
     """The cooperative's own date: what its treasurer calls today."""
     return local_now(cooperative).date()
+
+
+def coop_today():
+    """Today at the cooperative of the page being served (g.coop; WIB without one): the
+    default of every form's date field."""
+    return local_today(g.get("coop") if has_app_context() else None)
 
 
 def to_local(cooperative, moment):

@@ -27,6 +27,13 @@ class Cooperative(db.Model):
     kecamatan = db.Column(db.String(100), nullable=False)
     kabupaten = db.Column(db.String(100), nullable=False, index=True)
     province = db.Column(db.String(100), nullable=False, index=True)
+    # The Kemendagri codes of the desa and the regions above it (cooperatives/regions.py);
+    # the names above are filled from them. NULL where a region written before the official
+    # list could not be mapped (the admin's cooperatives page lists those).
+    province_code = db.Column(db.String(2), index=True)
+    kabupaten_code = db.Column(db.String(5), index=True)
+    kecamatan_code = db.Column(db.String(8))
+    village_code = db.Column(db.String(13))
     founded_on = db.Column(db.Date, nullable=False)
     fiscal_year_start_month = db.Column(db.Integer, nullable=False, default=1)
     # How member numbers are made: {code}, {year} (of joining) and {seq} (a running number).
@@ -49,6 +56,11 @@ class Cooperative(db.Model):
     @property
     def zone(self):
         return ZONES[self.time_zone or DEFAULT_ZONE]
+
+    @property
+    def region_mapped(self):
+        """Whether its desa is a code of the official list (not only names as written)."""
+        return self.village_code is not None
 
     @property
     def is_sharia(self):

@@ -6,18 +6,48 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from coop_app.errors import DomainError, NotFound
+from coop_app.errors import DomainError, InvalidField, NotFound
 from coop_app.extensions import db
-from coop_app.cooperatives.clock import local_today, zone_for_province_name
+from coop_app.cooperatives import regions
+from coop_app.cooperatives.clock import (ZONES, local_today, zone_for_province_code,
+                                         zone_for_province_name)
 from coop_app.cooperatives.models import COOPERATIVE_TYPES, Cooperative
 
 CODE = re.compile(r"^[A-Z0-9][A-Z0-9\-]{1,19}$")
 TEXT_FIELDS = ("name", "village", "kecamatan", "kabupaten", "province")
+PLACE_FIELDS = ("province", "kabupaten", "kecamatan", "village")
+
+
+def _place(fields):
+    """Where the cooperative is: a desa of the official list by its code (`village_code`,
+    what the admin's form sends), or, from scripts and imports, names as written, mapped to
+    the list's codes where they can be (regions.match; the rest stays without a code and
+    is listed for the admin)."""
+    if "village_code" in fields:
+        place = regions.place_of((fields.get("village_code") or "").strip())
+        if place is None:
+            raise InvalidField("village_code", _l("Choose the desa from the official list."))
+        return place
+    return regions.match(*((fields.get(key) or "").strip() for key in PLACE_FIELDS))
+
+
+def _zone(fields, place):
+    """The time zone given, else its province's (by code; by name before the list)."""
+    if fields.get("time_zone"):
+        if fields["time_zone"] not in ZONES:
+            raise InvalidField("time_zone", _l("Choose WIB, WITA or WIT."))
+        return fields["time_zone"]
+    if place.province_code:
+        return zone_for_province_code(place.province_code)
+    return zone_for_province_name(place.province)
 
 
 def _clean(fields):
-    data = {k: (fields.get(k) or "").strip() for k in TEXT_FIELDS}
+    place = _place(fields)
+    data = {"name": (fields.get("name") or "").strip(), **place.columns()}
     for key, value in data.items():
+        if key.endswith("_code"):
+            continue
         if not value:
             raise DomainError(_l("Fill in every field of the cooperative."))
         if len(value) > (200 if key == "name" else 100):
@@ -30,6 +60,7 @@ def _clean(fields):
         raise DomainError(_l("The fiscal year starts in a month from 1 to 12."))
     data["founded_on"] = founded_on
     data["fiscal_year_start_month"] = month
+    data["time_zone"] = _zone(fields, place)
     return data
 
 
@@ -43,8 +74,7 @@ def add_cooperative(code, type_, **fields):
     if db.session.execute(select(Cooperative.id).where(Cooperative.code == code)).first():
         raise DomainError(_l("Cooperative code %(code)s is already used.", code=code))
     data = _clean(fields)
-    coop = Cooperative(code=code, type=type_, time_zone=fields.get("time_zone") or
-                       zone_for_province_name(data["province"]), **data)
+    coop = Cooperative(code=code, type=type_, **data)
     db.session.add(coop)
     db.session.flush()
     return coop
@@ -64,6 +94,12 @@ def get_cooperative(coop_id):
     if coop is None:
         raise NotFound(_l("Cooperative not found."))
     return coop
+
+
+def today_of(cooperative_id):
+    """The cooperative's own date (its zone's, not the server's): for services that hold
+    only its id."""
+    return local_today(get_cooperative(cooperative_id))
 
 
 def by_code(code):

@@ -18,6 +18,7 @@ from types import SimpleNamespace
 from flask import g
 from flask_babel import lazy_gettext as _l
 
+from coop_app.cooperatives.clock import local_today
 from coop_app.auth import service as users
 from coop_app.cooperatives.service import by_code
 from coop_app.provisioning import create_cooperative
@@ -38,21 +39,22 @@ from coop_app.demo.operations import (DEMO_PASSWORD, _add_enterprise, _bank_the_
 from coop_app.demo.regions import COUNTRIES, REGIONS
 
 
+# Each placed by its desa's Kemendagri code (demo/regions.py); names come from the list.
 COOPERATIVES = [
     dict(code="KSP-IDM01", type_="ksp", name="KSP Desmigratif Sumber Rejeki",
-         village="Juntinyuat", kecamatan="Juntinyuat", kabupaten="Kabupaten Indramayu",
-         province="Jawa Barat", founded_on=date(2018, 3, 12), fiscal_year_start_month=1),
+         village_code=REGIONS["KSP-IDM01"]["village_code"], founded_on=date(2018, 3, 12),
+         fiscal_year_start_month=1),
     dict(code="BMT-LTM01", type_="kspps", name="KSPPS BMT Desmigratif Al-Amanah",
-         village="Suralaga", kecamatan="Suralaga", kabupaten="Kabupaten Lombok Timur",
-         province="Nusa Tenggara Barat", founded_on=date(2019, 7, 1), fiscal_year_start_month=1),
+         village_code=REGIONS["BMT-LTM01"]["village_code"], founded_on=date(2019, 7, 1),
+         fiscal_year_start_month=1),
 ]
 
-# (username, full name, role, cooperative code or auditor province). A member's user is
+# (username, full name, role, cooperative code or auditor province's code). A member's user is
 # the login of a demo member of that name (members.create_member_login).
 USERS = [
     ("admin", "Admin Program Desmigratif", "admin", None),
     ("auditor", "Rina Pendamping Nasional", "auditor", None),
-    ("pendamping.jabar", "Dedi Pendamping Jawa Barat", "auditor", "Jawa Barat"),
+    ("pendamping.jabar", "Dedi Pendamping Jawa Barat", "auditor", "32"),  # Jawa Barat
     ("ksp.manajer", "Hj. Siti Aminah", "manager", "KSP-IDM01"),
     ("ksp.bendahara", "Wartini", "treasurer", "KSP-IDM01"),
     ("ksp.anggota", "Casmadi", "member", "KSP-IDM01"),
@@ -144,7 +146,7 @@ def load_demo(today=None, months=6, progress=None):
         return False
     progress = progress or _silent
     progress(_l("Loading the demo data: the cooperatives and their users"))
-    today = today or date.today()
+    today = today or local_today()  # WIB, the westmost zone: no cooperative's tomorrow
     rng = random.Random(2018)
     coops = {spec["code"]: create_cooperative(**spec) for spec in COOPERATIVES}
     people = {}

@@ -1,4 +1,7 @@
-"""The demo's two villages: names, places, destinations of their migrants, enterprises."""
+"""The demo's two villages: names, places, destinations of their migrants, enterprises.
+
+Each village is a desa of the official list by its Kemendagri code; its members' NIKs begin
+with the same province, kabupaten and (mostly) kecamatan digits."""
 from datetime import date
 
 # Destination: (currency, rupiah per unit (low, high), amount sent in the currency (low,
@@ -20,8 +23,18 @@ COUNTRIES = {
 }
 REFERENCE_PREFIX = {"bank": "TRF", "pos": "WP", "remittance_company": "WU"}
 
+JUNTINYUAT = "32.12.11.2005"  # Desa Juntinyuat, Kec. Juntinyuat, Kabupaten Indramayu, Jawa Barat
+SURALAGA = "52.03.13.2005"  # Desa Suralaga, Kec. Suralaga, Kabupaten Lombok Timur, NTB
+
+
+def _nik_digits(village_code):
+    """(province, kabupaten) and the kecamatan of a desa's code, as a NIK's first digits."""
+    province, kabupaten, kecamatan = (int(part) for part in village_code.split(".")[:3])
+    return dict(nik_region=(province, kabupaten), home_kecamatan=kecamatan)
+
+
 INDRAMAYU = dict(
-    nik_region=(32, 12), home_kecamatan=13, address="Blok {place} RT {rt:03d}/RW {rw:03d}, "
+    village_code=JUNTINYUAT, **_nik_digits(JUNTINYUAT), address="Blok {place} RT {rt:03d}/RW {rw:03d}, "
     "Desa Juntinyuat, Kec. Juntinyuat, Kab. Indramayu",
     places=("Kliwon", "Pahing", "Manis", "Wage", "Pon", "Karangasem", "Sukamaju", "Mekarsari",
             "Tegalsari", "Pesisir"),
@@ -61,7 +74,7 @@ INDRAMAYU = dict(
     ],
 )
 LOMBOK_TIMUR = dict(
-    nik_region=(52, 3), home_kecamatan=17, address="Dusun {place} RT {rt:03d}/RW {rw:03d}, "
+    village_code=SURALAGA, **_nik_digits(SURALAGA), address="Dusun {place} RT {rt:03d}/RW {rw:03d}, "
     "Desa Suralaga, Kec. Suralaga, Kab. Lombok Timur",
     places=("Bagik Nyaka", "Dasan Baru", "Tembeng Putik", "Gubuk Baru", "Lendang Belo",
             "Montong Beleq", "Kalijaga", "Dasan Lendang", "Bagik Payung"),

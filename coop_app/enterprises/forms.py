@@ -1,10 +1,10 @@
 """Forms of the enterprise pages: recording or editing a member's enterprise, and the list's filter."""
-from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, StringField
 from wtforms.validators import Optional
 
+from coop_app.cooperatives.clock import coop_today
 from coop_app.web.fields import (ChoiceField, LocalDateField, TextForm, WholeNumberField, at_most,
                                  choices, required)
 
@@ -20,7 +20,7 @@ class EnterpriseForm(TextForm):
     sector = ChoiceField(_l("Sector"), choices=choices(SECTOR_LABELS.items()),
                          validators=[required(_l("Choose the sector."))])
     products = StringField(_l("Products or services"), validators=[required(), at_most(300)])
-    start_date = LocalDateField(_l("Started on"), validators=[required()], default=date.today)
+    start_date = LocalDateField(_l("Started on"), validators=[required()], default=coop_today)
     workers = WholeNumberField(_l("Workers employed (including the owner)"), default=1,
                                validators=[required(_l("Write a whole number, like 3."))],
                                render_kw={"inputmode": "numeric"})

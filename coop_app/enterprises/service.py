@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import joinedload
 
+from coop_app.cooperatives.service import today_of
 from coop_app.errors import DomainError, InvalidField, NotFound
 from coop_app.extensions import db
 from coop_app.members.models import ACTIVE, Member
@@ -26,7 +27,7 @@ class EnterpriseData:
     active: bool = True
 
 
-def _clean(data: EnterpriseData):
+def _clean(data: EnterpriseData, today):
     name = (data.name or "").strip()
     products = (data.products or "").strip()
     address = (data.address or "").strip() or None
@@ -36,7 +37,7 @@ def _clean(data: EnterpriseData):
         raise InvalidField("sector", _l("Choose the sector."))
     if not products or len(products) > 300:
         raise InvalidField("products", _l("Say what the enterprise makes or sells (at most 300 characters)."))
-    if not isinstance(data.start_date, date) or data.start_date > date.today() \
+    if not isinstance(data.start_date, date) or data.start_date > today \
             or data.start_date.year < 1900:
         raise InvalidField("start_date", _l("The start date must be a real date, not in the future."))
     if isinstance(data.workers, bool) or not isinstance(data.workers, int) \
@@ -62,7 +63,7 @@ def create_enterprise(cooperative_id, member_id, data: EnterpriseData):
     member = _member(cooperative_id, member_id)
     if member.status != ACTIVE:
         raise DomainError(_l("Enterprises are recorded for active members only."))
-    enterprise = Enterprise(cooperative_id=cooperative_id, member_id=member.id, **_clean(data))
+    enterprise = Enterprise(cooperative_id=cooperative_id, member_id=member.id, **_clean(data, today_of(cooperative_id)))
     db.session.add(enterprise)
     db.session.flush()
     return enterprise
@@ -70,7 +71,7 @@ def create_enterprise(cooperative_id, member_id, data: EnterpriseData):
 
 def update_enterprise(cooperative_id, enterprise_id, data: EnterpriseData):
     enterprise = get_enterprise(cooperative_id, enterprise_id)
-    for key, value in _clean(data).items():
+    for key, value in _clean(data, today_of(cooperative_id)).items():
         setattr(enterprise, key, value)
     db.session.flush()
     return enterprise

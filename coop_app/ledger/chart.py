@@ -34,7 +34,7 @@ _KSP_LOANS = [
 _SHARIA_FINANCING = [
     ("1110", "Piutang Murabahah", "Murabahah receivable", A, "murabahah_receivable", "11", False),
     ("1111", "Margin Murabahah Ditangguhkan", "Deferred murabahah margin", A, "deferred_margin", "11", False),
-    ("1112", "Pinjaman Qardh", "Qardh loans", A, "qardh_receivable", "11", False),
+    ("1112", "Piutang Qardh", "Qardh receivable", A, "qardh_receivable", "11", False),
     ("1113", "Pembiayaan Mudharabah", "Mudharabah financing", A, "mudharabah_financing", "11", False),
     ("1114", "Pembiayaan Musyarakah", "Musyarakah financing", A, "musyarakah_financing", "11", False),
     ("1115", "Penyisihan Penghapusan Aset Produktif (PPAP)", "Allowance for financing losses (PPAP)",
@@ -133,12 +133,28 @@ _EXPENSES_TAIL = [
     ("5210", "Beban Lain-lain", "Miscellaneous expenses", X, "other_expense", "52", False),
 ]
 
+# Shared accounts a KSPPS/BMT names in its own words (no pinjaman, bunga or denda): system
+# key -> (Indonesian name, English name).
+_SHARIA_NAMES = {
+    "borrowings": ("Pembiayaan Diterima dari Bank/Lembaga Lain",
+                   "Financing received from banks and institutions"),
+    "bank_income": ("Pendapatan Bagi Hasil dan Bonus Bank", "Bank profit share and bonus"),
+    "recovery_income": ("Pemulihan Piutang Dihapusbuku", "Recoveries of written-off financing"),
+}
+
+
+def _named(rows, names):
+    return [(code, *names[key], kind, key, parent, group) if key in names
+            else (code, name, name_en, kind, key, parent, group)
+            for code, name, name_en, kind, key, parent, group in rows]
+
+
 CHARTS = {
     "ksp": _ASSETS_HEAD + _KSP_LOANS + _ASSETS_TAIL + _LIABILITIES_HEAD + _KSP_DEPOSITS
     + _LIABILITIES_TAIL + _EQUITY + _KSP_INCOME + _OTHER_INCOME + _KSP_COST_OF_FUNDS + _EXPENSES_TAIL,
-    "kspps": _ASSETS_HEAD + _SHARIA_FINANCING + _ASSETS_TAIL + _LIABILITIES_HEAD + _SHARIA_DEPOSITS
-    + _LIABILITIES_TAIL + _EQUITY + _SHARIA_INCOME + _OTHER_INCOME + _SHARIA_COST_OF_FUNDS
-    + _EXPENSES_TAIL,
+    "kspps": _named(_ASSETS_HEAD + _SHARIA_FINANCING + _ASSETS_TAIL + _LIABILITIES_HEAD + _SHARIA_DEPOSITS
+                    + _LIABILITIES_TAIL + _EQUITY + _SHARIA_INCOME + _OTHER_INCOME + _SHARIA_COST_OF_FUNDS
+                    + _EXPENSES_TAIL, _SHARIA_NAMES),
 }
 
 # Accounts whose balance is the sum of a sub-ledger (savings accounts, loans, provisions).

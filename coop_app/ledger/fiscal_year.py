@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 
+from coop_app.cooperatives.clock import local_today
 from coop_app.errors import DomainError
 from coop_app.extensions import db
 from coop_app.ledger.models import EXPENSE, INCOME, GLAccount, JournalEntry, JournalLine
@@ -104,7 +105,7 @@ def close_year(cooperative, year_end, closed_by=None, today=None):
     Dated the year's last day while it is open; else the first open day, with a memo that
     says so: a closed period is never written into, and the entry's kind and key tie it to
     its year (income statements leave closing entries out, so no year's result moves)."""
-    today = today or date.today()
+    today = today or local_today(cooperative)
     closed = closed_through(cooperative.id)
     in_closed_period = closed is not None and closed >= year_end  # it ended, whatever the clock
     if year_end != year_end_of(cooperative, year_end) or (year_end >= today and not in_closed_period):

@@ -2,13 +2,13 @@
 and the GET filters of the reports. Choices of account selects are filled in by the view
 from the cooperative's own accounts, so a tampered or foreign account id is a field error.
 """
-from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, FieldList, Form, FormField, HiddenField, StringField
 from wtforms.validators import AnyOf, Optional
 
+from coop_app.cooperatives.clock import coop_today
 from coop_app.web.fields import (ChoiceField, LocalDateField, MoneyField, SubmissionKeyField,
                                  at_most, choices, iso_date, label, optional_int,
                                  required)
@@ -28,7 +28,7 @@ def type_label(account_type):
 # -- posting forms -------------------------------------------------------------------
 
 class VoucherForm(FlaskForm):
-    entry_date = LocalDateField(_l("Date"), validators=[required()], default=date.today)
+    entry_date = LocalDateField(_l("Date"), validators=[required()], default=coop_today)
     cash_account = ChoiceField(_l("Cash or bank account"), coerce=optional_int,
                                validators=[required(_l("Choose an account."))])
     counter_account = ChoiceField(_l("Account"), coerce=optional_int,
@@ -51,7 +51,7 @@ class ManualLineForm(Form):
 
 
 class ManualEntryForm(FlaskForm):
-    entry_date = LocalDateField(_l("Date"), validators=[required()], default=date.today)
+    entry_date = LocalDateField(_l("Date"), validators=[required()], default=coop_today)
     memo = StringField(_l("Description"), validators=[required(_l("Describe the entry.")),
                                                       at_most(500)])
     lines = FieldList(FormField(ManualLineForm), min_entries=MANUAL_LINES, max_entries=MANUAL_LINES)
@@ -69,7 +69,7 @@ class ManualEntryForm(FlaskForm):
 class ReverseForm(FlaskForm):
     reason = StringField(_l("Reason for the reversal"), validators=[
         required(_l("Give the reason for the reversal.")), at_most(500)])
-    reversal_date = LocalDateField(_l("Reversal date"), validators=[required()], default=date.today)
+    reversal_date = LocalDateField(_l("Reversal date"), validators=[required()], default=coop_today)
     key = SubmissionKeyField()
 
 

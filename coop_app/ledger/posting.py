@@ -14,10 +14,11 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from coop_app.database import refresh_statistics
-from coop_app.errors import DomainError
+from coop_app.errors import DomainError, InvalidField
 from coop_app.extensions import db
 from coop_app.money import MoneyError, to_money, to_sen
 from coop_app.cooperatives.models import utcnow
+from coop_app.cooperatives.service import today_of
 from coop_app.ledger.models import GLAccount, JournalEntry, JournalLine, LedgerPeriod
 
 MAX_KEY_LENGTH = 100
@@ -27,7 +28,19 @@ class PostingError(DomainError):
     """The entry was refused; nothing was written."""
 
 
-class ClosedPeriodError(PostingError):
+class EntryDateError(PostingError, InvalidField):
+    """The date rule of every money form refused the entry's date; `field` is "date", so a
+    form shows the message next to its date field (a view's `fields` maps it)."""
+
+    def __init__(self, message):
+        super().__init__("date", message)
+
+
+class ClosedPeriodError(EntryDateError):
+    pass
+
+
+class FutureDateError(EntryDateError):
     pass
 
 
@@ -72,9 +85,24 @@ def closed_through(cooperative_id):
 _LOOK_IT_UP = object()
 
 
-def check_open(cooperative_id, entry_date, closed=_LOOK_IT_UP):
-    """Refuse a date in a closed period; `closed` may be passed when already known
-    (None meaning nothing is closed), so batches look it up once."""
+def check_not_future(cooperative_id, day, today=None):
+    """A date given and not after the cooperative's today: the first half of check_open, for
+    the steps that post nothing themselves (an application, a restructuring)."""
+    if not isinstance(day, date):
+        raise EntryDateError(_l("Give the date."))
+    today = today or today_of(cooperative_id)
+    if day > today:
+        raise FutureDateError(_l("The date %(date)s is after today (%(today)s): nothing can be "
+                                 "recorded in the future.", date=day.isoformat(), today=today.isoformat()))
+
+
+def check_open(cooperative_id, entry_date, closed=_LOOK_IT_UP, today=None):
+    """The one date rule of every money movement (deposits, withdrawals, vouchers, manual
+    entries, reversals, disbursements, repayments, remittances; post_entry applies it to
+    all): not after the cooperative's today, not in a closed period. A service whose other
+    checks depend on the date calls it first. `closed` (None meaning nothing is closed) and
+    `today` may be passed when already known, so batches look them up once."""
+    check_not_future(cooperative_id, entry_date, today)
     if closed is _LOOK_IT_UP:
         closed = closed_through(cooperative_id)
     if closed is not None and entry_date <= closed:
@@ -214,9 +242,9 @@ def post_entries_batch(cooperative_id, specs, chunk=2000):
     for spec in specs:
         spec.sen = _validate_shape(spec.lines, spec.idempotency_key, spec.kind, spec.memo)
         account_ids.update(line.account_id for line in spec.lines)
-    closed = closed_through(cooperative_id)
+    closed, today = closed_through(cooperative_id), today_of(cooperative_id)
     for spec in specs:
-        check_open(cooperative_id, spec.entry_date, closed)
+        check_open(cooperative_id, spec.entry_date, closed, today)
     _postable_accounts(cooperative_id, account_ids)
     keys = [spec.idempotency_key for spec in specs]
     if len(set(keys)) != len(keys):

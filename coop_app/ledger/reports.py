@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from sqlalchemy import BigInteger, and_, func, select, type_coerce
 
+from coop_app.cooperatives.clock import local_today
 from coop_app.extensions import db
 from coop_app.money import ZERO, from_sen
 from coop_app.ledger.models import (ASSET, DEBIT_NORMAL, EXPENSE, INCOME, GLAccount, JournalEntry,
@@ -140,7 +141,7 @@ def fiscal_year_start(cooperative, day):
 def dashboard_summary(cooperative, today=None):
     """Cash, assets and this fiscal year's income, expense and surplus, plus recent entries."""
     cooperative_id = cooperative.id
-    today = today or date.today()
+    today = today or local_today(cooperative)
     balances = balances_by_account(cooperative_id, today)
     accounts = {a.id: a for a in db.session.execute(
         select(GLAccount).where(GLAccount.cooperative_id == cooperative_id)).scalars()}

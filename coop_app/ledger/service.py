@@ -1,12 +1,14 @@
 """Ledger operations a person asks for: accounts, vouchers, manual entries, reversals, closing."""
 import calendar
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from coop_app.cooperatives.clock import local_today
+from coop_app.cooperatives.service import today_of
 from coop_app.errors import DomainError, NotFound
 from coop_app.extensions import db
 from coop_app.money import MAX_AMOUNT, to_money
@@ -249,7 +251,7 @@ def reverse_entry(cooperative_id, entry_id, reason, idempotency_key, created_by=
     if has_subledger and handler is None:
         raise DomainError(_l("This entry belongs to a savings or loan transaction; "
                              "reverse it from that transaction."))
-    reversal_date = reversal_date or date.today()
+    reversal_date = reversal_date or today_of(cooperative_id)
     if reversal_date < entry.entry_date:
         raise DomainError(_l("A reversal cannot be dated before the entry it reverses."))
     lines = [Line(ln.account_id, -ln.amount, memo=ln.memo, member_id=ln.member_id,
@@ -283,7 +285,7 @@ def close_period(cooperative, period_end, closed_by=None, today=None):
     """Close the books up to a month end. At the fiscal year end, income and expense are
     closed into undistributed SHU by a closing entry dated that day; a close may not pass an
     earlier year end whose closing is missing or wrong."""
-    today = today or date.today()
+    today = today or local_today(cooperative)
     if period_end != month_end(period_end):
         raise DomainError(_l("A period closes at the end of a month."))
     if period_end >= today:

@@ -5,33 +5,36 @@ Each view parses its form and runs one service function through the web kit's `p
 which commits and redirects, or rolls back and shows the service's message; lists are paged
 with the kit's `paginate`/`page_arg`. Nothing here decides a business rule.
 """
-from datetime import date, timedelta
+from datetime import timedelta
 
 from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from coop_app.cooperatives.clock import local_today
 from coop_app.auth.access import READERS, STAFF, coop_blueprint, has_role, require_role
 from coop_app.auth.models import MANAGER
-from coop_app.ledger import fiscal_year, reports, service
+from coop_app.ledger import fiscal_year, history, reports, service
 from coop_app.ledger.forms import (AccountActiveForm, AccountForm, AsOfForm, ClosePeriodForm,
                                    JournalFilterForm, ManualEntryForm, PeriodFilterForm,
                                    ReverseForm, VoucherForm, type_label)
 from coop_app.ledger.labels import kind_label
 from coop_app.ledger.models import ACCOUNT_TYPES, EXPENSE, INCOME
 from coop_app.ledger.posting import closed_through
-from coop_app.web import Pages, filter_values, form_page, page_arg, paginate, perform, status_of
+from coop_app.web import Pages, confirmations, filter_values, form_page, page_arg, paginate, perform, status_of
 from coop_app.web.fields import choices
 
 bp = coop_blueprint("ledger", __name__, "/ledger")
 
 VOUCHER_KINDS = {"expense": service.EXPENSE_VOUCHER, "income": service.INCOME_VOUCHER}
+# What sets an expense or income account's usual size (not the year-end closing entry).
+VOUCHER_HISTORY_KINDS = (service.EXPENSE_VOUCHER, service.INCOME_VOUCHER, service.MANUAL)
 
 
 @bp.context_processor
 def ledger_helpers():
-    return {"kind_label": kind_label, "type_label": type_label, "format_datetime": format_datetime}
+    return {"kind_label": kind_label, "type_label": type_label}
 
 
 # -- helpers -----------------------------------------------------------------------------
@@ -82,8 +85,8 @@ def _tree(accounts, balances):
 @require_role(*READERS)
 def chart():
     accounts = service.accounts(g.coop.id, active=None)
-    balances = reports.balances_by_account(g.coop.id, date.today())
-    return render_template("ledger/chart.html", rows=_tree(accounts, balances), today=date.today())
+    balances = reports.balances_by_account(g.coop.id, local_today(g.coop))
+    return render_template("ledger/chart.html", rows=_tree(accounts, balances), today=local_today(g.coop))
 
 
 @bp.route("/accounts/new", methods=["GET", "POST"])
@@ -168,7 +171,7 @@ def reverse(entry_id):
         reversal_date=form.reversal_date.data),
         _entry_url, lambda reversal: _("Entry #%(original)s was reversed by entry #%(id)s.",
                                        original=entry_id, id=reversal.id),
-        replayed_message=_replayed_entry)
+        fields={"date": "reversal_date"}, replayed_message=_replayed_entry)
     if done is not None:
         return done
     return _render_entry(original, form), status_of(form)
@@ -180,7 +183,7 @@ def reverse(entry_id):
 @require_role(*READERS)
 def account_ledger(account_id):
     account = service.get_account(g.coop.id, account_id)
-    today = date.today()
+    today = local_today(g.coop)
     form = PeriodFilterForm(formdata=request.args)
     filters = filter_values(form)
     date_from = filters["date_from"] or today.replace(day=1)
@@ -205,7 +208,7 @@ def account_ledger(account_id):
 @require_role(*READERS)
 def trial_balance():
     form = AsOfForm(formdata=request.args)
-    as_of = filter_values(form)["as_of"] or date.today()
+    as_of = filter_values(form)["as_of"] or local_today(g.coop)
     form.as_of.data = as_of
     rows, total_debit, total_credit = reports.trial_balance(g.coop.id, as_of)
     return render_template("ledger/trial_balance.html", form=form, as_of=as_of, rows=rows,
@@ -234,7 +237,10 @@ def voucher(direction):
         form.amount.data, form.description.data, idempotency_key=form.key.data,
         created_by=current_user.id),
         _entry_url, lambda entry: _("The voucher was recorded as entry #%(id)s.", id=entry.id),
-        replayed_message=_replayed_entry)
+        fields={"date": "entry_date"}, replayed_message=_replayed_entry,
+        confirm=lambda: confirmations.ask(form, g.coop, form.amount.data, lambda: history.of_account(
+            coop_id, form.counter_account.data, kind, form.amount.data, form.key.data,
+            kinds=VOUCHER_HISTORY_KINDS)))
     if done is not None:
         return done
     return form_page("ledger/voucher.html", form=form, direction=direction, expense=expense)
@@ -251,7 +257,7 @@ def manual_entry():
         coop_id, form.entry_date.data, form.memo.data, form.rows(), form.key.data,
         created_by=current_user.id),
         _entry_url, lambda entry: _("The journal entry was posted as entry #%(id)s.", id=entry.id),
-        replayed_message=_replayed_entry)
+        fields={"date": "entry_date"}, replayed_message=_replayed_entry)
     if done is not None:
         return done
     return form_page("ledger/manual_entry.html", form=form)
@@ -286,19 +292,19 @@ def _render_periods(form):
     return render_template(
         "ledger/periods.html", periods=service.periods(g.coop.id), form=form,
         closed_through=closed, next_period=service.next_period_to_close(g.coop),
-        today=date.today(), unclosed=[fiscal_year.what_to_do(g.coop, end) for end in unclosed])
+        today=local_today(g.coop), unclosed=[fiscal_year.what_to_do(g.coop, end) for end in unclosed])
 
 
 @bp.route("/periods")
 @require_role(*READERS)
 def periods():
-    return _render_periods(_close_form(date.today()) if has_role(MANAGER) else None)
+    return _render_periods(_close_form(local_today(g.coop)) if has_role(MANAGER) else None)
 
 
 @bp.route("/periods/close", methods=["POST"])
 @require_role(MANAGER)
 def close_period():
-    form = _close_form(date.today())
+    form = _close_form(local_today(g.coop))
     done = perform(form, lambda: service.close_period(g.coop, form.period_end.data,
                                                       closed_by=current_user.id),
                    url_for("ledger.periods"),

@@ -16,14 +16,17 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from coop_app.cooperatives.clock import local_today
 from coop_app.auth.access import STAFF, require_role
 from coop_app.auth.models import MANAGER
 from coop_app.errors import DomainError
 from coop_app.extensions import db
 from coop_app.members.service import get_member
+from coop_app.formatting import format_share
 from coop_app.money import format_money
-from coop_app.web import perform, status_of
-from coop_app.loans import application, disbursement, queries, repayment, workout
+from coop_app.web import confirmations, perform, status_of
+from coop_app.loans import application, disbursement, history, queries, repayment, workout
+from coop_app.loans.approval import RATIO_WARNING, approval_context
 from coop_app.loans import models as m
 from coop_app.loans.forms import (ApproveForm, DisburseForm, PayoffForm, ReasonForm, RecoveryForm,
                                   RepayForm, RestructureForm)
@@ -31,22 +34,29 @@ from coop_app.loans.views import FIELDS, bp, get_loan_or_404, savings_choices
 
 
 def _render(loan, form, action, status=200, **extra):
+    if action in ("approve", "reject") and loan.status == m.APPLIED:
+        # The decision is taken beside the member's standing (loans/approval.py).
+        extra.setdefault("standing", approval_context(loan, local_today(g.coop)))
+        extra.setdefault("ratio_warning", RATIO_WARNING)
+        extra.setdefault("share", lambda value: format_share(value, str(get_locale())))
     return render_template("loans/action.html", loan=loan, member=get_member(g.coop.id, loan.member_id),
                            form=form, action=action, **extra), status
 
 
-def _perform(loan, form, action, call, message, receipt=False, posts_entry=False, **extra):
+def _perform(loan, form, action, call, message, receipt=False, posts_entry=False, confirm=None,
+             **extra):
     """The shared shape of an action on `loan` (looked up first: a missing loan is a 404):
     the kit's perform runs `call()` once and goes back to the loan (to its receipt), or the
     form is shown again with why (422). An action that posts an entry (`posts_entry`) hands
     the form's key to the service as the entry's idempotency key, so the service answers a
-    repeated key with the first result; the others are remembered in the browser's session."""
+    repeated key with the first result; the others are remembered in the browser's session.
+    `confirm`: the money forms' second thoughts (web.confirmations.ask)."""
     loan_id = loan.id
 
     def back(result):
         return url_for("loans.detail", loan_id=loan_id, **({"receipt": result.id} if receipt else {}))
     again = _("This was already recorded; nothing new was done.") if posts_entry else None
-    done = perform(form, call, back, message, fields=FIELDS, replayed_message=again)
+    done = perform(form, call, back, message, fields=FIELDS, replayed_message=again, confirm=confirm)
     if done is not None:
         return done
     return _render(loan, form, action, status_of(form), **extra)
@@ -112,6 +122,9 @@ def disburse(loan_id):
                                           savings_account_id=account_id, idempotency_key=form.key.data)
     net = loan.amount - (loan.admin_fee or 0)
     return _perform(loan, form, "disburse", call, _("The loan was disbursed."), posts_entry=True,
+                    confirm=lambda: confirmations.ask(
+                        form, g.coop, loan.amount,
+                        lambda: history.of_loan(loan, loan.amount, form.key.data), repeat=False),
                     net=net)
 
 
@@ -121,6 +134,8 @@ def repay(loan_id):
     loan = get_loan_or_404(loan_id)
     form = RepayForm()
     _savings_field(form, loan)
+    if request.method == "GET" and _day(request.args.get("on")):
+        form.on.data = _day(request.args.get("on"))  # the figures (and late charge) of that day
 
     def call():
         source, account_id = _money_source(form, "source")
@@ -128,12 +143,15 @@ def repay(loan_id):
                                     current_user.id, source=source, savings_account_id=account_id,
                                     idempotency_key=form.key.data)
     return _perform(loan, form, "repay", call, _("The repayment was recorded."), receipt=True,
-                    posts_entry=True, **_figures(loan, form.on.data if isinstance(form.on.data, date) else None))
+                    posts_entry=True, confirm=lambda: confirmations.ask(
+                        form, g.coop, form.amount.data,
+                        lambda: history.of_loan(loan, form.amount.data, form.key.data)),
+                    **_figures(loan, form.on.data if isinstance(form.on.data, date) else None))
 
 
 def _figures(loan, on):
     """What is due and what paying off would cost on the form's date (today on first display)."""
-    on = on or date.today()
+    on = on or local_today(g.coop)
     if loan.status != m.ACTIVE:
         return {"due": None, "quote": None, "quote_on": on}
     try:

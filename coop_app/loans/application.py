@@ -49,6 +49,9 @@ class ApplicationData:
     margin: Decimal | None = None
     goods_description: str | None = None
     frequency: str | None = None
+    # The household's monthly income as the member states it (kept on the application's
+    # event: the approval page weighs the instalment against it).
+    stated_income: Decimal | None = None
 
 
 def apply_loan(cooperative_id, data: ApplicationData, user_id, idempotency_key=None):
@@ -66,7 +69,7 @@ def apply_loan(cooperative_id, data: ApplicationData, user_id, idempotency_key=N
     member = savings.get_member(cooperative_id, member_id)
     if member.status != MEMBER_ACTIVE:
         raise DomainError(_l("Loans are granted only to active members."))
-    check_date(data.applied_on, member.join_date, _l("The application cannot be dated before the "
+    check_date(cooperative_id, data.applied_on, member.join_date, _l("The application cannot be dated before the "
                                                      "member joined (%(date)s).",
                                                      date=member.join_date.isoformat()))
     sale = methods.of(product.method).sale
@@ -128,7 +131,8 @@ def apply_loan(cooperative_id, data: ApplicationData, user_id, idempotency_key=N
             raise DomainError(_l("Another application was recorded at the same moment; "
                                  "submit this one again.")) from None
         return existing
-    add_event(loan, "applied", data.applied_on, user_id, note=purpose)
+    add_event(loan, "applied", data.applied_on, user_id, note=purpose,
+              detail={"stated_income": str(data.stated_income)} if data.stated_income else None)
     loan.replayed = False
     return loan
 
@@ -157,7 +161,7 @@ def _decidable(cooperative_id, loan_id, user_id, on):
     if user_id == loan.applied_by:
         raise DomainError(_l("The officer who entered the application cannot decide on it: another "
                              "manager must (maker-checker)."))
-    check_date(on, loan.applied_on, _l("The decision cannot be dated before the application "
+    check_date(cooperative_id, on, loan.applied_on, _l("The decision cannot be dated before the application "
                                        "(%(date)s).", date=loan.applied_on.isoformat()))
     return loan
 
@@ -202,7 +206,7 @@ def cancel_loan(cooperative_id, loan_id, user_id, on, reason):
         raise DomainError(_l("Only a loan not yet disbursed can be cancelled; this loan is %(status)s.",
                              status=STATUS_LABELS[loan.status]))
     reason = _reason(reason, True)
-    check_date(on, loan.applied_on, _l("The cancellation cannot be dated before the application "
+    check_date(cooperative_id, on, loan.applied_on, _l("The cancellation cannot be dated before the application "
                                        "(%(date)s).", date=loan.applied_on.isoformat()))
     release_pledge(loan)
     loan.status, loan.closed_on = CANCELLED, on

@@ -14,7 +14,7 @@ from coop_app.members.models import ACTIVE as MEMBER_ACTIVE, Member
 from coop_app.money import ZERO, to_money
 from coop_app.savings import movements as savings
 from coop_app.savings.models import SUKARELA, WADIAH
-from coop_app.loans import methods
+from coop_app.loans import methods, words
 from coop_app.loans.models import (ACTIVE, APPROVED, PAID_OFF, WRITTEN_OFF, LoanEvent,
                                    LoanInstallment)
 from coop_app.loans.queries import STATUS_LABELS, add_event, get_loan, rupiah
@@ -71,7 +71,7 @@ def disburse_loan(cooperative_id, loan_id, user_id, on, to="cash", savings_accou
     if loan.status != APPROVED:
         raise DomainError(_l("Only an approved loan can be disbursed; this loan is %(status)s.",
                              status=STATUS_LABELS[loan.status]))
-    check_date(on, loan.decided_on, _l("The disbursement cannot be dated before the approval "
+    check_date(cooperative_id, on, loan.decided_on, _l("The disbursement cannot be dated before the approval "
                                        "(%(date)s).", date=loan.decided_on.isoformat()))
     check_open(cooperative_id, on)
     member = db.session.get(Member, loan.member_id)
@@ -90,14 +90,15 @@ def disburse_loan(cooperative_id, loan_id, user_id, on, to="cash", savings_accou
     if loan.admin_fee:
         lines.append(Line(account_by_key(cooperative_id, "fee_income").id, -loan.admin_fee,
                           memo=f"Biaya administrasi {loan.number}", **tag))
-    memo = f"Pencairan pinjaman {loan.number} {member.member_number} {member.name}"[:500]
+    noun = words.noun_id(method.sharia)  # pembiayaan at a KSPPS/BMT
+    memo = f"Pencairan {noun} {loan.number} {member.member_number} {member.name}"[:500]
     key = idempotency_key or f"{DISBURSEMENT_ENTRY}:{loan.id}:{_disbursements(loan) + 1}"
     if to == "savings":
         account = _payout_account(loan, savings_account_id)
         savings.check_movement_date(account, on)
         entry = savings.post_movements(
             cooperative_id, on, DISBURSEMENT_ENTRY, memo,
-            [savings.Movement(account, net, DISBURSEMENT_ENTRY, memo=f"Pencairan pinjaman {loan.number}")],
+            [savings.Movement(account, net, DISBURSEMENT_ENTRY, memo=f"Pencairan {noun} {loan.number}")],
             lines, key, created_by=user_id)
     elif to in MONEY_SOURCES:
         cash = money_account(cooperative_id, to, money_account_id)

@@ -9,6 +9,7 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from coop_app.cooperatives.service import today_of
 from coop_app.auth.models import User
 from coop_app.enterprises.service import get_enterprise
 from coop_app.errors import NotFound
@@ -18,7 +19,7 @@ from coop_app.money import ZERO
 from coop_app.formatting import indonesian
 from coop_app.pdf import pdf_response
 from coop_app.terbilang import money_in_words
-from coop_app.loans import methods
+from coop_app.loans import methods, words
 from coop_app.loans import models as m
 from coop_app.loans.models import LoanPayment
 from coop_app.loans.queries import deferred_margins, installments
@@ -43,7 +44,7 @@ def schedule_rows(loan):
     """The loan's current schedule; before disbursement, the one it would have."""
     if loan.status in (m.APPLIED, m.APPROVED, m.REJECTED, m.CANCELLED):
         return [Row(i.n, i.due_date, i.principal, i.interest, i.total, i.balance)
-                for i in preview_schedule(loan, start=date.today()).installments]
+                for i in preview_schedule(loan, start=today_of(loan.cooperative_id)).installments]
     return [Row(i.n, i.due_date, i.principal, i.interest, i.total, i.balance_after)
             for i in installments(loan)]
 
@@ -68,7 +69,8 @@ def _loan_context(loan):
     return dict(loan=loan, member=member, enterprise=enterprise, product=loan.product, rows=rows,
                 totals=_totals(rows), interest_word=method.charge_word, method_id=method.name_id,
                 frequency_id=FREQUENCIES_ID.get(loan.frequency, loan.frequency),
-                sharia=method.sharia,
+                sharia=method.sharia, noun=words.noun_id(method.sharia),  # pinjaman or pembiayaan
+                late_word=words.late_charge_id(method.sharia),  # denda or ta'zir
                 # a murabahah's margin still deferred: what remains is owed at the sale price
                 margin_deferred=deferred_margins(loan.cooperative_id, [loan]).get(loan.id, ZERO),
                 **indonesian())

@@ -1,13 +1,13 @@
 """Forms of the loan pages. Choices (products, the member's enterprises and savings accounts)
 are filled in by the view from the cooperative's own data, so a tampered value is a field
 error; every business rule is the service's, whose message is shown next to its field."""
-from datetime import date
 from functools import partial
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, StringField
 from wtforms.validators import Optional
 
+from coop_app.cooperatives.clock import coop_today
 from coop_app.web import fields
 from coop_app.web.fields import ChoiceField, LocalDateField, MoneyField, PercentField, SubmissionKeyField
 from coop_app.web.fields import choices, optional_int
@@ -141,7 +141,7 @@ class SimulationForm(TextForm):
                         description=_l("Blank: the product's rate."))
     amount = MoneyField(_l("Amount financed (Rp)"), validators=[required(_l("Enter the amount."))])
     term = WholeNumberField(_l("Term (instalments)"), validators=[required()])
-    start = LocalDateField(_l("Disbursement date"), validators=[required()], default=date.today)
+    start = LocalDateField(_l("Disbursement date"), validators=[required()], default=coop_today)
     margin = MoneyField(_l("Margin (Rp, murabahah)"), allow_zero=True,
                         description=_l("Instead of a margin rate."))
     grace = WholeNumberField(_l("Grace period (instalments)"), validators=[Optional()],
@@ -160,6 +160,9 @@ class LoanFilterForm(TextForm):
     status = ChoiceField(_l("Status"), validators=[Optional()], choices=choices(
         [("", _l("All statuses"))] + list(STATUS_LABELS.items())))
     product = ChoiceField(_l("Product"), coerce=optional_int, validators=[Optional()])
+    # The home page's task lines link here: loans with an instalment due this week, in arrears.
+    due = ChoiceField(_l("Instalments"), validators=[Optional()], choices=choices(
+        [("", _l("Any")), ("week", _l("Due within 7 days")), ("overdue", _l("In arrears"))]))
 
 
 # -- the loan's life ---------------------------------------------------------------------------
@@ -173,7 +176,7 @@ class ApplicationForm(TextForm):
     purpose = StringField(_l("Purpose"), validators=[required(_l("Say what the loan is for.")),
                                                      at_most(300)])
     enterprise = ChoiceField(_l("Enterprise financed"), coerce=optional_int, validators=[Optional()])
-    applied_on = LocalDateField(_l("Application date"), validators=[required()], default=date.today)
+    applied_on = LocalDateField(_l("Application date"), validators=[required()], default=coop_today)
     pledged_account = ChoiceField(_l("Savings pledged"), coerce=optional_int, validators=[Optional()])
     pledged_amount = MoneyField(_l("Amount pledged (Rp)"), allow_zero=True)
     collateral_description = StringField(_l("Other collateral"), validators=[at_most(300)])
@@ -183,12 +186,16 @@ class ApplicationForm(TextForm):
     down_payment = MoneyField(_l("Down payment (Rp)"), allow_zero=True)
     margin = MoneyField(_l("Margin (Rp)"), allow_zero=True,
                         description=_l("Blank: the product's margin rate."))
+    stated_income = MoneyField(_l("Monthly income the member states (Rp)"),
+                               description=_l("The household's income a month, as the member "
+                                              "says it: the approval weighs the instalment "
+                                              "against it."))
     key = SubmissionKeyField()
 
 
 class ActionForm(TextForm):
     """What every action on a loan carries: its date and a submission key."""
-    on = LocalDateField(_l("Date"), validators=[required()], default=date.today)
+    on = LocalDateField(_l("Date"), validators=[required()], default=coop_today)
     key = SubmissionKeyField()
 
 

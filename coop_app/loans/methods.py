@@ -50,7 +50,7 @@ METHODS = {method.code: method for method in (
     Method(MURABAHAH, _l("Murabahah (cost plus margin)"), "murabahah",
            receivable_key="murabahah_receivable", income_key="margin_income", charge_word="Margin",
            name_id="akad murabahah", agreement_title="Akad Murabahah", sale=True, **_SHARIA),
-    Method(QARDH, _l("Qardh (benevolent loan)"), "qardh", receivable_key="qardh_receivable",
+    Method(QARDH, _l("Qardh (benevolent financing)"), "qardh", receivable_key="qardh_receivable",
            income_key=None, charge_word="Jasa", name_id="akad qardh", agreement_title="Akad Qardh",
            benevolent=True, **_SHARIA),
     Method(MUDHARABAH, _l("Mudharabah (profit sharing)"), "mudharabah",

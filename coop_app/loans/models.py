@@ -13,8 +13,9 @@ from coop_app.money import Money
 MONTHLY, WEEKLY = "monthly", "weekly"
 FREQUENCIES = (MONTHLY, WEEKLY)
 
-# Late charges: a daily rate on the overdue amount, or a fixed amount per overdue instalment
-# at each month-end. For sharia products the charge is ta'zir and goes to the social fund.
+# Late charges: a daily rate on the overdue amount for each day late, or a fixed amount once
+# per late instalment, charged at month-ends and at payment (late_charges.py). For sharia
+# products the charge is ta'zir and goes to the social fund.
 LATE_DAILY, LATE_FIXED, LATE_NONE = "daily_pct", "fixed", "none"
 LATE_CHARGE_KINDS = (LATE_NONE, LATE_DAILY, LATE_FIXED)
 
@@ -197,6 +198,9 @@ class LoanInstallment(db.Model):
     waived_interest = db.Column(Money, nullable=False, default=0)
     paid_on = db.Column(db.Date)  # the day it was fully settled
     superseded = db.Column(db.Boolean, nullable=False, default=False)
+    # The day up to which its late days have been charged (by a month-end or a payment;
+    # None: never): the next charge counts from the day after, so no day is charged twice.
+    late_charged_through = db.Column(db.Date)
 
     __table_args__ = (
         db.UniqueConstraint("loan_id", "version", "n", name="uq_loan_installments_n"),
@@ -230,6 +234,10 @@ class LoanPayment(db.Model):
     waived_interest = db.Column(Money, nullable=False, default=0)
     # [{"installment_id", "n", "principal", "interest"} (decimal strings)]: what reversal undoes.
     allocation = db.Column(db.JSON)
+    # The late charge (or ta'zir) this payment charged for the days late up to its date, and
+    # how (late_charges.Charge.as_json): what reversal undoes, restoring the charged-through days.
+    late_charge = db.Column(Money, nullable=False, default=0)
+    late_charged = db.Column(db.JSON)
     entry_id = db.Column(db.Integer, db.ForeignKey("journal_entries.id"), nullable=False, index=True)
     remittance_id = db.Column(db.Integer, db.ForeignKey("remittances.id"))
     savings_account_id = db.Column(db.Integer, db.ForeignKey("savings_accounts.id"))

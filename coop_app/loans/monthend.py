@@ -9,12 +9,15 @@ and the classes that changed are recorded as LoanEvents. The loan_month_end_runs
 entry's key make a second run of the same month post nothing.
 
 "As of the month's last day": an instalment settled after it still counts as unpaid then,
-for its whole amount. Eligible collateral is the loan's collateral_value plus its pledged
-savings. Late charges accrue on loan.penalty_due and are recognised when paid
-(a sharia product's ta'zir then goes to the social fund).
+for its whole amount. Late days are charged from the day after an instalment's
+late_charged_through (a payment may have charged some already, late_charges.py) and it moves
+to the month's last day, so a day is never charged twice; a fixed charge is charged once.
+Eligible collateral is the loan's collateral_value plus its pledged savings. Late charges
+accrue on loan.penalty_due and are recognised when paid (a sharia product's ta'zir then goes
+to the social fund).
 """
 import json
-from datetime import date
+from datetime import timedelta
 from functools import lru_cache
 
 from babel.dates import format_date
@@ -23,6 +26,7 @@ from sqlalchemy import (BigInteger, Integer, and_, case, cast, func, literal, or
                         type_coerce)
 from sqlalchemy.exc import IntegrityError
 
+from coop_app.cooperatives.service import today_of
 from coop_app.audit.hooks import current_actor_id
 from coop_app.cooperatives.models import utcnow
 from coop_app.errors import DomainError
@@ -86,26 +90,48 @@ def _sen(column):
     return type_coerce(column, BigInteger)
 
 
+def _overdue_at(li, end):
+    """Instalments unpaid at `end` and due before it (of the current schedules)."""
+    return and_(li.c.superseded.is_(False), li.c.due_date < end,
+                or_(li.c.paid_on.is_(None), li.c.paid_on > end))
+
+
 def overdue_by_loan(cooperative_id, period_end):
     """A subquery: per loan with an instalment unpaid at `period_end` and due before it,
-    the days past due, the sum of unpaid sen x days overdue within the month, and the
-    number of such instalments."""
+    the days past due, the sum of unpaid sen x the days late up to `period_end` not charged
+    yet (from the day after its late_charged_through, or after its due date), and the number
+    of such instalments never charged before (a fixed charge is charged once)."""
     li = LoanInstallment.__table__
     end = literal(period_end, li.c.due_date.type)
-    start = literal(quality.month_start(period_end), li.c.due_date.type)
     unpaid = case(
         (li.c.paid_on.is_(None), _sen(li.c.principal) - _sen(li.c.paid_principal)
          + _sen(li.c.interest) - _sen(li.c.paid_interest) - _sen(li.c.waived_interest)),
         else_=_sen(li.c.principal) + _sen(li.c.interest) - _sen(li.c.waived_interest))
-    days_in_month = case((li.c.due_date < start, period_end.day), else_=_days_between(end, li.c.due_date))
+    # The month charges its own days: from the day after the latest of the due date, the day
+    # charged through and the last day of the month before.
+    before = literal(quality.month_start(period_end) - timedelta(days=1), li.c.due_date.type)
+    latest = case((li.c.due_date > before, li.c.due_date), else_=before)
+    charged_through = case((li.c.late_charged_through > latest, li.c.late_charged_through), else_=latest)
+    days_uncharged = case((charged_through < end, _days_between(end, charged_through)), else_=0)
     return (select(li.c.loan_id,
                    func.max(_days_between(end, li.c.due_date)).label("days_past_due"),
-                   func.sum(unpaid * days_in_month).label("sen_days"),
-                   func.count().label("overdue_count"))
-            .where(li.c.cooperative_id == cooperative_id, li.c.superseded.is_(False),
-                   li.c.due_date < end,
-                   or_(li.c.paid_on.is_(None), li.c.paid_on > end))
+                   func.sum(unpaid * days_uncharged).label("sen_days"),
+                   func.sum(case((li.c.late_charged_through.is_(None), 1), else_=0)).label("uncharged_count"))
+            .where(li.c.cooperative_id == cooperative_id, _overdue_at(li, end))
             .group_by(li.c.loan_id).subquery())
+
+
+def _mark_charged(cooperative_id, period_end):
+    """The overdue instalments of the loans the run charged are charged up to `period_end`."""
+    li, ln = LoanInstallment.__table__, Loan.__table__
+    end = literal(period_end, li.c.due_date.type)
+    charged = select(ln.c.id).where(ln.c.cooperative_id == cooperative_id, ln.c.status == ACTIVE,
+                                     ln.c.disbursed_on <= end)
+    db.session.execute(
+        li.update().where(li.c.cooperative_id == cooperative_id, _overdue_at(li, end),
+                          or_(li.c.late_charged_through.is_(None), li.c.late_charged_through < end),
+                          li.c.loan_id.in_(charged))
+        .values(late_charged_through=end))
 
 
 def held_by_restructuring(cooperative_id, period_end):
@@ -150,7 +176,7 @@ def _book(cooperative_id, period_end):
                pr.c.provision_diragukan_bp, pr.c.provision_macet_bp,
                pr.c.late_charge_kind, pr.c.late_charge_daily_bp, _sen(pr.c.late_charge_fixed),
                func.coalesce(od.c.days_past_due, 0), func.coalesce(od.c.sen_days, 0),
-               func.coalesce(od.c.overdue_count, 0),
+               func.coalesce(od.c.uncharged_count, 0),
                ln.c.restructured_class, func.coalesce(hd.c.on_time, 0), func.coalesce(hd.c.instalments, 0))
         .join(pr, pr.c.id == ln.c.product_id).outerjoin(od, od.c.loan_id == ln.c.id)
         .outerjoin(hd, hd.c.loan_id == ln.c.id)
@@ -166,7 +192,7 @@ def _terms(dpk, kl, diragukan, macet, *rates_bp):
 def assess(row):
     """(days past due, class, required provision sen, late charge sen) of one `_book` row."""
     (_id, _member, active, outstanding, collateral, _provision, _penalty, _quality, _dpd,
-     *terms, late_kind, daily_bp, fixed, dpd, sen_days, overdue_count, held, on_time,
+     *terms, late_kind, daily_bp, fixed, dpd, sen_days, uncharged_count, held, on_time,
      instalments) = row
     if not active:
         return 0, None, 0, 0
@@ -178,7 +204,7 @@ def assess(row):
     if late_kind == quality.LATE_DAILY:
         charge = quality.share_sen(int(sen_days), daily_bp)
     elif late_kind == quality.LATE_FIXED:
-        charge = fixed * int(overdue_count)
+        charge = fixed * int(uncharged_count)
     return dpd, klass, required, charge
 
 
@@ -194,7 +220,7 @@ def _done(cooperative_id, period_end):
 
 
 def _check_period(cooperative_id, period_end, today):
-    if period_end >= (today or date.today()):
+    if period_end >= (today or today_of(cooperative_id)):
         raise DomainError(_l("The month of %(date)s has not ended yet.", date=period_end.isoformat()))
     check_open(cooperative_id, period_end)
     latest = db.session.execute(select(func.max(LoanMonthEndRun.period_end)).where(
@@ -253,6 +279,7 @@ def run_loan_month_end(cooperative_id, period_end, user_id, today=None):
 
     entry_id = _post(cooperative_id, period_end, deltas, user_id) if deltas else None
     _write_loans(changes)
+    _mark_charged(cooperative_id, period_end)
     _release_holds(released)
     audit += [(loan_id, {"restructured_class": held}, {"restructured_class": None})
               for loan_id, held in released]
@@ -273,6 +300,8 @@ def run_loan_month_end(cooperative_id, period_end, user_id, today=None):
         if isinstance(obj, Loan):
             db.session.expire(obj, ["days_past_due", "quality", "provision", "penalty_due",
                                     "restructured_class"])
+        elif isinstance(obj, LoanInstallment):
+            db.session.expire(obj, ["late_charged_through"])
     return run
 
 

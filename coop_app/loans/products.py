@@ -54,7 +54,7 @@ DEFAULT_PRODUCTS = {
             method=methods.MURABAHAH, rate_bp=1000, max_term=36, min_amount=D("500000"),
             max_amount=D("100000000"), admin_fee_bp=100, late_charge_kind=LATE_FIXED,
             late_charge_fixed=D("25000"), early_repayment_rule=EARLY_ALL)),
-        ("QH", "Pinjaman Qardh (Kebajikan)", dict(
+        ("QH", "Pembiayaan Qardh (Kebajikan)", dict(
             method=methods.QARDH, rate_bp=0, max_term=12, min_amount=D("100000"),
             max_amount=D("5000000"), late_charge_kind=LATE_NONE, early_repayment_rule=EARLY_ALL)),
         ("MDA", "Pembiayaan Mudharabah", dict(

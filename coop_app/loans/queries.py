@@ -3,7 +3,7 @@ and the lists the pages show (the loan list, a loan's payments, events and journ
 the products' figures) as selects built from plain arguments, for any face to run, page or
 serialise."""
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
@@ -126,11 +126,44 @@ def events(loan):
 
 # -- the pages' lists (selects) --------------------------------------------------------------
 
-def loan_list(cooperative_id, status=None, product_id=None, text=None):
+# The loan list's instalment filter: active loans with an instalment due in the seven days
+# from today on ("week"), or with one left unpaid past its due date ("overdue": in arrears).
+DUE_WEEK, DUE_OVERDUE = "week", "overdue"
+DUE_FILTERS = (DUE_WEEK, DUE_OVERDUE)
+WEEK_DAYS = 7
+
+
+def due_window(due, today):
+    """The (first, last) due dates a `due` filter takes on `today`; None for either end: open."""
+    if due == DUE_WEEK:
+        return today, today + timedelta(days=WEEK_DAYS - 1)
+    if due == DUE_OVERDUE:
+        return None, today - timedelta(days=1)
+    raise ValueError(due)
+
+
+def with_due(query, cooperative_id, due, today):
+    """Narrow a select of loans to the active ones with an unpaid instalment of the current
+    schedule due in `due`'s window on `today`."""
+    first, last = due_window(due, today)
+    li = LoanInstallment
+    installment = select(li.loan_id).where(
+        li.cooperative_id == cooperative_id, li.superseded.is_(False), li.paid_on.is_(None),
+        li.due_date <= last)
+    if first is not None:
+        installment = installment.where(li.due_date >= first)
+    return query.where(Loan.status == ACTIVE, Loan.id.in_(installment))
+
+
+def loan_list(cooperative_id, status=None, product_id=None, text=None, due=None, today=None):
     """(Loan, Member) rows of a cooperative's loans, newest application first: of a status, of a
-    product, and of the members a text finds (name, NIK or number) or with that loan number."""
+    product, and of the members a text finds (name, NIK or number) or with that loan number;
+    with `due` ("week" or "overdue") only the active loans with an instalment due this week or
+    in arrears on `today` (the cooperative's date)."""
     query = (select(Loan, Member).join(Member, Member.id == Loan.member_id)
              .where(Loan.cooperative_id == cooperative_id))
+    if due:
+        query = with_due(query, cooperative_id, due, today)
     if status:
         query = query.where(Loan.status == status)
     if product_id:

@@ -1,7 +1,8 @@
 """Repayments: what is due, what paying off costs, and taking a payment in one entry, allocated
 late charges -> interest or margin -> principal, instalment by instalment, oldest due first.
-Interest, margin and late charges are income when paid (cash basis). The reversal of a
-payment or of a disbursement is in reversal.py."""
+A payment first charges the days late up to its date that no month-end charged yet
+(late_charges.py). Interest, margin and late charges are income when paid (cash basis; ta'zir
+goes to the social fund). The reversal of a payment or of a disbursement is in reversal.py."""
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -11,13 +12,14 @@ from sqlalchemy import func, select
 
 from coop_app.errors import DomainError, InvalidField
 from coop_app.extensions import db
-from coop_app.ledger.posting import IdempotencyConflict, Line, check_open, find_by_key, post_entry
+from coop_app.ledger.posting import (IdempotencyConflict, Line, check_not_future, check_open, find_by_key,
+                                     post_entry)
 from coop_app.ledger.service import account_by_key, check_amount
 from coop_app.members.models import Member
 from coop_app.money import ZERO, to_money
 from coop_app.savings import movements as savings
 from coop_app.savings.models import MUDHARABAH as SAVINGS_MUDHARABAH, SUKARELA, WADIAH
-from coop_app.loans import methods
+from coop_app.loans import late_charges, methods, words
 from coop_app.loans.disbursement import MONEY_SOURCES, money_account, release_pledge
 from coop_app.loans.models import ACTIVE, EARLY_CURRENT, PAID_OFF, WRITTEN_OFF, Loan, LoanPayment
 from coop_app.loans.queries import (add_event, get_loan, open_installments, rupiah, unpaid_interest,
@@ -31,10 +33,11 @@ PAYING_KINDS = (SUKARELA, WADIAH, SAVINGS_MUDHARABAH)
 
 @dataclass(frozen=True)
 class Due:
-    penalty: Decimal
+    penalty: Decimal  # late charges due: those charged before and `late_charge`
     interest: Decimal
     principal: Decimal
     total: Decimal
+    late_charge: Decimal = ZERO  # charged on the date for the days late not charged yet
 
 
 @dataclass(frozen=True)
@@ -44,15 +47,19 @@ class Quote:
     principal: Decimal
     waived_interest: Decimal
     total: Decimal
+    late_charge: Decimal = ZERO  # of `penalty`: charged on the date for the days late not charged yet
 
 
 @dataclass
 class Allocation:
-    """How one payment settles a loan: rows are (instalment, principal, interest, waived)."""
+    """How one payment settles a loan: rows are (instalment, principal, interest, waived);
+    `charge` is the late charge for the days late up to the payment's date, owed with the
+    loan's earlier late charges and paid first (`penalty`)."""
     loan: Loan
     penalty: Decimal = ZERO
     rows: list = field(default_factory=list)
     payoff: bool = False  # the whole debt by the product's early repayment rule
+    charge: late_charges.Charge = late_charges.NO_CHARGE
 
     @property
     def interest(self):
@@ -74,17 +81,22 @@ class Allocation:
 # -- what is owed ----------------------------------------------------------------------------
 
 def amount_due(loan, on):
-    """Late charges plus everything of the instalments falling due up to `on` still unpaid."""
-    rows = [row for row in open_installments(loan) if row.due_date <= on]
+    """Late charges (with those for the days late up to `on`) plus everything of the
+    instalments falling due up to `on` still unpaid."""
+    rows = open_installments(loan)
+    charge = late_charges.charge_at(loan, rows, on).amount
+    rows = [row for row in rows if row.due_date <= on]
     interest = sum((unpaid_interest(row) for row in rows), ZERO)
     principal = sum((unpaid_principal(row) for row in rows), ZERO)
-    return Due(loan.penalty_due, interest, principal, loan.penalty_due + interest + principal)
+    penalty = loan.penalty_due + charge
+    return Due(penalty, interest, principal, penalty + interest + principal, charge)
 
 
 def _payoff(loan, on, rows):
     """Settle everything on `on`. Under the current-period rule the interest or margin of the
     instalments after the one running on `on` is waived (for murabahah a muqasah discount)."""
-    allocation = Allocation(loan, loan.penalty_due, payoff=True)
+    charge = late_charges.charge_at(loan, rows, on)
+    allocation = Allocation(loan, loan.penalty_due + charge.amount, payoff=True, charge=charge)
     current_seen = False
     for row in rows:
         waive = ZERO
@@ -99,14 +111,15 @@ def _payoff(loan, on, rows):
 def payoff_quote(loan, on):
     """What paying the loan off on `on` costs, by the product's early repayment rule."""
     a = _payoff(loan, on, open_installments(loan))
-    return Quote(a.penalty, a.interest, a.principal, a.waived, a.total)
+    return Quote(a.penalty, a.interest, a.principal, a.waived, a.total, a.charge.amount)
 
 
-def _in_order(loan, amount, rows):
-    """Allocate `amount` (at most the whole debt): late charges first, then each instalment's
-    interest and principal, oldest first; what is left pays the next instalments in advance."""
+def _in_order(loan, amount, rows, charge):
+    """Allocate `amount` (at most the whole debt): late charges first (with `charge`, those
+    for the days late up to the payment), then each instalment's interest and principal,
+    oldest first; what is left pays the next instalments in advance."""
     left = amount
-    allocation = Allocation(loan, min(left, loan.penalty_due))
+    allocation = Allocation(loan, min(left, loan.penalty_due + charge.amount), charge=charge)
     left -= allocation.penalty
     for row in rows:
         if not left:
@@ -131,7 +144,7 @@ def allocate(loan, amount, on, lock=False):
                                         "%(maximum)s pays it off on %(date)s.", amount=rupiah(amount),
                                         number=loan.number, maximum=rupiah(payoff.total),
                                         date=on.isoformat()))
-    return payoff if amount == payoff.total else _in_order(loan, amount, rows)
+    return payoff if amount == payoff.total else _in_order(loan, amount, rows, payoff.charge)
 
 
 # -- journal lines ---------------------------------------------------------------------------
@@ -171,13 +184,15 @@ def record_allocation(allocation, on, entry, source, user_id=None, savings_accou
     """Apply an allocation posted in `entry` to the instalments and the loan, and record the
     payment; the loan is paid off when nothing is left."""
     loan = allocation.loan
+    charge = allocation.charge
+    late_charges.mark_charged(charge)
     for row, principal, interest, waived in allocation.rows:
         row.paid_principal = to_money(row.paid_principal + principal)
         row.paid_interest = to_money(row.paid_interest + interest)
         row.waived_interest = to_money(row.waived_interest + waived)
         if row.paid_principal == row.principal and unpaid_interest(row) == 0:
             row.paid_on = on
-    loan.penalty_due = to_money(loan.penalty_due - allocation.penalty)
+    loan.penalty_due = to_money(loan.penalty_due + charge.amount - allocation.penalty)
     loan.principal_outstanding = to_money(loan.principal_outstanding - allocation.principal)
     db.session.flush()
     settles = loan.principal_outstanding == 0 and not open_installments(loan)
@@ -190,12 +205,13 @@ def record_allocation(allocation, on, entry, source, user_id=None, savings_accou
         principal=allocation.principal, waived_interest=allocation.waived,
         allocation=[{"installment_id": row.id, "n": row.n, "principal": str(p), "interest": str(i),
                      "waived": str(w)} for row, p, i, w in allocation.rows],
-        entry_id=entry.id, remittance_id=remittance_id, savings_account_id=savings_account_id,
+        late_charge=charge.amount, late_charged=charge.as_json(), entry_id=entry.id, remittance_id=remittance_id, savings_account_id=savings_account_id,
         created_by=user_id)
     db.session.add(payment)
     db.session.flush()
     add_event(loan, "repayment", on, user_id, entry_id=entry.id,
               detail={"payment_id": payment.id, "amount": str(payment.amount),
+                      "late_charge": str(payment.late_charge),
                       "penalty": str(payment.penalty), "interest": str(payment.interest),
                       "principal": str(payment.principal), "waived": str(payment.waived_interest)})
     if settles:
@@ -244,8 +260,7 @@ def _check_payable(loan, on):
         raise DomainError(_l("Loan %(number)s has not been disbursed.", number=loan.number))
     if not isinstance(on, date):
         raise InvalidField("date", _l("Give the date."))
-    if on > date.today():
-        raise InvalidField("date", _l("The date cannot be in the future."))
+    check_not_future(loan.cooperative_id, on)
     last = db.session.execute(select(func.max(LoanPayment.paid_on)).where(
         LoanPayment.loan_id == loan.id, LoanPayment.reversed.is_(False))).scalar()
     earliest = max(d for d in (loan.disbursed_on, last) if d)
@@ -271,7 +286,8 @@ def _replayed(loan, idempotency_key, amount):
 
 def _take(loan, allocation, on, user_id, source, savings_account_id, idempotency_key, money_account_id):
     member = db.session.get(Member, loan.member_id)
-    memo = f"Angsuran pinjaman {loan.number} {member.member_number} {member.name}"[:500]
+    noun = words.noun_id(methods.of(loan.method).sharia)  # pembiayaan at a KSPPS/BMT
+    memo = f"Angsuran {noun} {loan.number} {member.member_number} {member.name}"[:500]
     key = idempotency_key or f"{REPAYMENT_ENTRY}:{loan.id}:{_payments(loan) + 1}"
     lines = credit_lines(allocation)
     amount = allocation.total
@@ -279,7 +295,7 @@ def _take(loan, allocation, on, user_id, source, savings_account_id, idempotency
         account = _paying_account(loan, savings_account_id, amount, on, allocation)
         entry = savings.post_movements(
             loan.cooperative_id, on, REPAYMENT_ENTRY, memo,
-            [savings.Movement(account, -amount, REPAYMENT_ENTRY, memo=f"Angsuran pinjaman {loan.number}")],
+            [savings.Movement(account, -amount, REPAYMENT_ENTRY, memo=f"Angsuran {noun} {loan.number}")],
             lines, key, created_by=user_id)
         savings_account_id = account.id
     elif source in MONEY_SOURCES:

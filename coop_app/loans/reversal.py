@@ -1,6 +1,6 @@
 """Undoing a loan's entries when a manager reverses them in the ledger: a repayment (only the
-loan's latest, undone exactly as it was allocated) or a disbursement (only before any
-repayment); create_app puts REVERSAL_HANDLERS into the registry."""
+loan's latest, undone exactly as it was allocated, with the late charge it charged) or a
+disbursement (only before any repayment); create_app puts REVERSAL_HANDLERS into the registry."""
 import json
 
 from flask_babel import lazy_gettext as _l
@@ -10,6 +10,7 @@ from coop_app.errors import DomainError
 from coop_app.extensions import db
 from coop_app.money import ZERO, to_money
 from coop_app.savings import movements as savings
+from coop_app.loans import late_charges
 from coop_app.loans.models import (ACTIVE, APPROVED, LANCAR, PAID_OFF, Loan, LoanInstallment,
                                    LoanPayment)
 from coop_app.loans.disbursement import DISBURSEMENT_ENTRY, block_pledge
@@ -53,7 +54,8 @@ def _reverse_payment(payment, reversal):
         row.paid_interest = to_money(row.paid_interest - to_money(part["interest"]))
         row.waived_interest = to_money(row.waived_interest - to_money(part.get("waived", "0")))
         row.paid_on = None
-    loan.penalty_due = to_money(loan.penalty_due + payment.penalty)
+    # The late charge it charged comes off again and its days are uncharged once more.
+    loan.penalty_due = to_money(loan.penalty_due + payment.penalty - late_charges.undo(payment, rows))
     loan.principal_outstanding = to_money(loan.principal_outstanding + payment.principal)
     payment.reversed = True
     if loan.status == PAID_OFF:

@@ -2,12 +2,12 @@
 payment and margin, the financed enterprise, the limit by the member's savings, the pledge,
 the dates of its steps), its number, and the schedule they give (preview_schedule, which the
 application, the disbursement and the pages share)."""
-from datetime import date
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from coop_app.ledger.posting import check_not_future
 from coop_app.enterprises.models import Enterprise
 from coop_app.errors import DomainError, InvalidField
 from coop_app.extensions import db
@@ -117,12 +117,10 @@ def next_number(cooperative_id, product):
     return f"{product.code}-{count + 1:06d}"
 
 
-def check_date(day, earliest, too_early):
-    """A step's date: given, not in the future, and not before `earliest` (then `too_early`)."""
-    if not isinstance(day, date):
-        raise InvalidField("date", _l("Give the date."))
-    if day > date.today():
-        raise InvalidField("date", _l("The date cannot be in the future."))
+def check_date(cooperative_id, day, earliest, too_early):
+    """A step's date: given, not after the cooperative's today, and not before `earliest`
+    (then `too_early`)."""
+    check_not_future(cooperative_id, day)
     if earliest is not None and day < earliest:
         raise InvalidField("date", too_early)
 

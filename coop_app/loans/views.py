@@ -7,7 +7,6 @@ Each view parses its form and runs one service call through the web kit's `perfo
 commits and redirects, or rolls back and leaves the service's message on the form (status
 422). The lists are queries.py's selects. Nothing here decides a business rule.
 """
-from datetime import date
 from decimal import Decimal
 
 from flask import current_app, g, render_template, request, url_for
@@ -17,6 +16,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from coop_app.auth.access import READERS, STAFF, coop_blueprint, has_role, require_role
+from coop_app.cooperatives.clock import local_today
 from coop_app.enterprises.service import get_enterprise, member_enterprises
 from coop_app.errors import DomainError
 from coop_app.extensions import db
@@ -125,7 +125,8 @@ def index():
     form.product.choices = _product_choices(_("All products"))
     values = filter_values(form)
     rows, pagination = page_of_rows(queries.loan_list(
-        g.coop.id, status=values["status"], product_id=values["product"], text=values["q"]))
+        g.coop.id, status=values["status"], product_id=values["product"], text=values["q"],
+        due=values["due"] or None, today=local_today(g.coop)))
     return render_template("loans/index.html", form=form, rows=rows, pagination=pagination,
                            deferred=queries.deferred_margins(g.coop.id, [loan for loan, _m in rows]))
 
@@ -161,7 +162,8 @@ def _application_data(form, member_id):
         collateral_description=(form.collateral_description.data or "").strip() or None,
         collateral_value=form.collateral_value.data or 0, cost_price=form.cost_price.data,
         down_payment=form.down_payment.data, margin=form.margin.data,
-        goods_description=(form.goods_description.data or "").strip() or None)
+        goods_description=(form.goods_description.data or "").strip() or None,
+        stated_income=form.stated_income.data)
 
 
 def _preview(loan):
@@ -206,7 +208,7 @@ def apply(member_id):
 
 def loan_context(loan, on=None, staff=True):
     """Everything the loan's page (staff or portal) shows."""
-    on = on or date.today()
+    on = on or local_today(g.coop)
     coop_id = loan.cooperative_id
     live = loan.status == m.ACTIVE
     rows = queries.installments(loan, include_superseded=True)

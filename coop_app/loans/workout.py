@@ -7,7 +7,6 @@ a murabahah keeps its unpaid margin, spread over the new term, since a sale pric
 grow. A written-off loan leaves the balance sheet; what is recovered later is income.
 """
 import uuid
-from datetime import date
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
@@ -17,7 +16,7 @@ from coop_app.auth.models import MANAGER, RoleGrant
 from coop_app.errors import DomainError, InvalidField
 from coop_app.extensions import db
 from coop_app.ledger.models import JournalLine
-from coop_app.ledger.posting import Line, check_open, find_by_key, post_entry
+from coop_app.ledger.posting import Line, check_not_future, check_open, find_by_key, post_entry
 from coop_app.ledger.service import account_by_key, check_amount
 from coop_app.money import ZERO, from_sen, to_money
 from coop_app.loans import methods
@@ -45,8 +44,7 @@ def _active(cooperative_id, loan_id, on):
     if loan.status != ACTIVE:
         raise DomainError(_l("Only an active loan can be restructured or written off; this loan is "
                              "%(status)s.", status=STATUS_LABELS[loan.status]))
-    if not isinstance(on, date) or on > date.today():
-        raise InvalidField("date", _l("The date cannot be in the future."))
+    check_not_future(cooperative_id, on)
     if on < loan.disbursed_on:
         raise InvalidField("date", _l("The date cannot be before the disbursement (%(date)s).",
                                       date=loan.disbursed_on.isoformat()))

@@ -4,13 +4,13 @@ login, leaving, the member-number pattern, the import, and the register's search
 Select choices of accounts and migrant workers are filled in by the view from the
 cooperative's own rows, so a tampered or foreign id is a field error.
 """
-from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import BooleanField, HiddenField, PasswordField, StringField, TextAreaField
 from wtforms.validators import EqualTo, Length, Optional, Regexp
 
+from coop_app.cooperatives.clock import coop_today
 from coop_app.auth.service import PASSWORD_RULE
 from coop_app.web.fields import (ChoiceField, LocalDateField, SubmissionKeyField, TextForm, at_most,
                                  choices, optional_int, required)
@@ -73,7 +73,7 @@ class MemberForm(TextForm):
 
 
 class RegisterForm(MemberForm):
-    join_date = LocalDateField(_l("Joining date"), validators=[required()], default=date.today)
+    join_date = LocalDateField(_l("Joining date"), validators=[required()], default=coop_today)
     money_account = ChoiceField(_l("Simpanan pokok and wajib received into"), coerce=optional_int,
                                 validators=[required(_l("Choose an account."))])
     # The migrant worker created with the member (family or returnee), when "new" is chosen.
@@ -124,7 +124,7 @@ class ResignForm(TextForm):
         validators=[required()])
     heir_name = StringField(_l("Heir receiving the savings (if the member has died)"),
                             validators=[at_most(200)])
-    left_on = LocalDateField(_l("Leaving date"), validators=[required()], default=date.today)
+    left_on = LocalDateField(_l("Leaving date"), validators=[required()], default=coop_today)
     money_account = ChoiceField(_l("Paid out from"), coerce=optional_int,
                                 validators=[required(_l("Choose an account."))])
     key = SubmissionKeyField()

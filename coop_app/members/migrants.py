@@ -9,6 +9,8 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from coop_app.cooperatives.clock import local_today
+from coop_app.cooperatives.service import today_of
 from coop_app.errors import InvalidField, NotFound
 from coop_app.extensions import db
 from coop_app.members.models import GENDERS, RETURNEE, Member, MigrantWorker
@@ -44,7 +46,7 @@ def get_migrant(cooperative_id, migrant_id):
 
 def clean_migrant(data: MigrantData, today=None):
     """The columns of a migrant-worker row, or InvalidField (no database)."""
-    today = today or date.today()
+    today = today or local_today()
     name = (data.name or "").strip()
     country = (data.destination_country or "").strip()
     if not name or len(name) > 200:
@@ -75,7 +77,7 @@ def clean_migrant(data: MigrantData, today=None):
 
 
 def add_migrant(cooperative_id, data: MigrantData):
-    migrant = MigrantWorker(cooperative_id=cooperative_id, **clean_migrant(data))
+    migrant = MigrantWorker(cooperative_id=cooperative_id, **clean_migrant(data, today_of(cooperative_id)))
     db.session.add(migrant)
     db.session.flush()
     return migrant
@@ -92,7 +94,7 @@ def create_migrant(cooperative_id, name, destination_country, sector, departure_
 def update_migrant(cooperative_id, migrant_id, data: MigrantData):
     """Edit a migrant worker's record, e.g. record the actual return."""
     migrant = get_migrant(cooperative_id, migrant_id)
-    fields = clean_migrant(data)
+    fields = clean_migrant(data, today_of(cooperative_id))
     if fields["actual_return_date"] is None and db.session.execute(select(Member.id).where(
             Member.cooperative_id == cooperative_id, Member.migrant_worker_id == migrant.id,
             Member.category == RETURNEE).limit(1)).first():

@@ -5,6 +5,8 @@ day), SSSS a serial number. Pure functions: no database.
 """
 from datetime import date
 
+from coop_app.cooperatives.clock import local_today
+
 PROVINCE_CODES = frozenset({
     11, 12, 13, 14, 15, 16, 17, 18, 19, 21, 31, 32, 33, 34, 35, 36, 51, 52, 53,
     61, 62, 63, 64, 65, 71, 72, 73, 74, 75, 76, 81, 82, 91, 92, 93, 94, 95, 96, 97,
@@ -47,7 +49,7 @@ def check_nik(nik, birth_date=None, gender=None):
 
 def nik_birth_date(nik, today=None):
     """The birth date encoded in a valid NIK (century guessed from today)."""
-    today = today or date.today()
+    today = today or local_today()  # WIB: a birth date is a few hours either way
     day, month, year = int(nik[6:8]) % 40, int(nik[8:10]), int(nik[10:12])
     century = 2000 if 2000 + year <= today.year else 1900
     return date(century + year, month, day)

@@ -11,6 +11,8 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, or_, select, union_all
 
+from coop_app.cooperatives.clock import local_today
+from coop_app.cooperatives.service import today_of
 from coop_app.audit.models import AuditLog
 from coop_app.auth import service as users
 from coop_app.auth.models import MEMBER
@@ -81,7 +83,7 @@ def check_number_pattern(pattern, cooperative, today=None):
         raise InvalidField("pattern", _l("Use only {code}, {year} and {seq} in the pattern."))
     if "seq" not in names:
         raise InvalidField("pattern", _l("The pattern needs {seq}, the running number."))
-    today = today or date.today()
+    today = today or local_today(cooperative)
     try:
         samples = [pattern.format(code=cooperative.code, year=today.year, seq=seq)
                    for seq in (1, 99999)]
@@ -127,7 +129,7 @@ def _clean_member(cooperative_id, data: MemberData, member_id=None):
         raise InvalidField("gender", _l("Choose the gender."))
     if data.category not in CATEGORIES:
         raise InvalidField("category", _l("Choose the Desmigratif category."))
-    today = date.today()
+    today = today_of(cooperative_id)
     if not isinstance(data.birth_date, date) or data.birth_date > today or data.birth_date.year < 1900:
         raise InvalidField("birth_date", _l("The birth date must be a real date in the past."))
     if not isinstance(data.join_date, date) or data.join_date > today:
@@ -276,7 +278,7 @@ def returnee_eligible(member, migrant, today=None):
     if member.category != RETURNEE:
         return False
     limit = returnee_eligible_until(migrant)
-    return limit is not None and (today or date.today()) <= limit
+    return limit is not None and (today or today_of(member.cooperative_id)) <= limit
 
 
 def member_history(cooperative_id, member_id, limit=50):

@@ -8,14 +8,13 @@ which commits and redirects, or rolls back and shows the form again (422) with t
 service's message. Nothing here decides a business rule.
 """
 from dataclasses import dataclass
-from datetime import date
-
 from flask import abort, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import raiseload
 
+from coop_app.cooperatives.clock import local_today
 from coop_app.auth.access import READERS, STAFF, coop_blueprint, has_role, require_role
 from coop_app.auth.models import MANAGER, MEMBER
 from coop_app.web import filter_values, form_page, paginate, perform
@@ -153,5 +152,5 @@ def settings():
                    url_for("members.settings"), _("New members will be numbered by the new pattern."))
     if done is not None:
         return done
-    sample = service.format_member_number(g.coop.member_number_pattern, g.coop, 1, date.today())
+    sample = service.format_member_number(g.coop.member_number_pattern, g.coop, 1, local_today(g.coop))
     return form_page("members/settings.html", form=form, sample=sample)

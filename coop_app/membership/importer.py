@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 from coop_app.errors import DomainError, InvalidField
 from coop_app.extensions import db
 from coop_app.ledger.models import JournalEntry
-from coop_app.ledger.posting import ClosedPeriodError, check_open, closed_through
+from coop_app.ledger.posting import EntryDateError, check_open, closed_through
 from coop_app.ledger.service import account_by_key
 from coop_app.membership.import_rows import RowError, _parse_row, _text
 from coop_app.members.migrants import MigrantData, add_migrant
@@ -307,7 +307,7 @@ def _posted_keys(cooperative_id, keys):
 
 
 def _row_errors(row, error):
-    if isinstance(error, ClosedPeriodError):
+    if isinstance(error, EntryDateError):
         return [RowError(row.number, "join_date", error.message)]
     if isinstance(error, InvalidField):
         return [RowError(row.number, _column(error), error.message)]

@@ -2,7 +2,6 @@
 settlement entry pays out every savings balance and the accounts are closed. Also how the
 ledger undoes a settlement, or a registration made in error, when a manager reverses it.
 """
-from datetime import date
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
@@ -44,8 +43,7 @@ def resign_member(cooperative_id, member_id, left_on, money_account_id, idempote
         raise NotFound(_l("Member not found."))
     if member.status != ACTIVE:
         raise DomainError(_l("This member has already left the cooperative."))
-    if not isinstance(left_on, date) or left_on > date.today():
-        raise InvalidField("left_on", _l("The leaving date cannot be in the future."))
+    check_open(cooperative_id, left_on)  # the settlement posts on that date
     if left_on < member.join_date:
         raise InvalidField("left_on", _l("The leaving date is before the member joined."))
     heir_name = (heir_name or "").strip()
@@ -53,7 +51,6 @@ def resign_member(cooperative_id, member_id, left_on, money_account_id, idempote
         raise InvalidField("heir_name", _l("Name the heir who receives the savings."))
     if len(heir_name) > 200:
         raise InvalidField("heir_name", _l("At most %(max)d characters.", max=200))
-    check_open(cooperative_id, left_on)
     from coop_app.loans.queries import has_outstanding_loan  # loans build on members, not the reverse
     if has_outstanding_loan(cooperative_id, member.id):
         raise DomainError(_l("This member has a loan outstanding; it must be repaid, written off "

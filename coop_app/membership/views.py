@@ -60,7 +60,8 @@ def register():
             created_by=current_user.id, new_migrant=_new_migrant(form) if with_new_migrant else None),
         lambda member: url_for("members.detail", member_id=member.id),
         lambda member: _("Member %(number)s was registered.", number=member.member_number),
-        fields={"actual_return_date": "migrant_actual_return" if with_new_migrant else "migrant"},
+        fields={"actual_return_date": "migrant_actual_return" if with_new_migrant else "migrant",
+                "date": "join_date"},
         replayed_message=lambda member: _("This registration was already recorded (member "
                                           "%(number)s); nothing new was posted.",
                                           number=member.member_number))
@@ -87,7 +88,7 @@ def leave(member_id):
             g.coop.id, member.id, form.left_on.data, form.money_account.data, form.key.data,
             created_by=current_user.id, deceased=form.outcome.data == DECEASED,
             heir_name=form.heir_name.data),
-        url_for("members.detail", member_id=member_id), _left_message,
+        url_for("members.detail", member_id=member_id), _left_message, fields={"date": "left_on"},
         replayed_message=lambda entry: _("This settlement was already recorded as entry #%(id)s; "
                                          "nothing new was posted.", id=entry.id))
     if done is not None:

@@ -13,6 +13,8 @@ from coop_app.auth.access import coop_blueprint, require_role
 from coop_app.auth.models import MEMBER
 from coop_app.extensions import db
 from coop_app.web import Pages, page_arg, paginate
+from coop_app.cooperatives.clock import local_today
+from coop_app.portal.dues import member_dues
 from coop_app.money import ZERO
 from coop_app.remittances import recording as remittances
 from coop_app.savings.kinds import passbook_label
@@ -61,6 +63,7 @@ def index():
     # The helpers are passed along: at /c/<code>/ this renders outside the portal blueprint.
     return render_template("portal/home.html", member=member, accounts=accounts,
                            total_balance=sum((a.balance for a in accounts), ZERO), recent=recent,
+                           dues=member_dues(g.coop.id, member.id, local_today(g.coop)),
                            totals=remittance_queries.remittance_totals(g.coop.id, member_id=member.id),
                            **portal_helpers())
 

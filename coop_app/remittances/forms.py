@@ -1,7 +1,6 @@
 """Forms of the remittance pages and the member's portal: recording a remittance, the
 standing allocation, and the GET filters of lists and statements. Selects are filled by the
 view from the cooperative's own rows, so a tampered or foreign id is a field error."""
-from datetime import date
 from decimal import Decimal
 
 from babel.numbers import NumberFormatError, parse_decimal
@@ -10,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, StringField
 from wtforms.validators import Optional, ValidationError
 
+from coop_app.cooperatives.clock import coop_today
 from coop_app.web.fields import ChoiceField, LocalDateField, MoneyField, SubmissionKeyField
 from coop_app.web.fields import WholePercentField, at_most, choices, label, optional_int, required
 from coop_app.web.fields import TextForm  # text fields drop control characters (NUL)
@@ -79,16 +79,12 @@ class RemittanceForm(TextForm):
     amount_idr = MoneyField(_l("Amount in rupiah (Rp)"),
                             description=_l("Only for a remittance in rupiah; for a foreign "
                                            "currency it is computed."))
-    received_on = LocalDateField(_l("Date received"), validators=[required()], default=date.today)
+    received_on = LocalDateField(_l("Date received"), validators=[required()], default=coop_today)
     reference = StringField(_l("Transfer reference"), validators=[
         required(_l("Enter the transfer's reference (the code on the receipt).")), at_most(60)])
     money_account = ChoiceField(_l("Received into (cash or bank)"), coerce=optional_int,
                                 validators=[required(_l("Choose an account."))])
     key = SubmissionKeyField()
-
-    def validate_received_on(self, field):
-        if field.data and field.data > date.today():
-            raise ValidationError(_l("The date received cannot be in the future."))
 
 
 class AllocationForm(TextForm):

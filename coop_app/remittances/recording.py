@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from coop_app.errors import DomainError
 from coop_app.extensions import db
-from coop_app.ledger.posting import IdempotencyConflict, Line, find_by_key
+from coop_app.ledger.posting import IdempotencyConflict, Line, check_open, find_by_key
 from coop_app.ledger.service import check_amount
 from coop_app.members.models import ACTIVE
 from coop_app.members.migrants import get_migrant
@@ -215,10 +215,8 @@ def record_remittance(cooperative_id, member_id, data: RemittanceData, idempoten
         raise DomainError(_l("Choose how the money was sent."))
     currency, foreign_amount, rate, amount = convert(data.currency, data.foreign_amount, data.rate,
                                                      data.amount_idr)
-    today = today or date.today()
     received_on = data.received_on
-    if not isinstance(received_on, date) or received_on > today:
-        raise DomainError(_l("The date received cannot be in the future."))
+    check_open(cooperative_id, received_on, today=today)  # before the dues and instalments it decides
     if received_on < member.join_date:
         raise DomainError(_l("The date received is before the member joined (%(date)s).",
                              date=member.join_date.isoformat()))

@@ -7,13 +7,12 @@ shows the form again with the service's message: through the web kit's `perform`
 recording, whose service answers a retried submission itself. Its lists are in
 remittances/queries.py. Nothing here decides a business rule.
 """
-from datetime import date
-
 from flask import g, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from coop_app.cooperatives.clock import local_today
 from coop_app.auth.access import READERS, STAFF, coop_blueprint, require_role
 from coop_app.registry import Panel
 from coop_app.web import filter_values, paginate, perform, status_of
@@ -131,14 +130,14 @@ def record(member_id):
                                                     form.key.data, created_by=current_user.id),
         lambda remittance: url_for("remittances.detail", remittance_id=remittance.id),
         lambda remittance: _("The remittance was recorded as #%(id)s.", id=remittance.id),
-        replayed_message=lambda remittance: _(
+        fields={"date": "received_on"}, replayed_message=lambda remittance: _(
             "This was already recorded as remittance #%(id)s; nothing new was posted.",
             id=remittance.id))
     if done is not None:
         return done
     return render_template("remittances/record.html", form=form, member=member,
                            allocation=remittances.get_allocation(coop_id, member.id),
-                           due=remittances.wajib_due(coop_id, member.id, date.today())), status_of(form)
+                           due=remittances.wajib_due(coop_id, member.id, local_today(g.coop))), status_of(form)
 
 
 def _remittance_data(form):
@@ -176,7 +175,7 @@ def allocation(member_id):
         return done
     return render_template("remittances/allocation.html", form=form, member=member,
                            accounts=portal.accounts_of(coop_id, member.id),
-                           due=remittances.wajib_due(coop_id, member.id, date.today())), status_of(form)
+                           due=remittances.wajib_due(coop_id, member.id, local_today(g.coop))), status_of(form)
 
 
 # -- passbook and statement of any member's account (staff and auditors) -----------------------

@@ -1,12 +1,12 @@
 """Forms of the savings pages. Choices (cash and bank accounts, products, months) are
 filled in by the view from the cooperative's own data, so a tampered value is a field error."""
-from datetime import date
 from functools import partial
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, StringField
 from wtforms.validators import Optional
 
+from coop_app.cooperatives.clock import coop_today
 from coop_app.web import fields
 from coop_app.web.fields import ChoiceField, LocalDateField, MoneyField, PercentField, SubmissionKeyField
 from coop_app.web.fields import at_most, choices, iso_date, label, optional_int, required
@@ -63,7 +63,7 @@ class OpenAccountForm(TextForm):
         required(_l("Give the member number.")), at_most(30)])
     product = ChoiceField(_l("Product"), coerce=optional_int,
                           validators=[required(_l("Choose the product."))])
-    opened_on = LocalDateField(_l("Opening date"), validators=[required()], default=date.today)
+    opened_on = LocalDateField(_l("Opening date"), validators=[required()], default=coop_today)
     amount = MoneyField(_l("Opening deposit (Rp)"), validators=[required(_l("Enter the amount."))])
     money_account = ChoiceField(_l("Received into"), coerce=optional_int,
                                 validators=[required(_l("Choose an account."))])
@@ -72,7 +72,7 @@ class OpenAccountForm(TextForm):
 
 class MovementForm(TextForm):
     """A deposit or a withdrawal."""
-    entry_date = LocalDateField(_l("Date"), validators=[required()], default=date.today)
+    entry_date = LocalDateField(_l("Date"), validators=[required()], default=coop_today)
     money_account = ChoiceField(_l("Cash or bank account"), coerce=optional_int,
                                 validators=[required(_l("Choose an account."))])
     amount = MoneyField(_l("Amount (Rp)"), validators=[required(_l("Enter the amount."))])
@@ -81,7 +81,7 @@ class MovementForm(TextForm):
 
 
 class CollectWajibForm(TextForm):
-    entry_date = LocalDateField(_l("Date"), validators=[required()], default=date.today)
+    entry_date = LocalDateField(_l("Date"), validators=[required()], default=coop_today)
     money_account = ChoiceField(_l("Received into"), coerce=optional_int,
                                 validators=[required(_l("Choose an account."))])
     key = SubmissionKeyField()

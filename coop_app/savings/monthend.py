@@ -11,7 +11,7 @@ and the savings_month_end_runs row make a second run of a month post nothing.
 """
 import calendar
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 from babel.dates import format_date
@@ -20,6 +20,7 @@ from sqlalchemy import (BigInteger, Date, Integer, and_, case, cast, func, liter
                         type_coerce, union_all)
 from sqlalchemy.exc import IntegrityError
 
+from coop_app.cooperatives.clock import local_today
 from coop_app.audit.hooks import current_actor_id
 from coop_app.audit.models import AuditLog
 from coop_app.cooperatives.models import utcnow
@@ -184,7 +185,7 @@ def check_month_end(cooperative, day, amounts=None, today=None):
     """Refuse, before anything is done, a month-end that cannot run: a month not yet
     ended, a closed month, a declared amount that is not one. Returns the month's bounds."""
     start, end = month_bounds(day)
-    if end >= (today or date.today()):
+    if end >= (today or local_today(cooperative)):
         raise DomainError(_l("The month of %(date)s has not ended yet.", date=day.isoformat()))
     check_open(cooperative.id, end)  # a closed month takes no interest, even when none is due
     for product, distribution in month_end_products(cooperative):

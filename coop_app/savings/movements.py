@@ -17,7 +17,7 @@ from sqlalchemy import select
 from coop_app.errors import DomainError, NotFound
 from coop_app.extensions import db
 from coop_app.ledger.models import GLAccount
-from coop_app.ledger.posting import IdempotencyConflict, Line, find_by_key, post_entry
+from coop_app.ledger.posting import IdempotencyConflict, Line, check_open, find_by_key, post_entry
 from coop_app.ledger.service import (account_balance, account_by_key,
                                      cash_accounts, check_amount)
 from coop_app.members.models import Member
@@ -136,8 +136,7 @@ def rupiah(amount):
 def check_movement_date(account, entry_date):
     if not isinstance(entry_date, date):
         raise DomainError(_l("Give the date of the transaction."))
-    if entry_date > date.today():
-        raise DomainError(_l("The date cannot be in the future."))
+    check_open(account.cooperative_id, entry_date)
     if entry_date < account.opened_on:
         raise DomainError(_l("The date is before the account was opened (%(date)s).",
                              date=account.opened_on.isoformat()))

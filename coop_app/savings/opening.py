@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from coop_app.errors import DomainError
 from coop_app.extensions import db
-from coop_app.ledger.posting import IdempotencyConflict, Line, find_by_key
+from coop_app.ledger.posting import IdempotencyConflict, Line, check_open, find_by_key
 from coop_app.ledger.service import check_amount
 from coop_app.members.models import ACTIVE
 from coop_app.money import ZERO
@@ -75,8 +75,7 @@ def open_account_with_deposit(cooperative_id, member_id, product_id, opened_on, 
     if product.kind not in EQUITY_KINDS and amount < product.min_opening:
         raise DomainError(_l("The opening deposit must be at least %(amount)s.",
                              amount=rupiah(product.min_opening)))
-    if isinstance(opened_on, date) and opened_on > date.today():
-        raise DomainError(_l("The date cannot be in the future."))
+    check_open(cooperative_id, opened_on)
     cash = money_account(cooperative_id, money_account_id)
     account = open_account(cooperative_id, member_id, product.id, opened_on)
     memo = f"Pembukaan {product.name} {account.number}"

@@ -5,12 +5,12 @@ Every query starts from the cooperative and, for a member, from the member: an i
 not theirs is NotFound, never filtered out afterwards.
 """
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import BigInteger, and_, false, func, select, true, type_coerce
 
+from coop_app.cooperatives.service import today_of
 from coop_app.errors import NotFound
 from coop_app.extensions import db
 from coop_app.ledger.models import JournalEntry, JournalLine
@@ -122,5 +122,5 @@ def member_entry(cooperative_id, member_id, entry_id):
 
 def default_period(account, today=None):
     """A statement's period when none is asked for: from the account's opening to today."""
-    return account.opened_on, today or date.today()
+    return account.opened_on, today or today_of(account.cooperative_id)
 

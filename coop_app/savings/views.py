@@ -17,12 +17,15 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from coop_app.cooperatives.service import today_of
+from coop_app.cooperatives.clock import local_today
 from coop_app.auth.access import READERS, STAFF, coop_blueprint, has_role, require_role
 from coop_app.auth.models import MANAGER, MEMBER
 from coop_app.extensions import db
 from coop_app.registry import Panel
-from coop_app.web import Pages, filter_values, page_arg, paginate, perform, status_of
+from coop_app.web import Pages, confirmations, filter_values, page_arg, paginate, perform, status_of
 from coop_app.web.fields import choices
+from coop_app.ledger import history
 from coop_app.ledger.service import cash_accounts
 from coop_app.money import format_money
 from coop_app.pdf import pdf_response
@@ -203,7 +206,7 @@ def open_account():
     done = perform(form, open_with_deposit,
                    lambda opened: _receipt(opened.entry, opened.account.id),
                    lambda opened: _("Account %(number)s was opened.", number=opened.account.number),
-                   replayed_message=lambda opened: _already_posted(opened.entry))
+                   fields={"date": "opened_on"}, replayed_message=lambda opened: _already_posted(opened.entry))
     if done is not None:
         return done
     return render_template("savings/open_account.html", form=form), status_of(form)
@@ -215,7 +218,7 @@ def account(account_id):
     account = _visible_account(account_id)
     member = service.get_member(g.coop.id, account.member_id)
     passbook = paginate(queries.passbook_lines(g.coop.id, account.id))
-    today = date.today()
+    today = local_today(g.coop)
     return render_template(
         "savings/account.html", account=account, member=member, passbook=passbook,
         available=service.available_to_withdraw(account, today), matured=service.matured(account, today),
@@ -236,10 +239,13 @@ def _movement(account_id, withdrawal):
         lambda entry: _receipt(entry, account_id),
         lambda entry: (_("The withdrawal was recorded as entry #%(id)s.", id=entry.id) if withdrawal
                        else _("The deposit was recorded as entry #%(id)s.", id=entry.id)),
-        replayed_message=_already_posted)
+        fields={"date": "entry_date"}, replayed_message=_already_posted,
+        confirm=lambda: confirmations.ask(form, g.coop, form.amount.data, lambda: history.of_savings_account(
+            g.coop.id, account.id, service.WITHDRAWAL_ENTRY if withdrawal else service.DEPOSIT_ENTRY,
+            form.amount.data, form.key.data)))
     if done is not None:
         return done
-    today = date.today()
+    today = local_today(g.coop)
     early_penalty = None
     if withdrawal and account.product.kind == BERJANGKA and not service.matured(account, today) \
             and account.product.early_withdrawal_allowed:
@@ -276,7 +282,7 @@ def receipt_context(found):
     reader's language, so its amounts and dates are too."""
     return {"receipt": found, "rp": lambda amount: format_money(amount, "id"),
             "tanggal": lambda day: babel_format_date(day, "d MMMM yyyy", locale="id"),
-            "printed_on": date.today()}
+            "printed_on": today_of(found.entry.cooperative_id)}
 
 
 # -- wajib arrears ---------------------------------------------------------------------------
@@ -285,7 +291,7 @@ def receipt_context(found):
 @require_role(*READERS)
 def arrears():
     form = ArrearsFilterForm(formdata=request.args)
-    as_of = filter_values(form)["as_of"] or date.today()
+    as_of = filter_values(form)["as_of"] or local_today(g.coop)
     form.as_of.data = as_of
     per_page = current_app.config["PAGE_SIZE"]
     page = page_arg()
@@ -307,11 +313,11 @@ def collect_wajib(member_id):
         lambda entry: _receipt(entry, next(ln.savings_account_id for ln in entry.lines
                                            if ln.savings_account_id)),
         lambda entry: _("The wajib in arrears was collected as entry #%(id)s.", id=entry.id),
-        replayed_message=_already_posted)
+        fields={"date": "entry_date"}, replayed_message=_already_posted)
     if done is not None:
         return done
-    as_of = form.entry_date.data if isinstance(form.entry_date.data, date) else date.today()
-    standing = wajib_arrears.member_arrears(g.coop.id, member.id, min(as_of, date.today()),
+    as_of = form.entry_date.data if isinstance(form.entry_date.data, date) else local_today(g.coop)
+    standing = wajib_arrears.member_arrears(g.coop.id, member.id, min(as_of, local_today(g.coop)),
                                             payable=True)
     return render_template("savings/collect_wajib.html", form=form, member=member,
                            standing=standing), status_of(form)

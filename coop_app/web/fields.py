@@ -2,6 +2,7 @@
 dates, choices, whole numbers and percentages, required and length rules, and forms whose
 text drops control characters. Every message a person can see is ours (WTForms ships no
 Indonesian), so each is translatable."""
+import json
 import uuid
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -46,9 +47,7 @@ class MoneyField(StringField):
             self.data = None
             if "decimals" in str(error):
                 raise ValueError(_l("Amounts are exact to the sen: at most two decimals.")) from None
-            raise ValueError(_l("That is not an amount. Write it like 1.500.000 or 1.500.000,50.")) \
-                if str(get_locale()) == "id" else \
-                ValueError(_l("That is not an amount. Write it like 1,500,000 or 1,500,000.50.")) from None
+            raise ValueError(_invalid_amount(str(get_locale()))) from None
 
     def pre_validate(self, form):
         if self.data is None:
@@ -66,6 +65,32 @@ class MoneyField(StringField):
         if isinstance(self.data, Decimal):
             return format_plain(self.data, str(get_locale() or "id"))
         return ""
+
+    def __call__(self, **kwargs):
+        # static/js/amount.js reads this rule to show the amount in words as it is typed
+        kwargs.setdefault("data-amount", json.dumps(self.typing_rule()))
+        return super().__call__(**kwargs)
+
+    def typing_rule(self):
+        """What the page's script needs to read this field as the server will: the
+        language's separators, the bounds in sen, and the server's own hints."""
+        locale = "en" if str(get_locale() or "id").startswith("en") else "id"
+        least = None if not self.positive else (0 if self.allow_zero else 1)
+        return {"locale": locale, "least": least, "most": int(self.maximum * 100),
+                "label": str(_l("In words")),
+                "hints": {"invalid": str(_invalid_amount(locale)),
+                          "ambiguous": str(_l("Did you mean %(amount)s? An amount has at most two decimals.",
+                                              amount="{amount}")),
+                          "decimals": str(_l("Amounts are exact to the sen: at most two decimals.")),
+                          "small": str(_l("The amount must be more than zero.")),
+                          "large": str(_l("The amount is larger than any single transaction this "
+                                          "system accepts."))}}
+
+
+def _invalid_amount(locale):
+    if locale == "en":
+        return _l("That is not an amount. Write it like 1,500,000 or 1,500,000.50.")
+    return _l("That is not an amount. Write it like 1.500.000 or 1.500.000,50.")
 
 
 class SubmissionKeyField(HiddenField):

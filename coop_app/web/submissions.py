@@ -35,7 +35,7 @@ def replay(key):
     return None
 
 
-def perform(form, call, success_url, message, fields=None, replayed_message=None):
+def perform(form, call, success_url, message, fields=None, replayed_message=None, confirm=None):
     """Validate `form` and run `call()` (one service call) once.
 
     Returns a redirect when the work is done (or was done before: a known submission key,
@@ -47,6 +47,10 @@ def perform(form, call, success_url, message, fields=None, replayed_message=None
     With `replayed_message` the service is idempotent itself (the key is its entry's
     idempotency key): it answers a repeated key with the first result, whichever browser
     sent it, and that message names it. Without, this browser's session remembers the key.
+
+    `confirm` (a money form's second thoughts, web.confirmations.ask) runs after the form
+    is valid and before the service: when it answers True, the form is shown again with its
+    warnings and boxes to tick (422) and nothing is posted.
     """
     if not form.validate_on_submit():
         return None
@@ -54,6 +58,8 @@ def perform(form, call, success_url, message, fields=None, replayed_message=None
     known = replay(key)
     if known is not None:
         return known
+    if confirm is not None and confirm():
+        return None
     try:
         result = call()
     except DomainError as error:

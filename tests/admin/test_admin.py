@@ -13,8 +13,8 @@ from tests.support.web import english, require_ledger_views, table_column
 from tests.conftest import PASSWORD
 
 NEW_COOP = {
-    "code": "KSP-JNT", "type": "ksp", "name": "KSP Sejahtera Juntinyuat", "village": "Juntikebon",
-    "kecamatan": "Juntinyuat", "kabupaten": "Kabupaten Indramayu", "province": "Jawa Barat",
+    "code": "KSP-JNT", "type": "ksp", "name": "KSP Sejahtera Juntinyuat", "province_code": "32",
+    "kabupaten_code": "32.12", "kecamatan_code": "32.12.11", "village_code": "32.12.11.2010",  # Juntikebon
     "founded_on": "2021-05-17", "fiscal_year_start_month": "1",
 }
 
@@ -48,7 +48,7 @@ def test_cooperative_list_shows_every_cooperative(admin, world):
     assert table_column(page, "cooperatives", 0) == ["BMT-C", "KSP-A", "KSP-B"]
     assert table_column(page, "cooperatives", 2) == ["KSPPS/BMT", "KSP", "KSP"]
     assert table_column(page, "cooperatives", 6) == ["Nusa Tenggara Barat", "Jawa Barat", "Jawa Barat"]
-    assert table_column(page, "cooperatives", 3) == ["Suralaga", "Juntinyuat", "Tegalurung"]
+    assert table_column(page, "cooperatives", 3) == ["Suralaga", "Juntinyuat", "Weru Kidul"]
 
 
 def test_cooperative_list_search(admin, world):
@@ -102,7 +102,8 @@ def test_duplicate_cooperative_code_is_refused(app, admin, world):
     ("name", "", "This field is required."),
     ("name", "   ", "This field is required."),
     ("name", "x" * 201, "Field cannot be longer than 200 characters."),
-    ("province", "", "This field is required."),
+    ("village_code", "", "Choose the desa from the official list."),
+    ("village_code", "32.12.11.9999", "Choose the desa from the official list."),
     ("code", "KSP A", "The code is 2 to 20 capital letters, digits or dashes."),
     ("code", "K", "The code is 2 to 20 capital letters, digits or dashes."),
     ("code", "-KSP", "The code is 2 to 20 capital letters, digits or dashes."),
@@ -124,7 +125,7 @@ def test_bad_cooperative_fields_are_refused_with_a_message(app, admin, world, fi
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert message in page
-    assert 'value="Kabupaten Indramayu"' in page  # the rest of what was typed is kept
+    assert '<option selected value="32.12">Kabupaten Indramayu</option>' in page  # what was chosen is kept
     assert counts(app) == before
 
 
@@ -146,9 +147,9 @@ def test_edit_cooperative_changes_name_and_place_not_code_or_type(app, admin, wo
 def test_bad_cooperative_edit_is_refused(app, admin, world):
     url = f"/admin/cooperatives/{world.ksp_id}/edit"
     before = counts(app)
-    response = admin.post(url, data={**NEW_COOP, "name": "Changed", "kabupaten": " "})
+    response = admin.post(url, data={**NEW_COOP, "name": "Changed", "village_code": "32.12.99.2001"})
     assert response.status_code == 422
-    assert "This field is required." in response.get_data(as_text=True)
+    assert "Choose the desa from the official list." in response.get_data(as_text=True)
     future = (date.today() + timedelta(days=30)).isoformat()
     response = admin.post(url, data={**NEW_COOP, "name": "Changed", "founded_on": future})
     assert response.status_code == 422
@@ -324,13 +325,14 @@ def test_granted_treasurer_opens_the_dashboard_and_books(app, admin, world):
 
 
 @pytest.mark.parametrize("data, grant", [
-    ({"role": "auditor", "scope_province": "Jawa Barat"}, ("auditor", None, "Jawa Barat", None)),
-    ({"role": "auditor", "scope_province": " Jawa Barat ", "scope_kabupaten": "Kabupaten Cirebon"},
-     ("auditor", None, "Jawa Barat", "Kabupaten Cirebon")),
+    ({"role": "auditor", "scope_province": "32"}, ("auditor", None, "32", None)),
+    ({"role": "auditor", "scope_province": " 32 ", "scope_kabupaten": "32.09"}, ("auditor", None, "32", "32.09")),
+    # a kabupaten/kota names its province
+    ({"role": "auditor", "scope_kabupaten": "32.09"}, ("auditor", None, "32", "32.09")),
     ({"role": "auditor"}, ("auditor", None, None, None)),
     # a cooperative chosen for an auditor, or a region for a manager, is not kept
     ({"role": "auditor", "cooperative_id": "1"}, ("auditor", None, None, None)),
-    ({"role": "manager", "cooperative_id": "1", "scope_province": "Bali"}, ("manager", "KSP-A", None, None)),
+    ({"role": "manager", "cooperative_id": "1", "scope_province": "51"}, ("manager", "KSP-A", None, None)),
     ({"role": "admin"}, ("admin", None, None, None)),
 ])
 def test_grant_roles_of_every_scope(app, admin, world, data, grant):
@@ -342,8 +344,8 @@ def test_grant_roles_of_every_scope(app, admin, world, data, grant):
 
 def test_granted_auditor_sees_the_cooperatives_of_the_region(app, admin, world):
     user_url = _new_user(admin)
-    admin.post(f"{user_url}/grants", data={"role": "auditor", "scope_province": "Jawa Barat",
-                                           "scope_kabupaten": "Kabupaten Cirebon"})
+    admin.post(f"{user_url}/grants", data={"role": "auditor", "scope_province": "32",
+                                           "scope_kabupaten": "32.09"})  # Kabupaten Cirebon
     ani = app.test_client()
     ani.post("/login", data={"username": "ani", "password": "long-enough-1"})
     assert ani.get("/").headers["Location"] == "/c/KSP-B/"
@@ -351,13 +353,16 @@ def test_granted_auditor_sees_the_cooperatives_of_the_region(app, admin, world):
 
 
 @pytest.mark.parametrize("data, message", [
-    ({"role": "auditor", "scope_kabupaten": "Kabupaten Cirebon"}, "A kabupaten scope also names its province."),
+    ({"role": "auditor", "scope_province": "52", "scope_kabupaten": "32.09"},
+     "Kabupaten Cirebon is not in the chosen province."),
+    ({"role": "auditor", "scope_province": "32", "scope_kabupaten": "32.99"},
+     "32.99 is not a kabupaten/kota of the official list."),
     ({"role": "treasurer"}, "Choose the cooperative for this role."),
     ({"role": "treasurer", "cooperative_id": "9999"}, "Not a valid choice."),
     ({"role": "treasurer", "cooperative_id": "abc"}, "Invalid Choice: could not coerce."),
     ({"role": "owner", "cooperative_id": "1"}, "Not a valid choice."),
     ({"role": "manager", "cooperative_id": "1"}, "The user already holds this role."),
-    ({"role": "auditor", "scope_province": "x" * 101}, "Field cannot be longer than 100 characters."),
+    ({"role": "auditor", "scope_province": "x" * 101}, "x" * 101 + " is not a province of the official list."),
 ])
 def test_bad_grant_is_refused(app, admin, world, data, message):
     before = counts(app)

@@ -14,7 +14,7 @@ from tests.members.helpers import register
 from tests.support import in_english
 from tests.support.web import english, table_column, text_of
 
-TODAY = date.today()
+TODAY = date(2026, 11, 18)  # the frozen clock's day (tests/conftest.py), not the day it runs
 BASE = "/c/KSP-A/enterprises"
 
 

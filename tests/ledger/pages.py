@@ -12,7 +12,7 @@ from tests.support.books import account_id_in
 
 D = Decimal
 BASE = "/c/KSP-A/ledger"
-TODAY = date.today()
+TODAY = date(2026, 11, 18)  # the frozen clock's day (tests/conftest.py), not the day it runs
 LAST_MONTH_END = TODAY.replace(day=1) - timedelta(days=1)
 
 

@@ -2,7 +2,7 @@
 a year end whose closing is missing, check-ledger names such a year with the command that
 repairs it, and the demo's way of closing leaves the dashboard and the chart in agreement."""
 import html
-from datetime import date
+from datetime import date, datetime, timezone
 from decimal import Decimal
 
 import pytest
@@ -63,7 +63,8 @@ def problems_of(coop_id):
 
 # -- (b) the closing entry sums only its own year ----------------------------------------------
 
-def test_the_closing_entry_sums_only_the_lines_of_its_year(ctx, world):
+def test_the_closing_entry_sums_only_the_lines_of_its_year(ctx, world, clock):
+    clock.move_to(datetime(2027, 1, 15, 3, tzinfo=timezone.utc))  # 2027 has begun: its voucher is no future
     ksp = coop(world.ksp_id)
     two_years(ksp.id)
     voucher(ksp.id, INCOME_VOUCHER, date(2027, 1, 10), "bank_income", "45000", "in-2027")
@@ -200,7 +201,8 @@ def test_the_repair_posts_the_closing_on_the_first_open_day_and_the_books_agree(
     assert again.exit_code == 0 and "already closed" in again.output
 
 
-def test_a_closing_entry_that_swept_in_an_earlier_year_is_reported_and_corrected(ctx, world, runner):
+def test_a_closing_entry_that_swept_in_an_earlier_year_is_reported_and_corrected(ctx, world, runner, clock):
+    clock.move_to(datetime(2027, 1, 15, 3, tzinfo=timezone.utc))  # after 2026's year end, closed
     ksp = coop(world.ksp_id)
     two_years(ksp.id)
     # The old close at the end of 2026 summed every line up to that day, 2025's among them.

@@ -1,6 +1,6 @@
 """Closing the books: a month closes only at its end, after it ended, in order and once, per
 cooperative; the fiscal year closes its income and expense into undistributed SHU."""
-from datetime import date
+from datetime import date, datetime, timezone
 from decimal import Decimal
 
 import pytest
@@ -123,7 +123,8 @@ def test_a_deficit_year_debits_shu(ctx, world):
     assert [ln.amount for ln in shu_line] == [D("149999.50")]  # a debit: the year lost money
 
 
-def test_the_next_year_closes_only_its_own_income(ctx, world):
+def test_the_next_year_closes_only_its_own_income(ctx, world, clock):
+    clock.move_to(datetime(2027, 1, 10, 3, tzinfo=timezone.utc))  # 2026 has ended: its closing entry is no future
     ksp = coop(world.ksp_id)
     year_of_business(ksp.id)
     ledger.close_period(ksp, date(2025, 12, 31), today=date(2027, 1, 10))

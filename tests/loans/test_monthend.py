@@ -222,8 +222,9 @@ def test_an_improving_loan_releases_provision(book):
     w, ids = book
     monthend.run_loan_month_end(w.ksp_id, JUNE, w.user_id("manager"))
     db.session.commit()
-    # 15 July: the June late charge, both overdue instalments and July's in advance
-    pay(w, ids["dpk"], D("44800") + 3 * D("1120000"), date(2025, 7, 15))
+    # 15 July: the June late charge, 1-15 July of both overdue instalments (30 days x 1.120,
+    # charged at payment), both instalments and July's in advance
+    pay(w, ids["dpk"], D("44800") + 30 * D("1120") + 3 * D("1120000"), date(2025, 7, 15))
     db.session.commit()
     run = monthend.run_loan_month_end(w.ksp_id, JULY, w.user_id("manager"))
     db.session.commit()
@@ -256,16 +257,19 @@ def test_a_loan_paid_off_has_its_provision_released(book):
 
 
 def test_a_payment_after_the_month_end_does_not_change_that_month(book):
-    """Run late (in July) for June: instalments settled on 2 July were still unpaid on 30 June."""
+    """Run late (in July) for June: instalments settled on 2 July were still unpaid on 30 June;
+    their days late up to 2 July were charged by the payment, so the run charges none again."""
     w, ids = book
-    pay(w, ids["dpk"], 2 * D("1120000"), date(2025, 7, 2))
+    # 20 May + 43 days and 20 June + 12 days: 55 x 1.120
+    payment = pay(w, ids["dpk"], D("61600") + 2 * D("1120000"), date(2025, 7, 2))
+    assert (payment.late_charge, payment.penalty) == (D("61600"), D("61600"))
     db.session.commit()
     monthend.run_loan_month_end(w.ksp_id, JUNE, w.user_id("manager"))
     db.session.commit()
     got = loan(ids["dpk"])
     # the class follows 30 June; the provision the 10.000.000 left when it is run
     assert (got.days_past_due, got.quality, got.penalty_due, got.provision) == \
-        (41, "dpk", D("44800"), D("300000"))
+        (41, "dpk", D(0), D("300000"))
     assert_allowance_is_the_provisions(w.ksp_id)
 
 

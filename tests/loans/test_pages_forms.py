@@ -11,7 +11,7 @@ from tests.loans.pages import BMT, KSP
 from tests.support.books import loan_counts_in, loan_product
 from tests.support.web import form_key, login_as
 
-TODAY = date.today()
+TODAY = date(2026, 11, 18)  # the frozen clock's day (tests/conftest.py), not the day it runs
 FUTURE = (TODAY + timedelta(days=2)).isoformat()
 
 
@@ -205,7 +205,7 @@ def application(app, client, w, **changes):
     (dict(pledged_account=lambda w: w.siti_ss, pledged_amount="99,000,000"), "free to pledge"),
     (dict(pledged_amount="1,000,000"), "Choose the savings account pledged."),
     (dict(collateral_value="5,000,000"), "Describe the collateral."),
-    (dict(applied_on=FUTURE), "The date cannot be in the future."),
+    (dict(applied_on=FUTURE), "is after today (2026-11-18)"),
     (dict(applied_on="2021-01-01"), "before the member joined"),
     (dict(applied_on="kemarin"), "That is not a date"),
     (dict(key="not a key!"), "The form is damaged"),
@@ -255,7 +255,7 @@ ACTIONS = [
     # (user, loan, action, form data, message)
     ("manager", "applied", "approve", dict(on="2026-03-01"), "before the application"),
     ("manager", "applied", "approve", dict(on="gestern"), "That is not a date"),
-    ("manager", "applied", "approve", dict(on=FUTURE), "The date cannot be in the future."),
+    ("manager", "applied", "approve", dict(on=FUTURE), "is after today (2026-11-18)"),
     ("manager", "active", "approve", dict(on=TODAY.isoformat()), "Only an application awaiting a decision"),
     ("manager", "applied", "reject", dict(on=TODAY.isoformat(), reason=""), "Give the reason."),
     ("treasurer", "applied", "cancel", dict(on=TODAY.isoformat(), reason=""), "Give the reason."),
@@ -265,13 +265,13 @@ ACTIONS = [
     ("treasurer", "approved", "disburse", dict(on=TODAY.isoformat(), to=""), "Choose how it is paid out."),
     ("treasurer", "approved", "disburse", dict(on=TODAY.isoformat(), to="savings", savings_account="999999"),
      "Choose one of the listed options"),
-    ("treasurer", "approved", "disburse", dict(on=FUTURE, to="cash"), "The date cannot be in the future."),
+    ("treasurer", "approved", "disburse", dict(on=FUTURE, to="cash"), "is after today (2026-11-18)"),
     ("treasurer", "active", "repay", dict(on=TODAY.isoformat(), amount="99,000,000", source="cash"),
      "is more than loan PUE-000001 owes: at most"),
     ("treasurer", "active", "repay", dict(on=TODAY.isoformat(), amount="0", source="cash"), "more than zero"),
     ("treasurer", "active", "repay", dict(on=TODAY.isoformat(), amount="", source="cash"), "Enter the amount."),
     ("treasurer", "active", "repay", dict(on=FUTURE, amount="100,000", source="cash"),
-     "The date cannot be in the future."),
+     "is after today (2026-11-18)"),
     ("treasurer", "active", "repay", dict(on="2026-04-01", amount="100,000", source="cash"),
      "cannot be dated before"),
     ("treasurer", "active", "repay", dict(on=TODAY.isoformat(), amount="6,000,000", source="savings",

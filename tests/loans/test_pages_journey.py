@@ -14,7 +14,7 @@ from tests.support.books import balance_in, entry_lines_in, loan_counts_in
 from tests.support.web import element_text, english, form_key, table_column
 
 D = Decimal
-TODAY = date.today()
+TODAY = date(2026, 11, 18)  # the frozen clock's day (tests/conftest.py), not the day it runs
 
 
 def switch(auth, client, user):

@@ -36,14 +36,15 @@ def _remit(lw, sender, amount, on, reference):
 def test_the_instalment_due_is_paid_first_then_the_savings_share_then_cash(lw):
     loan, sender = _setup(lw)
     # Flat 12% on 12.000.000 over 12 months: 1.120.000 = principal 1.000.000 + interest 120.000,
-    # the first due on 1 March 2022.
+    # the first due on 1 March 2022; sent on the 5th, 4 days late: 4 x 0,1% x 1.120.000 = 4.480.
     remittance = _remit(lw, sender, "5000000", date(2022, 3, 5), "TRF220305A")
     assert [(p["part"], p["amount"]) for p in remittances.split_parts(remittance)] == [
-        ("instalment", D("1120000.00")), ("savings", D("500000.00")), ("cash", D("3380000.00"))]
+        ("instalment", D("1124480.00")), ("savings", D("500000.00")), ("cash", D("3375520.00"))]
     assert remittance.split_list[0]["loans"] == [loan.number]
-    assert remittance.saved_amount == D("500000") and remittance.cash_paid == D("3380000")
+    assert remittance.saved_amount == D("500000") and remittance.cash_paid == D("3375520")
     lines = entry_lines(remittance.entry_id)
-    assert lines["cash"] == D("1620000")  # 5.000.000 in, 3.380.000 paid out
+    assert lines["cash"] == D("1624480")  # 5.000.000 in, 3.375.520 paid out
+    assert lines["penalty_income"] == D("-4480")
     assert lines["loans_receivable"] == D("-1000000")
     assert lines["interest_income"] == D("-120000")
     assert lines["simpanan_sukarela"] == D("-500000")
@@ -70,8 +71,8 @@ def test_a_remittance_smaller_than_the_due_pays_part_of_it(lw):
     assert [(p["part"], p["amount"]) for p in remittances.split_parts(remittance)] == [
         ("instalment", D("800000.00"))]
     payment = db.session.execute(db.select(LoanPayment).where(LoanPayment.loan_id == loan.id)).scalar_one()
-    # Interest first, then principal.
-    assert (payment.interest, payment.principal) == (D("120000"), D("680000"))
+    # The late charge of 2 days (2.240) first, then interest, then principal.
+    assert (payment.penalty, payment.interest, payment.principal) == (D("2240"), D("120000"), D("677760"))
     assert_books_clean()
 
 

@@ -189,7 +189,8 @@ def test_instalment_lines_for_a_remittance(lw):
     newer = flat_loan(lw, on=date(2023, 2, 1))
     older.penalty_due = D("20000")
     on = date(2023, 3, 20)
-    # due: older 20.000 + 2 x 1.120.000; newer 1 x 1.120.000 (due 1 March)
+    # due: older 20.000 + 2 x 1.120.000 and the days late up to 20 March (33 + 5) x 1.120;
+    # newer 1 x 1.120.000 (due 1 March) and its 19 days late x 1.120
     lines, apply, amount = repayment.instalment_lines(coop, lw.siti, D("3000000"), on)
     assert amount == D("3000000")
     cash = account_by_key(coop, "cash").id
@@ -197,10 +198,12 @@ def test_instalment_lines_for_a_remittance(lw):
                        "remit-1")
     payments = apply(entry)
     assert [(p.loan_id, p.amount, p.source) for p in payments] == [
-        (older.id, D("2260000"), "remittance"), (newer.id, D("740000"), "remittance")]
-    assert (payments[1].interest, payments[1].principal) == (D("120000"), D("620000"))
-    assert entry_lines(entry.id) == {"cash": D("3000000"), "penalty_income": D("-20000"),
-                                     "interest_income": D("-360000"), "loans_receivable": D("-2620000")}
+        (older.id, D("2302560"), "remittance"), (newer.id, D("697440"), "remittance")]
+    assert (payments[0].late_charge, payments[1].late_charge) == (D("42560"), D("21280"))
+    assert (payments[1].penalty, payments[1].interest, payments[1].principal) == \
+        (D("21280"), D("120000"), D("556160"))
+    assert entry_lines(entry.id) == {"cash": D("3000000"), "penalty_income": D("-83840"),
+                                     "interest_income": D("-360000"), "loans_receivable": D("-2556160")}
     assert queries.arrears(older, on).total_overdue == 0
     assert_books_clean()
     # a replayed entry records nothing twice
@@ -208,6 +211,6 @@ def test_instalment_lines_for_a_remittance(lw):
                        "remit-1")
     assert apply(again) == []
     # what is still due: the rest of the newer loan's instalment; nothing for a member without loans
-    assert repayment.instalment_lines(coop, lw.siti, D("500000"), on)[2] == D("380000")
+    assert repayment.instalment_lines(coop, lw.siti, D("500000"), on)[2] == D("443840")
     assert repayment.instalment_lines(coop, lw.budi, D("500000"), on)[0] == []
     assert db.session.execute(db.select(db.func.count()).select_from(LoanPayment)).scalar() == 2

@@ -56,10 +56,13 @@ def test_reversing_the_latest_repayment_undoes_its_allocation(lw):
     before = state(loan)
     loan.penalty_due = D("30000")
     late = repay(lw, loan, "1700000", date(2023, 3, 20))
-    assert late.penalty == D("30000") and loan.principal_outstanding == D("9570000")
+    # with 5 days late of instalment 2 (due 15 March) charged at payment: 5 x 1.120
+    assert (late.penalty, late.late_charge) == (D("35600"), D("5600"))
+    assert loan.principal_outstanding == D("9575600")
     reverse(lw, late.entry_id)
     assert late.reversed
     assert state(loan) == before
+    assert [r.late_charged_through for r in queries.installments(loan)][:2] == [None, None]
     assert (loan.penalty_due, loan.principal_outstanding) == (D("30000"), D("11000000"))
     assert events(loan)[-1].kind == "reversed"
     assert balance(lw.ksp_id, "penalty_income") == 0

@@ -57,9 +57,10 @@ def test_the_hold_ends_after_three_instalments_in_a_row_on_time(book, client, au
     db.session.commit()
     instalment = D("545455") + D("90000")
     schedule = []  # (month-end, payment day or None, class, provision)
-    # August on time (with the 44.800 penalty, taken first), September ten days late,
-    # then October, November and December on their due dates.
-    payments = {date(2025, 8, 1): instalment + D("44800"), date(2025, 9, 10): instalment,
+    # August on time (with the 44.800 penalty, taken first), September nine days late (with
+    # the 9 days x 0,1% x 635.455 = 5.719 charged at payment), then October, November and
+    # December on their due dates.
+    payments = {date(2025, 8, 1): instalment + D("44800"), date(2025, 9, 10): instalment + D("5719"),
                 date(2025, 10, 1): instalment, date(2025, 11, 1): instalment,
                 date(2025, 12, 1): instalment}
     ends = [date(2025, 7, 31), date(2025, 8, 31), date(2025, 9, 30), date(2025, 10, 31),

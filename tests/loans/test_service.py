@@ -299,7 +299,8 @@ def test_arrears_and_next_due(lw):
     assert (late.overdue_principal, late.overdue_interest, late.penalty_due, late.total_overdue) == \
         (D("2000000"), D("240000"), D("12000"), D("2252000"))
     due = repayment.amount_due(loan, date(2023, 4, 15))
-    assert (due.penalty, due.interest, due.principal, due.total) == \
-        (D("12000"), D("360000"), D("3000000"), D("3372000"))
+    # with the days late up to 15 April not charged yet: 1.120.000 x (59 + 31) x 0,1%
+    assert (due.late_charge, due.penalty, due.interest, due.principal, due.total) == \
+        (D("100800"), D("112800"), D("360000"), D("3000000"), D("3472800"))
     assert len(queries.installments(loan)) == 12
     assert db.session.get(Loan, loan.id).status == "active"

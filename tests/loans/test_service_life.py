@@ -55,15 +55,15 @@ def test_flat_l1_life(lw):
     # partial: interest first, then principal
     partial = pay(coop, loan, "1000000", date(2023, 3, 15), treasurer)
     assert parts(partial) == (0, D("900000"), D("100000"))
-    # late: month-end charged a late fee; the payment covers it, the rest of instalment 2,
-    # instalment 3, and part of instalment 4's interest in advance
+    # late: the payment charges the days late (2.400.000 x 36 days of instalment 2 and
+    # 3.400.000 x 5 days of instalment 3, at 0,1% a day: 103.400) and covers them, the rest of
+    # instalment 2, instalment 3, and part of instalment 4's interest in advance
     arrears = queries.arrears(loan, date(2023, 4, 20))
     assert (arrears.days_past_due, arrears.overdue_installments) == (36, 2)
     assert (arrears.overdue_principal, arrears.overdue_interest) == (D("4900000"), D("900000"))
-    loan.penalty_due = D("50000")
-    late = pay(coop, loan, "6000000", date(2023, 4, 20), treasurer)
-    assert parts(late) == (D("50000"), D("1050000"), D("4900000"))
-    assert entry_lines(late.entry_id) == {"cash": D("6000000"), "penalty_income": D("-50000"),
+    late = pay(coop, loan, "6053400", date(2023, 4, 20), treasurer)
+    assert parts(late) == (D("103400"), D("1050000"), D("4900000"))
+    assert entry_lines(late.entry_id) == {"cash": D("6053400"), "penalty_income": D("-103400"),
                                           "interest_income": D("-1050000"),
                                           "loans_receivable": D("-4900000")}
     assert loan.penalty_due == 0 and loan.principal_outstanding == D("82500000")
@@ -102,8 +102,7 @@ def test_effective_l2_life_with_current_period_payoff(lw):
 
     first = pay(coop, loan, "508333", date(2023, 2, 15), treasurer)
     assert parts(first) == (0, D("91667"), D("416666"))
-    # instalment 2 paid 20 days late with a late charge
-    loan.penalty_due = D("10014")
+    # instalment 2 paid 20 days late, charged at payment: 500.694 x 20 x 0,1% = 10.014
     late = pay(coop, loan, "510708", date(2023, 4, 4), treasurer)
     assert parts(late) == (D("10014"), D("84028"), D("416666"))
     assert entry_lines(late.entry_id)["penalty_income"] == D("-10014")
@@ -171,8 +170,7 @@ def test_murabahah_m2_life(lw):
     assert parts(first) == (0, D("750000"), D("3750000"))
     assert entry_lines(first.entry_id) == {"cash": D("4500000"), "murabahah_receivable": D("-4500000"),
                                            "deferred_margin": D("750000"), "margin_income": D("-750000")}
-    # late: the ta'zir goes to the social fund, never to income
-    loan.penalty_due = D("25000")
+    # late: the fixed ta'zir, charged at payment, goes to the social fund, never to income
     late = pay(coop, loan, "4525000", date(2023, 3, 25), treasurer)
     assert entry_lines(late.entry_id) == {"cash": D("4525000"), "social_fund": D("-25000"),
                                           "murabahah_receivable": D("-4500000"),
@@ -232,8 +230,7 @@ def test_mudharabah_life_paid_out_to_wadiah(lw):
     assert entry_lines(first.entry_id) == {"simpanan_wadiah": D("1180000"),
                                            "profit_share_income": D("-180000"),
                                            "mudharabah_financing": D("-1000000")}
-    loan.penalty_due = D("25000")
-    late = pay(coop, loan, "1205000", date(2023, 3, 30), treasurer)
+    late = pay(coop, loan, "1205000", date(2023, 3, 30), treasurer)  # 25.000 ta'zir at payment
     assert parts(late) == (D("25000"), D("180000"), D("1000000"))
     assert entry_lines(late.entry_id)["social_fund"] == D("-25000")
     # the product's default rule is current period: instalment 3's share, 9 x 180.000 waived

@@ -20,7 +20,7 @@ from tests.members.test_leaving import open_sukarela
 from tests.support import in_english, key
 from tests.support.books import cash, entry_count
 
-TODAY = date.today()
+TODAY = date(2026, 11, 18)  # the frozen clock's day (tests/conftest.py), not the day it runs
 
 
 def joining_entry(coop_id, member_id):

@@ -31,7 +31,7 @@ from tests.members.helpers import (
 from tests.support import in_english
 from tests.support.books import cash, coop, entry_count
 
-TODAY = date.today()
+TODAY = date(2026, 11, 18)  # the frozen clock's day (tests/conftest.py), not the day it runs
 
 
 def lines_by_key(entry_id):

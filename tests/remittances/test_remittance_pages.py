@@ -141,7 +141,7 @@ def test_a_double_submission_records_once(app, client, auth, families):
     ({"rate": "abc"}, "That is not a rate"),
     ({"rate": "1" * 31}, "That is not a rate"),
     ({"currency": "XYZ"}, "Choose one of the listed options"),
-    ({"received_on": (date.today() + timedelta(days=1)).isoformat()}, "cannot be in the future"),
+    ({"received_on": (date.today() + timedelta(days=1)).isoformat()}, "is after today"),
     ({"received_on": "2025-02-30"}, "not a date"),
     ({"received_on": "2024-12-31"}, "before the member joined"),
     ({"reference": "DUPLICATE"}, "already recorded on"),

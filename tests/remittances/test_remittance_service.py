@@ -247,7 +247,7 @@ def test_a_retried_submission_returns_the_first_remittance(ctx, families):
 
 
 @pytest.mark.parametrize("changes,text", [
-    ({"received_on": date.today() + timedelta(days=1)}, "cannot be in the future"),
+    ({"received_on": date.today() + timedelta(days=1)}, "is after today"),
     ({"received_on": date(2024, 12, 31)}, "before the member joined"),
     ({"reference": "  "}, "Enter the transfer's reference"),
     ({"reference": "X" * 61}, "at most 60 characters"),

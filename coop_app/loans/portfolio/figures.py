@@ -24,6 +24,7 @@ from decimal import Decimal
 from sqlalchemy import (BigInteger, Date, Integer, and_, case, cast, false, func, literal, or_,
                         select, true, type_coerce, union_all)
 
+from coop_app.cooperatives.clock import coop_today
 from coop_app.extensions import db
 from coop_app.ledger.models import GLAccount, JournalEntry, JournalLine
 from coop_app.members.models import Member
@@ -342,7 +343,7 @@ def portfolio(scope, as_of=None, date_from=None, date_to=None, category_labels=N
     """The figures of the cooperatives in `scope` (an id or ids) as of `as_of` (default
     today), with the flows of [date_from, date_to] (default: the year of `as_of` up to it)."""
     ids = _ids(scope)
-    as_of = as_of or date.today()
+    as_of = as_of or coop_today()  # the page's cooperative's, WIB for the programme
     date_to = date_to or as_of
     date_from = date_from or date(date_to.year, 1, 1)
     total, by_coop, products, categories, genders = Figures(), {}, {}, {}, {}

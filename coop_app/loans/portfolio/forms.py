@@ -8,6 +8,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 
+from coop_app.cooperatives.clock import coop_today
 from coop_app.members.models import CATEGORIES, GENDERS
 from coop_app.loans.models import QUALITY_CLASSES
 from coop_app.loans.portfolio.figures import BUCKET_KEYS, MAX_DAYS
@@ -78,7 +79,7 @@ def _date(args, name):
 def parse_period(args, today=None):
     """The date of the figures (default today) and the period of the flows (default the
     year of that date, up to it)."""
-    as_of = _date(args, "as_of") or today or date.today()
+    as_of = _date(args, "as_of") or today or coop_today()
     date_to = _date(args, "date_to") or as_of
     date_from = _date(args, "date_from") or date(date_to.year, 1, 1)
     if date_from > date_to:

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from coop_app.auth.access import (READERS, accessible_cooperatives_query, coop_blueprint,
                                   require_role, roles_in)
 from coop_app.auth.models import AUDITOR
+from coop_app.cooperatives import regions
 from coop_app.cooperatives.models import Cooperative
 from coop_app.extensions import db
 from coop_app.members.forms import CATEGORY_LABELS, GENDER_LABELS
@@ -24,6 +25,7 @@ from coop_app.formatting import format_share, indonesian
 from coop_app.web import page_arg
 from coop_app.loans.portfolio import figures as p
 from coop_app.loans.portfolio import loans as pl
+from coop_app.loans import words
 from coop_app.loans.forms import QUALITY_LABELS, STATUS_LABELS
 from coop_app.loans.portfolio.exports import csv_response, xlsx_response
 from coop_app.loans.portfolio.forms import BadFilter, filter_args, parse_filter, parse_period
@@ -133,6 +135,8 @@ def _report(scope):
         **indonesian(),  # rp, tgl, persen, printed_on, coop (none for the programme)
         "quality_id": QUALITY_ID, "category_id": CATEGORY_ID, "gender_id": GENDER_ID,
         "bucket_labels": BUCKET_LABELS, "user": current_user,
+        # a KSPPS/BMT's own report says pembiayaan; the programme's (many cooperatives) pinjaman
+        "noun": words.noun_id(not scope.programme and g.coop.is_sharia),
     }
     name = f"laporan-portofolio-{'program' if scope.programme else g.coop.code}-{period.as_of.isoformat()}.pdf"
     return pdf_response("portfolio_report.html", name, scope=scope, period=period,
@@ -146,8 +150,8 @@ def _regions(scope):
     grants = [grant for grant in current_user.grants if grant.role == AUDITOR]
     if current_user.is_admin or any(not grant.scope_province for grant in grants):
         return "Seluruh wilayah program"
-    return "; ".join(sorted({f"{grant.scope_kabupaten}, {grant.scope_province}" if grant.scope_kabupaten
-                             else f"Provinsi {grant.scope_province}" for grant in grants}))
+    return "; ".join(sorted({regions.label(grant.scope_kabupaten) if grant.scope_kabupaten
+                             else f"Provinsi {regions.label(grant.scope_province)}" for grant in grants}))
 
 
 # -- one cooperative --------------------------------------------------------------------
