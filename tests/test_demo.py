@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import create_engine, func, make_url, select, text
 
 from coop_app import create_app
 from coop_app.audit.models import AuditLog
@@ -15,6 +15,7 @@ from coop_app.config import TestConfig
 from coop_app.cooperatives.models import Cooperative
 from coop_app.demo import COOPERATIVES, DEMO_PASSWORD, USERS, load_demo
 from coop_app.enterprises.models import Enterprise
+from coop_app.database import refresh_statistics
 from coop_app.extensions import db
 from coop_app.ledger import reports
 from coop_app.ledger import service as ledger
@@ -30,7 +31,7 @@ from coop_app.savings.models import (Remittance, RemittanceAllocation, SavingsAc
                                      SavingsMonthEndRun, SavingsProduct, SavingsTransaction)
 from coop_app.savings.check import check_savings_subledger
 
-from tests.conftest import PG_URL, Auth
+from tests.conftest import PG_URL, Auth, _migrate
 
 DEMO_TABLES = (JournalEntry, JournalLine, User, RoleGrant, LedgerPeriod, Member, MigrantWorker,
                SavingsAccount, SavingsTransaction, Remittance, RemittanceAllocation, Enterprise,
@@ -43,11 +44,41 @@ DEMO_MEMBER = {"KSP-IDM01": ("ksp.anggota", "Casmadi"), "BMT-LTM01": ("bmt.anggo
 DEMO_TODAY = date(2026, 11, 1)
 
 
+def _pg_database(suffix):
+    """The URL of a PostgreSQL database beside the worker's own, named <worker db>_<suffix>."""
+    base = make_url(PG_URL)
+    return base.set(database=f"{base.database}_{suffix}")
+
+
+def _pg_admin(statements):
+    engine = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        for statement in statements:
+            conn.execute(text(statement))
+    engine.dispose()
+
+
 @pytest.fixture(scope="module")
 def demo_database(database_template, tmp_path_factory):
-    """On SQLite the demo is loaded once into a file that each test reading it copies."""
+    """The demo is loaded once and each test reading it gets a copy: on SQLite a file; on
+    PostgreSQL a database (<worker db>_demo) that each test copies with CREATE DATABASE ...
+    TEMPLATE, a file copy on the server, where loading the demo again took half a minute."""
     if PG_URL:
-        return None
+        template = _pg_database("demo")
+        _pg_admin([f'DROP DATABASE IF EXISTS "{template.database}" WITH (FORCE)',
+                   f'CREATE DATABASE "{template.database}"'])
+        url = template.render_as_string(hide_password=False)
+        _migrate(url)
+        app = create_app(type("Config", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": url}))
+        with app.app_context():
+            assert load_demo(today=DEMO_TODAY) is True
+            db.session.commit()
+            refresh_statistics(db.session)  # as `flask coop demo` does
+            db.session.remove()
+            db.engine.dispose()
+        yield template.database
+        _pg_admin([f'DROP DATABASE IF EXISTS "{template.database}" WITH (FORCE)'])
+        return
     path = tmp_path_factory.mktemp("demo") / "demo.db"
     shutil.copy(database_template, path)
     app = create_app(type("Config", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"}))
@@ -56,18 +87,17 @@ def demo_database(database_template, tmp_path_factory):
         db.session.commit()
         db.session.remove()
         db.engine.dispose()
-    return path
+    yield path
 
 
 @pytest.fixture
 def demo_app(demo_database, make_app, tmp_path):
     """An app on a database holding the demo as of DEMO_TODAY."""
-    if demo_database is None:  # PostgreSQL: load it into the test's own fresh database
-        app = make_app()
-        with app.app_context():
-            load_demo(today=DEMO_TODAY)
-            db.session.commit()
-        return app
+    if PG_URL:  # a fresh copy of the demo's database
+        copy = _pg_database("demo_copy")
+        _pg_admin([f'DROP DATABASE IF EXISTS "{copy.database}" WITH (FORCE)',
+                   f'CREATE DATABASE "{copy.database}" TEMPLATE "{demo_database}"'])
+        return make_app(SQLALCHEMY_DATABASE_URI=copy.render_as_string(hide_password=False))
     path = tmp_path / "demo.db"
     shutil.copy(demo_database, path)
     return make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}")

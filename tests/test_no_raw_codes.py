@@ -13,14 +13,14 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 from flask_babel import force_locale, gettext
-from sqlalchemy import distinct, select
+from sqlalchemy import distinct, make_url, select
 
 from coop_app import create_app, pdf
 from coop_app.audit.models import AuditLog
 from coop_app.audit.queries import audited_tables
 from coop_app.closing.models import JOB_STATUSES
 from coop_app.cooperatives.models import KSP, KSPPS, Cooperative
-from coop_app.demo import DEMO_PASSWORD, load_demo
+from coop_app.demo import DEMO_PASSWORD
 from coop_app.extensions import db
 from coop_app.ledger import service as ledger
 from coop_app.ledger.labels import kind_label
@@ -36,7 +36,7 @@ from coop_app.savings import models as savings
 from coop_app.savings.monthend import PASSBOOK_KINDS
 from coop_app.savings.movements import DEPOSIT, REVERSAL, WITHDRAWAL
 
-from tests.conftest import PG_URL, _config, _truncate_postgres
+from tests.conftest import PG_URL, _config
 from tests.test_demo import DEMO_TODAY, demo_database  # noqa: F401 (fixture)
 
 COOPS = {"KSP-IDM01": "ksp.manajer", "BMT-LTM01": "bmt.manajer"}
@@ -48,12 +48,9 @@ DOCUMENT = re.compile(r"\.(pdf|csv|xlsx)$")
 @pytest.fixture(scope="module")
 def demo(demo_database):  # noqa: F811
     """One app on the demo for the whole module: the pages are only read."""
-    if demo_database is None:  # PostgreSQL: load it once into the test database
-        _truncate_postgres()
-        app = create_app(_config(PG_URL))
-        with app.app_context():
-            load_demo(today=DEMO_TODAY)
-            db.session.commit()
+    if PG_URL:  # the demo's own database, loaded once for this module
+        app = create_app(_config(make_url(PG_URL).set(database=demo_database).render_as_string(
+            hide_password=False)))
     else:
         app = create_app(_config(f"sqlite:///{demo_database}"))
     yield app
