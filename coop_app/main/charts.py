@@ -12,6 +12,7 @@ numbers in a table for screen readers and for people who would rather read.
 import calendar
 from dataclasses import dataclass
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 
 from flask_babel import format_date
 
@@ -51,10 +52,11 @@ class Chart:
     days: list  # the date each label stands for
 
     def data(self):
-        """What charts.js reads: plain numbers (rupiah, whole)."""
+        """What charts.js reads: whole rupiah as JSON integers (never a float; the table
+        beside the chart shows the exact amounts)."""
         return {"kind": self.kind, "labels": self.labels,
                 "series": [{"label": s["label"], "colour": s["colour"],
-                            "values": [float(v) for v in s["values"]]} for s in self.series]}
+                            "values": [int(Decimal(v).to_integral_value(ROUND_HALF_UP)) for v in s["values"]]} for s in self.series]}
 
     @property
     def rows(self):
