@@ -93,6 +93,8 @@ def _register_models():
     from coop_app.ledger import models as _ledger  # noqa: F401
     from coop_app.loans import models as _loans  # noqa: F401
     from coop_app.members import models as _members  # noqa: F401
+    from coop_app.indicators import models as _indicators  # noqa: F401
+    from coop_app.trainings import models as _trainings  # noqa: F401
     from coop_app.savings import models as _savings  # noqa: F401
 
 

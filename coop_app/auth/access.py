@@ -12,10 +12,13 @@ from sqlalchemy import and_, or_, select, true
 
 from coop_app.cooperatives.models import Cooperative
 from coop_app.extensions import db
-from coop_app.auth.models import ADMIN, AUDITOR, COOPERATIVE_ROLES, MANAGER, TREASURER
+from coop_app.auth.models import ADMIN, AUDITOR, COOPERATIVE_ROLES, MANAGER, PENDAMPING, TREASURER
 
 STAFF = (TREASURER, MANAGER)
 READERS = (TREASURER, MANAGER, AUDITOR)
+# Who records the programme's data of a cooperative (households, surveys, enterprise reports,
+# trainings): its staff and its village facilitator.
+PROGRAMME_STAFF = (TREASURER, MANAGER, PENDAMPING)
 
 
 def roles_in(user, cooperative):

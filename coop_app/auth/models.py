@@ -12,9 +12,12 @@ MANAGER = "manager"
 MEMBER = "member"
 AUDITOR = "auditor"
 ADMIN = "admin"
-ROLES = (TREASURER, MANAGER, MEMBER, AUDITOR, ADMIN)
+# The village facilitator (pendamping desa): records households, surveys, enterprise reports
+# and trainings of one cooperative; touches no money.
+PENDAMPING = "pendamping"
+ROLES = (TREASURER, MANAGER, MEMBER, AUDITOR, ADMIN, PENDAMPING)
 # Roles bound to one cooperative; auditors are bound to a region, admins to nothing.
-COOPERATIVE_ROLES = (TREASURER, MANAGER, MEMBER)
+COOPERATIVE_ROLES = (TREASURER, MANAGER, MEMBER, PENDAMPING)
 
 
 class User(UserMixin, db.Model):
@@ -81,9 +84,10 @@ class RoleGrant(db.Model):
 
     __table_args__ = (
         db.CheckConstraint(
-            "role in ('treasurer', 'manager', 'member', 'auditor', 'admin')", name="role"),
+            "role in ('treasurer', 'manager', 'member', 'auditor', 'admin', 'pendamping')",
+            name="role"),
         db.CheckConstraint(
-            "(role in ('treasurer', 'manager', 'member') and cooperative_id is not null)"
+            "(role in ('treasurer', 'manager', 'member', 'pendamping') and cooperative_id is not null)"
             " or (role in ('auditor', 'admin') and cooperative_id is null)",
             name="scope"),
         db.UniqueConstraint("user_id", "role", "cooperative_id", "scope_province",

@@ -44,6 +44,8 @@ class Cooperative(db.Model):
     # An amount above this (in sen) asks for a second confirmation on the money forms.
     large_amount_sen = db.Column(db.BigInteger, nullable=False, default=DEFAULT_LARGE_AMOUNT_SEN,
                                  server_default=str(DEFAULT_LARGE_AMOUNT_SEN))
+    # The year the village entered the Desmigratif programme (its cohort).
+    programme_cohort = db.Column(db.Integer)
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
 
     __table_args__ = (
@@ -68,3 +70,43 @@ class Cooperative(db.Model):
 
     def __repr__(self):
         return f"<Cooperative {self.code}>"
+
+
+class VillageProfile(db.Model):
+    """The village of a cooperative in one year: its people, households, migrant households
+    and people working abroad (the denominators of the programme's coverage indicators)."""
+    __tablename__ = "village_profiles"
+
+    id = db.Column(db.Integer, primary_key=True)
+    cooperative_id = db.Column(db.Integer, db.ForeignKey("cooperatives.id"), nullable=False)
+    year = db.Column(db.Integer, nullable=False)
+    population_m = db.Column(db.Integer, nullable=False)
+    population_f = db.Column(db.Integer, nullable=False)
+    households = db.Column(db.Integer, nullable=False)
+    migrant_households = db.Column(db.Integer, nullable=False)
+    working_abroad = db.Column(db.Integer, nullable=False)
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+
+    __table_args__ = (
+        db.UniqueConstraint("cooperative_id", "year", name="uq_village_profiles_year"),
+        db.CheckConstraint(
+            "population_m >= 0 and population_f >= 0 and households >= 0"
+            " and migrant_households >= 0 and working_abroad >= 0", name="non_negative"),
+        db.CheckConstraint("migrant_households <= households", name="migrant_households"),
+    )
+
+
+class ConsumerPriceIndex(db.Model):
+    """The consumer price index of a province in a year (BPS, 2022 = 100), kept by an
+    admin: real incomes are deflated by it."""
+    __tablename__ = "consumer_price_indexes"
+
+    id = db.Column(db.Integer, primary_key=True)
+    province_code = db.Column(db.String(2), nullable=False)
+    year = db.Column(db.Integer, nullable=False)
+    value = db.Column(db.Numeric(8, 2), nullable=False)
+
+    __table_args__ = (
+        db.UniqueConstraint("province_code", "year", name="uq_cpi_province_year"),
+        db.CheckConstraint("value > 0", name="value"),
+    )

@@ -24,6 +24,12 @@ LATE_CHARGE_KINDS = (LATE_NONE, LATE_DAILY, LATE_FIXED)
 EARLY_ALL, EARLY_CURRENT = "all_remaining", "current_period"
 EARLY_RULES = (EARLY_ALL, EARLY_CURRENT)
 
+# A loan's purpose kind; the productive ones feed the programme's capital indicators.
+WORKING_CAPITAL, INVESTMENT, CONSUMPTION, EDUCATION, OTHER_PURPOSE = (
+    "working_capital", "investment", "consumption", "education", "other")
+PURPOSE_KINDS = (WORKING_CAPITAL, INVESTMENT, CONSUMPTION, EDUCATION, OTHER_PURPOSE)
+PRODUCTIVE = (WORKING_CAPITAL, INVESTMENT)
+
 # Kolektibilitas, best to worst. Non-performing = kurang lancar, diragukan, macet.
 LANCAR, DPK, KURANG_LANCAR, DIRAGUKAN, MACET = "lancar", "dpk", "kl", "diragukan", "macet"
 QUALITY_CLASSES = (LANCAR, DPK, KURANG_LANCAR, DIRAGUKAN, MACET)
@@ -103,6 +109,8 @@ class Loan(db.Model):
     product_id = db.Column(db.Integer, db.ForeignKey("loan_products.id"), nullable=False)
     enterprise_id = db.Column(db.Integer, db.ForeignKey("enterprises.id"), index=True)
     purpose = db.Column(db.String(300), nullable=False)
+    # What the money is for; working capital and investment are productive (PRODUCTIVE).
+    purpose_kind = db.Column(db.String(20), nullable=False, default="other", server_default="other")
     # Terms copied from the product at application, so later product edits change nothing.
     method = db.Column(db.String(12), nullable=False)
     # The principal: for murabahah the financed amount (cost price less down payment).

@@ -1,6 +1,7 @@
 """Members (anggota) and migrant workers (PMI/TKI) of one cooperative."""
 from coop_app.cooperatives.models import utcnow
 from coop_app.extensions import db
+from coop_app.money import Money
 
 ACTIVE, RESIGNED, DECEASED = "active", "resigned", "deceased"
 # A registration made in error and reversed: the record stays for the books, but the person
@@ -59,6 +60,8 @@ class Member(db.Model):
     migrant_worker_id = db.Column(db.Integer, db.ForeignKey("migrant_workers.id"), index=True)
     relationship = db.Column(db.String(10))
     user_id = db.Column(db.Integer, db.ForeignKey("users.id"), unique=True)
+    # The family card (KK) the member belongs to: households are counted by KK, not by member.
+    household_id = db.Column(db.Integer, db.ForeignKey("households.id"), index=True)
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
 
     migrant_worker = db.relationship("MigrantWorker", lazy="joined")
@@ -80,3 +83,68 @@ class Member(db.Model):
         db.CheckConstraint("category in ('ctki', 'family', 'returnee', 'other')", name="category"),
         db.CheckConstraint("gender in ('M', 'F')", name="gender"),
     )
+
+
+# Household economic surveys: the one at joining is the baseline, then one a year.
+BASELINE, FOLLOW_UP = "baseline", "follow_up"
+SURVEY_KINDS = (BASELINE, FOLLOW_UP)
+# Monthly income by source, in the order forms and exports show them.
+INCOME_SOURCES = ("remittance", "enterprise", "wages", "farming", "other")
+
+
+class Household(db.Model):
+    """A family card (Kartu Keluarga): 16 digits, the first six its kecamatan's code like a
+    NIK's. Members point to it; a household is reached when one of its members is active."""
+    __tablename__ = "households"
+
+    id = db.Column(db.Integer, primary_key=True)
+    cooperative_id = db.Column(db.Integer, db.ForeignKey("cooperatives.id"), nullable=False)
+    kk_number = db.Column(db.String(16), nullable=False)
+    head_name = db.Column(db.String(200), nullable=False)
+    head_gender = db.Column(db.String(1), nullable=False)
+    size = db.Column(db.Integer, nullable=False)
+    address = db.Column(db.String(300))
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+
+    __table_args__ = (
+        db.UniqueConstraint("cooperative_id", "kk_number", name="uq_households_kk"),
+        db.CheckConstraint("head_gender in ('M', 'F')", name="head_gender"),
+        db.CheckConstraint("size between 1 and 30", name="size"),
+    )
+
+
+class HouseholdSurvey(db.Model):
+    """One household economic survey: monthly income by source and monthly spending, in sen.
+    `member_id` is the member who answered (whose birth date a survey may not precede)."""
+    __tablename__ = "household_surveys"
+
+    id = db.Column(db.Integer, primary_key=True)
+    cooperative_id = db.Column(db.Integer, db.ForeignKey("cooperatives.id"), nullable=False)
+    household_id = db.Column(db.Integer, db.ForeignKey("households.id"), nullable=False)
+    member_id = db.Column(db.Integer, db.ForeignKey("members.id"), index=True)
+    kind = db.Column(db.String(10), nullable=False)
+    surveyed_on = db.Column(db.Date, nullable=False)
+    enumerator = db.Column(db.String(200), nullable=False)
+    income_remittance = db.Column(Money, nullable=False, default=0)
+    income_enterprise = db.Column(Money, nullable=False, default=0)
+    income_wages = db.Column(Money, nullable=False, default=0)
+    income_farming = db.Column(Money, nullable=False, default=0)
+    income_other = db.Column(Money, nullable=False, default=0)
+    spending = db.Column(Money, nullable=False, default=0)
+    created_by = db.Column(db.Integer, db.ForeignKey("users.id"))
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+
+    __table_args__ = (
+        db.Index("ix_household_surveys_household", "household_id", "surveyed_on"),
+        db.Index("ix_household_surveys_coop", "cooperative_id", "surveyed_on"),
+        db.CheckConstraint("kind in ('baseline', 'follow_up')", name="kind"),
+        db.CheckConstraint(
+            "income_remittance >= 0 and income_enterprise >= 0 and income_wages >= 0"
+            " and income_farming >= 0 and income_other >= 0 and spending >= 0",
+            name="non_negative"),
+    )
+
+    @property
+    def income(self):
+        return (self.income_remittance + self.income_enterprise + self.income_wages
+                + self.income_farming + self.income_other)
