@@ -11,7 +11,7 @@ import sys
 
 from bench import DATABASE_ENV, RESULTS_DIR, databases, render, write_json
 
-BENCHMARKS = ["ledger", "members", "savings", "loans", "load"]
+BENCHMARKS = ["ledger", "members", "savings", "loans", "load", "indicators"]
 
 EPILOG = f"""\
 databases:

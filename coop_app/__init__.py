@@ -103,9 +103,11 @@ def _fill_registry():
     point is; docs/architecture.md lists them)."""
     from coop_app.cli import closing as closing_cli, ledger as ledger_cli, loans as loans_cli
     from coop_app.cli import backup as backup_cli, members as members_cli, serve as serve_cli
-    from coop_app.cli import users as users_cli
+    from coop_app.cli import indicators as indicators_cli, users as users_cli
     from coop_app.demo.commands import demo_command
     from coop_app.enterprises.views import MEMBER_PANEL as ENTERPRISES_PANEL
+    from coop_app.members.household_views import MEMBER_PANEL as HOUSEHOLD_PANEL
+    from coop_app.indicators import snapshots as indicator_snapshots
     from coop_app.loans import monthend as loan_monthend, reversal as loan_reversal, workout
     from coop_app.loans.check import check_loans_subledger
     from coop_app.loans.views import MEMBER_PANEL as LOANS_PANEL
@@ -115,12 +117,15 @@ def _fill_registry():
     from coop_app.savings import movements as savings
     from coop_app.savings.check import check_savings_subledger
     from coop_app.savings.views import MEMBER_PANEL as SAVINGS_PANEL
+    from coop_app.trainings.views import ENTERPRISE_PANEL as ASSISTANCE_PANEL
+    from coop_app.trainings.views import MEMBER_PANEL as TRAININGS_PANEL
     from coop_app.loans import kinds as loan_kinds
     from coop_app.membership import kinds as membership_kinds
     from coop_app.remittances import kinds as remittance_kinds
     from coop_app.savings import kinds as savings_kinds
     from coop_app.loans import audit_records as loan_records
     from coop_app.loans import words as loan_words
+    from coop_app.indicators import words as indicator_words
     from coop_app.members import audit_records as member_records
     from coop_app.savings import audit_records as savings_records
 
@@ -129,19 +134,22 @@ def _fill_registry():
                            **remittances.REVERSAL_HANDLERS, **loan_reversal.REVERSAL_HANDLERS,
                            **workout.REVERSAL_HANDLERS},
         subledger_checks=[check_savings_subledger, check_loans_subledger],
-        month_end_steps=[loan_monthend.MONTH_END_STEP],
+        month_end_steps=[loan_monthend.MONTH_END_STEP, indicator_snapshots.MONTH_END_STEP],
         cli_commands=[ledger_cli.check_ledger_command, ledger_cli.close_fiscal_year_command,
                       users_cli.create_admin_command,
                       members_cli.import_members_command, closing_cli.month_end_command,
                       loans_cli.loan_schedule_command, demo_command, serve_cli.serve_command,
-                      backup_cli.backup_command, backup_cli.restore_command],
-        member_panels=[SAVINGS_PANEL, ENTERPRISES_PANEL, LOANS_PANEL, REMITTANCES_PANEL],
+                      backup_cli.backup_command, backup_cli.restore_command,
+                      indicators_cli.indicator_snapshots_command],
+        member_panels=[HOUSEHOLD_PANEL, SAVINGS_PANEL, ENTERPRISES_PANEL, TRAININGS_PANEL, LOANS_PANEL,
+                       REMITTANCES_PANEL],
         migrant_panels=[MIGRANT_PANEL],
+        enterprise_panels=[ASSISTANCE_PANEL],
         entry_kinds={**savings_kinds.ENTRY_KIND_WORDS, **membership_kinds.ENTRY_KIND_WORDS,
                      **remittance_kinds.ENTRY_KIND_WORDS, **loan_kinds.ENTRY_KIND_WORDS},
         audit_records={**member_records.AUDIT_RECORDS, **savings_records.AUDIT_RECORDS,
                        **loan_records.AUDIT_RECORDS},
-        sharia_words={**loan_words.SHARIA_WORDS},
+        sharia_words={**loan_words.SHARIA_WORDS, **indicator_words.SHARIA_WORDS},
     )
 
 
@@ -161,26 +169,36 @@ def _register_blueprints(app):
     from coop_app.portal.loans import bp as loan_portal_bp
     from coop_app.loans.portfolio.views import (bp as portfolio_bp,
                                                 programme_bp as programme_portfolio_bp)
+    from coop_app.indicators.views import bp as indicators_bp, programme_bp as programme_indicators_bp
     from coop_app.loans.views import bp as loans_bp
     from coop_app.main.health import bp as health_bp
     from coop_app.main.views import bp as main_bp, coop_bp
     from coop_app.members.migrant_views import bp as migrants_bp
     from coop_app.members.views import bp as members_bp
+    from coop_app.members.household_views import bp as households_bp
     from coop_app.portal.views import bp as portal_bp
     from coop_app.remittances.views import bp as remittances_bp
     from coop_app.savings.views import bp as savings_bp
+    from coop_app.trainings.views import bp as trainings_bp
     # Routes of use cases on their products' blueprints (where the pages have always been).
     from coop_app.closing import views as _closing_views  # noqa: F401  (on savings)
     from coop_app.membership import views as _membership_views  # noqa: F401  (on members)
     from coop_app.main import settings_views as _settings_views  # noqa: F401  (on coop)
+    from coop_app.enterprises import report_views as _report_views  # noqa: F401  (on enterprises)
+    from coop_app.portal import household as _household_portal  # noqa: F401  (on portal)
+    from coop_app.admin import cpi_views as _cpi_views  # noqa: F401  (on admin)
+    from coop_app.main.village_views import bp as village_bp
 
     for blueprint in (health_bp, auth_bp, main_bp, coop_bp, admin_bp, ledger_bp, audit_bp, members_bp,
-                      migrants_bp, enterprises_bp):
+                      migrants_bp, enterprises_bp, households_bp, trainings_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(remittances_bp)
     app.register_blueprint(portal_bp)
     app.register_blueprint(savings_bp)
+    app.register_blueprint(village_bp)
     for blueprint in (loans_bp, portfolio_bp, programme_portfolio_bp, loan_portal_bp):
+        app.register_blueprint(blueprint)
+    for blueprint in (indicators_bp, programme_indicators_bp):
         app.register_blueprint(blueprint)
 
 

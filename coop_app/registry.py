@@ -12,6 +12,8 @@ imported. docs/architecture.md lists the points and what fills them.
 - cli_commands: click commands added to `flask coop`.
 - member_panels / migrant_panels: sections that products and use cases add to the member's
   and the migrant worker's page (members.views), in order.
+- enterprise_panels: sections higher packages add to an enterprise's page
+  (enterprises.views.detail): the assistance it received (trainings).
 - entry_kinds: journal entry kind -> its Words, so that the ledger's pages name the kinds
   other packages post (ledger.labels.kind_label).
 - audit_records: table -> AuditRecord, so that the audit log tells of members, accounts and
@@ -84,6 +86,7 @@ class Registry:
     cli_commands: list = field(default_factory=list)
     member_panels: list[Panel] = field(default_factory=list)
     migrant_panels: list[Panel] = field(default_factory=list)
+    enterprise_panels: list[Panel] = field(default_factory=list)
     entry_kinds: dict[str, Words] = field(default_factory=dict)
     audit_records: dict[str, AuditRecord] = field(default_factory=dict)
     sharia_words: dict[str, str | tuple] = field(default_factory=dict)

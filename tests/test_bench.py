@@ -196,3 +196,17 @@ def test_loans_benchmark_runs_on_this_database_and_its_floor_agrees(toy):
     assert month_end.target == ("<=", 30.0)
     assert "figures and floor agree" in report.notes[-1]
     assert _figure(report, "portfolio figures, programme: ratio").value > 0
+
+
+def test_indicators_benchmark_runs_on_this_database_and_its_floor_agrees(monkeypatch):
+    # run() asserts that the page's figures equal the plain-SQL floor's, cut by cut.
+    from bench import indicators
+
+    monkeypatch.setattr(indicators, "QUICK", {
+        "cooperatives": 4, "members": 240, "households": 150, "enterprises": 60,
+        "report_months": 3, "snapshot_months": 3, "pdf_villages": 2})
+    report = indicators.run(quick=True, database=HERE)
+    snapshot = _figure(report, "month-end snapshot, 4 cooperatives")
+    assert snapshot.target == ("<=", 60.0)
+    assert _figure(report, "programme page / floor").target == ("<=", 3.0)
+    assert _figure(report, "PDF report").value > 0

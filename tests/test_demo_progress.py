@@ -69,7 +69,7 @@ def test_the_command_tells_its_progress_in_indonesian(runner, stubbed):
                         r"0 rekening simpanan, 0 pinjaman/pembiayaan, 0 jurnal\.", lines[3])
     assert lines[4] == ("Buka http://127.0.0.1:5000/ dan masuk dengan kata sandi Desmigratif2026 sebagai "
                         "salah satu dari: admin, auditor, pendamping.jabar, ksp.manajer, ksp.bendahara, "
-                        "ksp.anggota, bmt.manajer, bmt.bendahara, bmt.anggota.")
+                        "ksp.pendamping, ksp.anggota, bmt.manajer, bmt.bendahara, bmt.anggota.")
     assert len(lines) == 5
 
 
@@ -89,7 +89,7 @@ def test_an_already_loaded_demo_says_so_and_how_to_log_in(runner, stubbed):
     assert result.output.splitlines() == [
         "Demo data already loaded; nothing changed.",
         "Open http://127.0.0.1:8080/ and log in with the password Desmigratif2026 as one of: admin, "
-        "auditor, pendamping.jabar, ksp.manajer, ksp.bendahara, ksp.anggota, bmt.manajer, "
+        "auditor, pendamping.jabar, ksp.manajer, ksp.bendahara, ksp.pendamping, ksp.anggota, bmt.manajer, "
         "bmt.bendahara, bmt.anggota."]
 
 

@@ -5,11 +5,11 @@ from wtforms import BooleanField, DateField, IntegerField, PasswordField, Select
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional
 
 from coop_app.admin.region_fields import RegionPicker, kabupaten_choices, province_choices
-from coop_app.auth.models import ADMIN, AUDITOR, MANAGER, MEMBER, TREASURER
+from coop_app.auth.models import ADMIN, AUDITOR, MANAGER, MEMBER, PENDAMPING, TREASURER
 from coop_app.auth.service import PASSWORD_RULE
 from coop_app.cooperatives.clock import WIB, WIT, WITA
 from coop_app.cooperatives.models import KSP, KSPPS
-from coop_app.web.fields import choices, optional_int
+from coop_app.web.fields import WholeNumberField, choices, optional_int
 
 COOPERATIVE_TYPE_CHOICES = choices([(KSP, "KSP"), (KSPPS, "KSPPS/BMT")])
 TIME_ZONE_CHOICES = choices([("", _l("From the province")), (WIB, "WIB (UTC+7)"), (WITA, "WITA (UTC+8)"),
@@ -20,6 +20,7 @@ ROLE_LABELS = {
     MEMBER: _l("Member"),
     AUDITOR: _l("Auditor"),
     ADMIN: _l("Administrator"),
+    PENDAMPING: _l("Pendamping desa"),
 }
 
 
@@ -35,11 +36,16 @@ class CooperativeForm(RegionPicker, FlaskForm):
         description=_l("1 = January, 12 = December."))
     time_zone = SelectField(_l("Time zone"), choices=TIME_ZONE_CHOICES, validators=[Optional()],
                             description=_l("What the cooperative calls today, and the times on its pages."))
+    programme_cohort = WholeNumberField(
+        _l("Desmigratif cohort (year)"), validators=[Optional()],
+        message=_l("Write the year, like 2017."),
+        description=_l("The year the village entered the Desmigratif programme; empty if it has not."))
 
     def service_fields(self):
         """The keyword arguments of create_cooperative/update_cooperative."""
         return {name: getattr(self, name).data for name in (
-            "name", "village_code", "founded_on", "fiscal_year_start_month", "time_zone")}
+            "name", "village_code", "founded_on", "fiscal_year_start_month", "time_zone",
+            "programme_cohort")}
 
 
 class NewCooperativeForm(CooperativeForm):
@@ -73,7 +79,7 @@ class EditUserForm(FlaskForm):
 class GrantForm(FlaskForm):
     role = SelectField(_l("Role"), choices=choices(ROLE_LABELS.items()))
     cooperative_id = SelectField(_l("Cooperative"), coerce=optional_int,
-                                 description=_l("For a treasurer, manager or member."))
+                                 description=_l("For a treasurer, manager, member or pendamping desa."))
     # Codes of the official list; the service checks them (and says which is not in it).
     scope_province = SelectField(_l("Province"), validate_choice=False, description=_l("For an auditor."))
     scope_kabupaten = SelectField(_l("Kabupaten/kota"), validate_choice=False,

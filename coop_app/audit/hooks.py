@@ -12,7 +12,9 @@ from sqlalchemy import event, inspect
 from coop_app.cooperatives.models import utcnow
 from coop_app.audit.models import AuditLog
 
-NOT_AUDITED = {"journal_entries", "journal_lines", "audit_log"}
+# Journal lines and indicator snapshots are never changed once written (triggers, and the
+# month-end inserts only what is missing): their rows are their own record.
+NOT_AUDITED = {"journal_entries", "journal_lines", "audit_log", "indicator_snapshots"}
 REDACTED = {"password_hash"}
 
 

@@ -7,8 +7,13 @@ from coop_app.cooperatives.models import KSPPS
 from coop_app.registry import Words
 
 TABLE_WORDS = {
+    "assistances": Words(_l("Assistance to enterprises")),
+    "consumer_price_indexes": Words(_l("Price indexes")),
     "cooperatives": Words(_l("Cooperative")),
+    "enterprise_reports": Words(_l("Enterprise reports")),
     "enterprises": Words(_l("Enterprises")),
+    "household_surveys": Words(_l("Household surveys")),
+    "households": Words(_l("Households")),
     "gl_accounts": Words(_l("Chart of accounts")),
     "ledger_periods": Words(_l("Ledger periods")),
     "loan_events": Words(_l("Loan history"), sharia=_l("Financing history")),
@@ -27,6 +32,9 @@ TABLE_WORDS = {
     "savings_month_end_runs": Words(_l("Savings month-ends")),
     "savings_products": Words(_l("Savings products")),
     "savings_transactions": Words(_l("Savings transactions")),
+    "training_participants": Words(_l("Training participants")),
+    "trainings": Words(_l("Trainings")),
+    "village_profiles": Words(_l("Village profiles")),
 }
 
 
@@ -41,7 +49,10 @@ def table_label(name):
 # One row of a table, in a sentence of the log ("Wartini added chart account #12"), for the
 # tables whose package tells of its rows no better (registry().audit_records).
 RECORD_WORDS = {
+    "assistances": Words(_l("assistance")),
+    "consumer_price_indexes": Words(_l("price index")),
     "cooperatives": Words(_l("the cooperative")),
+    "enterprise_reports": Words(_l("enterprise report")),
     "enterprises": Words(_l("enterprise")),
     "gl_accounts": Words(_l("chart account")),
     "ledger_periods": Words(_l("ledger period")),
@@ -61,7 +72,10 @@ RECORD_WORDS = {
     "savings_month_end_runs": Words(_l("savings month-end")),
     "savings_products": Words(_l("savings product")),
     "savings_transactions": Words(_l("savings transaction")),
+    "training_participants": Words(_l("training participant")),
+    "trainings": Words(_l("training")),
     "users": Words(_l("user")),
+    "village_profiles": Words(_l("village profile")),
 }
 
 # Columns in words, lower case, as they read inside a sentence ("changed the phone of ...").

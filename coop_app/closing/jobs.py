@@ -30,7 +30,7 @@ from coop_app.savings import monthend as savings_monthend
 # taken near this long (the loan month-end of 100,000 loans: well under a minute).
 STALE_AFTER = timedelta(minutes=10)
 SAVINGS = "savings"
-STEP_LABELS = {SAVINGS: _l("Savings"), "loans": _l("Loans")}
+STEP_LABELS = {SAVINGS: _l("Savings"), "loans": _l("Loans"), "indicators": _l("Indicators")}
 
 
 class MonthEndBusy(DomainError):

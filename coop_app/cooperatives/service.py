@@ -16,6 +16,7 @@ from coop_app.cooperatives.models import COOPERATIVE_TYPES, Cooperative
 CODE = re.compile(r"^[A-Z0-9][A-Z0-9\-]{1,19}$")
 TEXT_FIELDS = ("name", "village", "kecamatan", "kabupaten", "province")
 PLACE_FIELDS = ("province", "kabupaten", "kecamatan", "village")
+FIRST_COHORT = 2016  # the year Desmigratif began
 
 
 def _place(fields):
@@ -61,7 +62,20 @@ def _clean(fields):
     data["founded_on"] = founded_on
     data["fiscal_year_start_month"] = month
     data["time_zone"] = _zone(fields, place)
+    if "programme_cohort" in fields:  # scripts that do not name it leave it as it is
+        data["programme_cohort"] = _cohort(fields["programme_cohort"])
     return data
+
+
+def _cohort(year):
+    """The year the village entered the Desmigratif programme, or None when not known."""
+    if year is None:
+        return None
+    this_year = local_today().year
+    if isinstance(year, bool) or not isinstance(year, int) or not FIRST_COHORT <= year <= this_year:
+        raise InvalidField("programme_cohort", _l("The cohort is a year from %(first)d to %(last)d.",
+                                                  first=FIRST_COHORT, last=this_year))
+    return year
 
 
 def add_cooperative(code, type_, **fields):

@@ -1,5 +1,8 @@
 """Demo data: two cooperatives in two kabupaten, a user for each role, a year of members of
-migrant families with their savings, remittances and enterprises, and months of vouchers.
+migrant families with their savings, remittances and enterprises, and months of vouchers;
+and the programme's records (demo/programme.py): village profiles, households and their
+surveys, eighteen months of enterprise reports, trainings and assistance, with the
+indicator snapshot of every month-end.
 
 Everything is posted through the services, as a treasurer would, and in date order, so the
 demo books obey every ledger rule (an expense or a withdrawal never finds the cash short);
@@ -32,6 +35,8 @@ from coop_app.members.models import FAMILY, OTHER, RETURNEE
 from coop_app.savings.products import products as savings_products
 from coop_app.demo.cast import HISTORY_MONTHS, _cast, _round_down, _rupiah
 from coop_app.demo.loans import schedule_loans
+from coop_app.demo.programme import (ENUMERATORS, Programme, record_prices, record_village,
+                                     schedule_programme)
 from coop_app.demo.operations import (DEMO_PASSWORD, _add_enterprise, _bank_the_cash,
                                       _collect_wajib, _deposit, _leave, _month_end,
                                       _open_time_deposit, _record_migrant, _register,
@@ -43,10 +48,10 @@ from coop_app.demo.regions import COUNTRIES, REGIONS
 COOPERATIVES = [
     dict(code="KSP-IDM01", type_="ksp", name="KSP Desmigratif Sumber Rejeki",
          village_code=REGIONS["KSP-IDM01"]["village_code"], founded_on=date(2018, 3, 12),
-         fiscal_year_start_month=1),
+         fiscal_year_start_month=1, programme_cohort=2017),
     dict(code="BMT-LTM01", type_="kspps", name="KSPPS BMT Desmigratif Al-Amanah",
          village_code=REGIONS["BMT-LTM01"]["village_code"], founded_on=date(2019, 7, 1),
-         fiscal_year_start_month=1),
+         fiscal_year_start_month=1, programme_cohort=2019),
 ]
 
 # (username, full name, role, cooperative code or auditor province's code). A member's user is
@@ -57,11 +62,16 @@ USERS = [
     ("pendamping.jabar", "Dedi Pendamping Jawa Barat", "auditor", "32"),  # Jawa Barat
     ("ksp.manajer", "Hj. Siti Aminah", "manager", "KSP-IDM01"),
     ("ksp.bendahara", "Wartini", "treasurer", "KSP-IDM01"),
+    ("ksp.pendamping", "Nurul Fadilah", "pendamping", "KSP-IDM01"),  # the village facilitator
     ("ksp.anggota", "Casmadi", "member", "KSP-IDM01"),
     ("bmt.manajer", "H. Lalu Muhammad Zainuddin", "manager", "BMT-LTM01"),
     ("bmt.bendahara", "Baiq Nurhidayati", "treasurer", "BMT-LTM01"),
     ("bmt.anggota", "Sahnan", "member", "BMT-LTM01"),
 ]
+
+# Places in the village's list of enterprises (demo/regions.py) that returnees start after
+# joining, within the programme's months (the others mostly ran before their owner joined).
+NEW_BUSINESSES = (4, 6)
 
 MONTHLY_EXPENSES = [
     ("salary_expense", "Honor pengelola bulan {month}", (600_000, 900_000)),
@@ -79,7 +89,8 @@ MONTHLY_INCOME = [
 # money in, money out, vouchers, a member leaving, and the month-end run after the day's
 # business.
 (OPENING, MIGRANT, JOIN, BUSINESS, MONEY_IN, MONEY_OUT, VOUCHER, LEAVING, MONTH_END) = range(9)
-RANKS = SimpleNamespace(BUSINESS=BUSINESS, MONEY_IN=MONEY_IN, MONEY_OUT=MONEY_OUT, VOUCHER=VOUCHER)
+RANKS = SimpleNamespace(JOIN=JOIN, BUSINESS=BUSINESS, MONEY_IN=MONEY_IN, MONEY_OUT=MONEY_OUT,
+                        VOUCHER=VOUCHER)
 
 
 @dataclass
@@ -161,6 +172,9 @@ def load_demo(today=None, months=6, progress=None):
         else:
             users.grant_role(user.id, role, cooperative_id=coops[where].id)
         people[username] = user
+    record_prices({spec["village_code"][:2] for spec in COOPERATIVES}, today)
+    for coop in coops.values():
+        record_village(coop, today)
 
     starts = _month_starts(today, months)
     managers = {}
@@ -177,7 +191,10 @@ def load_demo(today=None, months=6, progress=None):
         timeline.add(opening, OPENING, manager.id, _opening, coop, opening, manager)
         for start in starts:
             _month(timeline, coop, start, treasurer, rng)
-        _members_year(timeline, books, REGIONS[code], random.Random(1945 + n), prefix)
+        recorder = people.get(f"{prefix}.pendamping", treasurer)
+        programme = Programme(coop, REGIONS[code], recorder.id, today, ENUMERATORS[code])
+        _members_year(timeline, books, REGIONS[code], random.Random(1945 + n), prefix, programme,
+                      random.Random(2016 + n))
         timeline.run(partial(_posting_month, progress, n + 1, coop.name))
         managers[code] = manager.id
     progress(_l("Closing the past months"))
@@ -243,7 +260,7 @@ def _month(timeline, coop, start, treasurer, rng):
 
 # -- what they do over the year ---------------------------------------------------------------
 
-def _members_year(timeline, books, region, rng, prefix):
+def _members_year(timeline, books, region, rng, prefix, programme, programme_rng):
     today = books.today
     window_start = _month_starts(today, HISTORY_MONTHS)[0]
     migrants, people = _cast(region, rng, today, window_start, prefix)
@@ -274,8 +291,10 @@ def _members_year(timeline, books, region, rng, prefix):
             timeline.add(person.leaves_on, LEAVING, manager, _leave, books, person)
     timeline.add(window_start + timedelta(days=45), JOIN, treasurer, _register_in_error, books, region,
                  window_start + timedelta(days=45))
-    _schedule_enterprises(timeline, books, region, people, rng)
+    businesses = _schedule_enterprises(timeline, books, region, people, rng)
     schedule_loans(timeline, books, people, RANKS)
+    # The programme's records draw from their own random: the members' year stays as it was.
+    schedule_programme(timeline, programme, people, businesses, programme_rng, RANKS)
     for start in _month_starts(today, HISTORY_MONTHS):
         end = ledger.month_end(start)
         timeline.add(start.replace(day=27), VOUCHER, manager, _bank_the_cash, books, start.replace(day=27))
@@ -367,19 +386,23 @@ def _schedule_remittances(timeline, books, person, rng, mistyped=False):
 
 def _schedule_enterprises(timeline, books, region, people, rng):
     """Businesses, mostly of returnees (two in three) and of families living on remittances,
-    and one of another villager."""
+    and one of another villager; returns (owner, data, the day it is registered) of each.
+    One of them closes down within the programme's months (demo/programme.py)."""
     staying = [p for p in people if p.leaves_on is None]
     owners = {"returnee": [p for p in staying if p.category == RETURNEE],
               "family": [p for p in staying if p.recipient],
               "other": [p for p in staying if p.category == OTHER]}
-    businesses = region["enterprises"]
+    businesses, planned = region["enterprises"], []
     for n, (name, sector, products, workers, ovop) in enumerate(businesses):
         group = "other" if n == len(businesses) - 1 else ("family" if n % 3 == 2 else "returnee")
         owner = owners[group].pop(0)
         owner.owns_business = True
         started = min(owner.join_date - timedelta(days=rng.randint(-60, 900)), books.today)
+        if n in NEW_BUSINESSES and owner.join_date + timedelta(days=40 + 9 * n) <= books.today - timedelta(days=30):
+            started = owner.join_date + timedelta(days=40 + 9 * n)  # started once a member
         data = EnterpriseData(name=name, sector=sector, products=products, start_date=started,
-                              workers=workers, address=owner.address, is_ovop=ovop,
-                              active=n != len(businesses) - 2)  # one has closed down
+                              workers=workers, address=owner.address, is_ovop=ovop)
         timeline.add(max(owner.join_date, started), BUSINESS, books.treasurer_id, _add_enterprise,
                      books, owner, data)
+        planned.append((owner, data, max(owner.join_date, started)))
+    return planned

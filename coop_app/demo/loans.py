@@ -11,44 +11,46 @@ from decimal import Decimal
 
 from coop_app.loans import disbursement, methods, queries, repayment, workout
 from coop_app.loans import application as loans
-from coop_app.loans.models import ACTIVE
+from coop_app.loans.models import (ACTIVE, CONSUMPTION, EDUCATION, INVESTMENT, PRODUCTIVE,
+                                   WORKING_CAPITAL)
 from coop_app.loans.products import list_products
 from coop_app.loans.schedule import due_dates
 
 # (product code, amount (murabahah: the goods' cost), term, months before today it was
-# paid out, story, purpose). Stories: prompt (pays each instalment within a few days),
+# paid out, story, purpose, purpose kind). Stories: prompt (pays each instalment within a few days),
 # late N (its first unpaid instalment fell due N - 1 months before the last month-end's month,
 # so that month-end classes it dpk, kl or macet whatever day the demo is loaded), early (pays off early), restructure (falls
 # behind, the manager reschedules, then pays), writeoff (stops, written off, then a
-# recovery), applied / approved / rejected (waiting or refused).
+# recovery), applied / approved / rejected (waiting or refused). Purpose kind: working
+# capital or investment for a business, consumption or education for a family's needs.
 STORIES = {
     "ksp": [
-        ("PUF", 10_000_000, 12, 10, "prompt", "Tambah modal warung sembako"),
-        ("PUE", 5_000_000, 12, 9, "prompt", "Pembelian bibit dan pupuk padi musim tanam"),
-        ("PUA", 15_000_000, 24, 8, "prompt", "Mesin jahit untuk usaha konveksi"),
-        ("PUF", 3_000_000, 10, 11, "early", "Modal dagang ikan asin"),
-        ("PUE", 4_000_000, 12, 7, ("late", 2), "Gerobak dan peralatan jualan bakso"),
-        ("PUF", 6_000_000, 12, 9, ("late", 4), "Pakan dan bibit lele"),
-        ("PUA", 8_000_000, 18, 11, ("late", 8), "Renovasi kios pulsa dan aksesoris"),
-        ("PUF", 5_000_000, 12, 11, "writeoff", "Modal usaha kerupuk udang"),
-        ("PUE", 7_000_000, 12, 10, "restructure", "Pembelian kambing untuk digemukkan"),
-        ("PUF", 2_000_000, 6, 0, "applied", "Modal jualan es dan minuman"),
-        ("PUA", 12_000_000, 24, 0, "approved", "Perluasan usaha mangga gedong gincu"),
-        ("PUE", 45_000_000, 24, 0, "rejected", "Pembelian mobil bak terbuka"),
+        ("PUF", 10_000_000, 12, 10, "prompt", "Tambah modal warung sembako", WORKING_CAPITAL),
+        ("PUE", 5_000_000, 12, 9, "prompt", "Pembelian bibit dan pupuk padi musim tanam", WORKING_CAPITAL),
+        ("PUA", 15_000_000, 24, 8, "prompt", "Mesin jahit untuk usaha konveksi", INVESTMENT),
+        ("PUF", 3_000_000, 10, 11, "early", "Modal dagang ikan asin", WORKING_CAPITAL),
+        ("PUE", 4_000_000, 12, 7, ("late", 2), "Gerobak dan peralatan jualan bakso", INVESTMENT),
+        ("PUF", 6_000_000, 12, 9, ("late", 4), "Pakan dan bibit lele", WORKING_CAPITAL),
+        ("PUA", 8_000_000, 18, 11, ("late", 8), "Renovasi kios pulsa dan aksesoris", INVESTMENT),
+        ("PUF", 5_000_000, 12, 11, "writeoff", "Modal usaha kerupuk udang", WORKING_CAPITAL),
+        ("PUE", 7_000_000, 12, 10, "restructure", "Pembelian kambing untuk digemukkan", INVESTMENT),
+        ("PUF", 2_000_000, 6, 0, "applied", "Modal jualan es dan minuman", WORKING_CAPITAL),
+        ("PUA", 12_000_000, 24, 0, "approved", "Perluasan usaha mangga gedong gincu", INVESTMENT),
+        ("PUE", 45_000_000, 24, 0, "rejected", "Pembelian mobil bak terbuka", INVESTMENT),
     ],
     "kspps": [
-        ("MBA", 12_000_000, 12, 10, "prompt", "Murabahah mesin pengolah kopi"),
-        ("QH", 2_000_000, 10, 9, "prompt", "Qardh biaya berobat keluarga"),
-        ("MDA", 10_000_000, 12, 8, "prompt", "Modal usaha tenun songket"),
-        ("MBA", 6_000_000, 12, 11, "early", "Murabahah sepeda motor untuk berdagang"),
-        ("MBA", 5_000_000, 12, 7, ("late", 2), "Murabahah etalase dan freezer"),
-        ("MDA", 6_000_000, 12, 9, ("late", 4), "Modal usaha kerajinan ketak"),
-        ("MBA", 8_000_000, 18, 11, ("late", 8), "Murabahah bibit dan pupuk tembakau"),
-        ("MBA", 4_000_000, 12, 11, "writeoff", "Murabahah peralatan bengkel"),
-        ("MDA", 7_000_000, 12, 10, "restructure", "Modal usaha ternak sapi"),
-        ("QH", 1_500_000, 6, 0, "applied", "Qardh biaya sekolah anak"),
-        ("MBA", 9_000_000, 12, 0, "approved", "Murabahah mesin penggiling padi"),
-        ("MDA", 40_000_000, 24, 0, "rejected", "Modal pembangunan homestay"),
+        ("MBA", 12_000_000, 12, 10, "prompt", "Murabahah mesin pengolah kopi", INVESTMENT),
+        ("QH", 2_000_000, 10, 9, "prompt", "Qardh biaya berobat keluarga", CONSUMPTION),
+        ("MDA", 10_000_000, 12, 8, "prompt", "Modal usaha tenun songket", WORKING_CAPITAL),
+        ("MBA", 6_000_000, 12, 11, "early", "Murabahah sepeda motor untuk berdagang", INVESTMENT),
+        ("MBA", 5_000_000, 12, 7, ("late", 2), "Murabahah etalase dan freezer", INVESTMENT),
+        ("MDA", 6_000_000, 12, 9, ("late", 4), "Modal usaha kerajinan ketak", WORKING_CAPITAL),
+        ("MBA", 8_000_000, 18, 11, ("late", 8), "Murabahah bibit dan pupuk tembakau", WORKING_CAPITAL),
+        ("MBA", 4_000_000, 12, 11, "writeoff", "Murabahah peralatan bengkel", INVESTMENT),
+        ("MDA", 7_000_000, 12, 10, "restructure", "Modal usaha ternak sapi", WORKING_CAPITAL),
+        ("QH", 1_500_000, 6, 0, "applied", "Qardh biaya sekolah anak", EDUCATION),
+        ("MBA", 9_000_000, 12, 0, "approved", "Murabahah mesin penggiling padi", INVESTMENT),
+        ("MDA", 40_000_000, 24, 0, "rejected", "Modal pembangunan homestay", INVESTMENT),
     ],
 }
 GOODS = {"MBA": "Barang sesuai daftar belanja yang dibeli koperasi atas nama anggota"}
@@ -63,6 +65,7 @@ class Borrowing:
     paid_out: object  # date
     story: object
     purpose: str
+    purpose_kind: str
     person: object = None
     loan_id: int | None = None
 
@@ -90,7 +93,7 @@ def schedule_loans(timeline, books, people, ranks):
     borrowers = ([staying[0]] + [p for p in staying[1:] if p.owns_business]
                  + [p for p in staying[1:] if not p.owns_business])
     used = set()
-    for code, amount, term, months_ago, story, purpose in STORIES[books.coop.type]:
+    for code, amount, term, months_ago, story, purpose, kind in STORIES[books.coop.type]:
         paid_out = _month_back(today, months_ago) if months_ago else today - timedelta(days=2)
         if isinstance(story, tuple):  # instalments due on the 15th: see _first_unpaid
             paid_out = paid_out.replace(day=15)
@@ -103,7 +106,7 @@ def schedule_loans(timeline, books, people, ranks):
         if person is None:
             continue
         used.add(id(person))
-        b = Borrowing(products[code], Decimal(amount), term, paid_out, story, purpose, person)
+        b = Borrowing(products[code], Decimal(amount), term, paid_out, story, purpose, kind, person)
         _schedule(timeline, books, b, ranks)
 
 
@@ -160,8 +163,8 @@ def _apply(books, b, day):
     down = (b.cost * DOWN_PAYMENT_PCT / 100).quantize(Decimal("1")) if murabahah else None
     loan = loans.apply_loan(books.coop.id, loans.ApplicationData(
         person.member_id, b.product.id, None if murabahah else b.cost, b.term, b.purpose, day,
-        enterprise_id=person.enterprise_id,
-        cost_price=b.cost if murabahah else None, down_payment=down,
+        enterprise_id=person.enterprise_id if b.purpose_kind in PRODUCTIVE else None,
+        purpose_kind=b.purpose_kind, cost_price=b.cost if murabahah else None, down_payment=down,
         goods_description=GOODS.get(b.product.code) if murabahah else None,
         collateral_description="BPKB sepeda motor" if b.cost >= 8_000_000 else None,
         collateral_value=Decimal(4_000_000) if b.cost >= 8_000_000 else 0), books.treasurer_id)

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from coop_app.enterprises.service import create_enterprise
 from coop_app.extensions import db
+from coop_app.indicators.snapshots import take_snapshot
 from coop_app.ledger import service as ledger
 from coop_app.ledger.models import JournalEntry, JournalLine
 from coop_app.loans.monthend import run_loan_month_end
@@ -165,9 +166,7 @@ def _open_time_deposit(books, person, code, amount, day):
 
 
 def _add_enterprise(books, person, data):
-    enterprise = create_enterprise(books.coop.id, person.member_id, data)
-    if enterprise.active:  # a business that has closed down finances nothing
-        person.enterprise_id = enterprise.id
+    person.enterprise_id = create_enterprise(books.coop.id, person.member_id, data).id
 
 
 def _leave(books, person):
@@ -187,7 +186,9 @@ def _bank_the_cash(books, day):
 
 
 def _month_end(books, end):
-    """Interest (KSP) or profit sharing and the wadiah bonus (BMT) for the month."""
+    """Interest (KSP) or profit sharing and the wadiah bonus (BMT) for the month, the loans'
+    month-end, then the snapshot of the month's indicators (after the provisions: PAR30 and
+    the own capital read them)."""
     amounts = {}
     for product, _accounts, total in product_summaries(books.coop.id):
         if product.kind == MUDHARABAH or (product.kind not in (POKOK, WAJIB, WADIAH)
@@ -201,3 +202,4 @@ def _month_end(books, end):
             amounts[product.id] = basis
     monthend.run_month_end(books.coop, end, amounts, run_by=books.manager_id, today=books.today)
     run_loan_month_end(books.coop.id, end, books.manager_id, today=books.today)
+    take_snapshot(books.coop.id, end)

@@ -1,4 +1,6 @@
-"""Members' productive enterprises: recording and editing them, and the lists that show them."""
+"""Members' productive enterprises: recording, editing and closing them, and the lists that
+show them. An enterprise that stops trading is closed on a date, never deleted: its reports,
+loans and assistance stay on record, and the programme's figures count it up to that day."""
 from dataclasses import dataclass
 from datetime import date
 
@@ -11,6 +13,8 @@ from coop_app.errors import DomainError, InvalidField, NotFound
 from coop_app.extensions import db
 from coop_app.members.models import ACTIVE, Member
 from coop_app.enterprises.models import SECTORS, Enterprise
+from coop_app.enterprises.reports import (date_words, refuse_if_reported_after,
+                                         refuse_if_reported_before)
 
 MAX_WORKERS = 10000  # far beyond any village business; a typo guard
 
@@ -24,7 +28,6 @@ class EnterpriseData:
     workers: int = 1
     address: str | None = None
     is_ovop: bool = False
-    active: bool = True
 
 
 def _clean(data: EnterpriseData, today):
@@ -47,8 +50,7 @@ def _clean(data: EnterpriseData, today):
     if address and len(address) > 300:
         raise InvalidField("address", _l("The address is too long (at most 300 characters)."))
     return dict(name=name, sector=data.sector, products=products, start_date=data.start_date,
-                workers=data.workers, address=address, is_ovop=bool(data.is_ovop),
-                active=bool(data.active))
+                workers=data.workers, address=address, is_ovop=bool(data.is_ovop))
 
 
 def _member(cooperative_id, member_id):
@@ -71,8 +73,34 @@ def create_enterprise(cooperative_id, member_id, data: EnterpriseData):
 
 def update_enterprise(cooperative_id, enterprise_id, data: EnterpriseData):
     enterprise = get_enterprise(cooperative_id, enterprise_id)
-    for key, value in _clean(data, today_of(cooperative_id)).items():
+    values = _clean(data, today_of(cooperative_id))
+    start = values["start_date"]
+    if enterprise.closed_on is not None and start > enterprise.closed_on:
+        raise InvalidField("start_date", _l("The enterprise closed on %(date)s: it started before that.",
+                                            date=date_words(enterprise.closed_on)))
+    refuse_if_reported_before(enterprise, start)
+    for key, value in values.items():
         setattr(enterprise, key, value)
+    db.session.flush()
+    return enterprise
+
+
+def close_enterprise(cooperative_id, enterprise_id, closed_on):
+    """The enterprise stopped trading on `closed_on`: it stays on record, closed (no longer
+    active), and reports of periods after that day are refused."""
+    enterprise = get_enterprise(cooperative_id, enterprise_id)
+    if enterprise.closed_on is not None:
+        raise DomainError(_l("This enterprise is already closed."))
+    if not isinstance(closed_on, date):
+        raise InvalidField("closed_on", _l("That is not a date. Use the form YYYY-MM-DD."))
+    if closed_on > today_of(cooperative_id):
+        raise InvalidField("closed_on", _l("The closing date cannot be in the future."))
+    if closed_on < enterprise.start_date:
+        raise InvalidField("closed_on", _l("The enterprise started on %(date)s: it cannot close before.",
+                                           date=date_words(enterprise.start_date)))
+    refuse_if_reported_after(enterprise, closed_on)
+    enterprise.closed_on = closed_on
+    enterprise.active = False
     db.session.flush()
     return enterprise
 

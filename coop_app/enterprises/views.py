@@ -1,4 +1,5 @@
-"""The enterprise pages: the cooperative's list, and recording or editing a member's enterprise.
+"""The enterprise pages: the cooperative's list, and recording, editing or closing a member's
+enterprise (its reports' pages are enterprises.report_views).
 
 Each view parses its form and runs one service function through the web kit's `perform`,
 which commits and redirects, or rolls back and shows the form again (422) with the
@@ -9,27 +10,29 @@ from flask import abort, flash, g, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from coop_app.auth.access import READERS, STAFF, coop_blueprint, has_role, require_role
-from coop_app.auth.models import MEMBER
-from coop_app.registry import Panel
+from coop_app.auth.access import PROGRAMME_STAFF, READERS, STAFF, coop_blueprint, has_role, require_role
+from coop_app.auth.models import MEMBER, PENDAMPING
+from coop_app.registry import Panel, registry
 from coop_app.members import service as members
+from coop_app.members.views import panels_of
 from coop_app.web import form_page, paginate, perform
-from coop_app.enterprises import service
-from coop_app.enterprises.forms import SECTOR_LABELS, EnterpriseFilterForm, EnterpriseForm
+from coop_app.enterprises import reports, service
+from coop_app.enterprises.forms import (SECTOR_LABELS, CloseEnterpriseForm, EnterpriseFilterForm,
+                                        EnterpriseForm)
 
 bp = coop_blueprint("enterprises", __name__, "/enterprises")
 
 
 @bp.context_processor
 def enterprise_labels():
-    return {"enterprise_sector_labels": SECTOR_LABELS}
+    return {"enterprise_sector_labels": SECTOR_LABELS, "report_period_label": reports.period_label}
 
 
 def _data(form):
     return service.EnterpriseData(
         name=form.name.data, sector=form.sector.data, products=form.products.data,
         start_date=form.start_date.data, workers=form.workers.data, address=form.address.data,
-        is_ovop=form.is_ovop.data, active=form.active.data)
+        is_ovop=form.is_ovop.data)
 
 
 def _member_panel(cooperative_id, member):
@@ -42,7 +45,7 @@ MEMBER_PANEL = Panel("enterprises", "enterprises/_member_panel.html", _member_pa
 
 
 @bp.route("/")
-@require_role(*READERS)
+@require_role(*READERS, PENDAMPING)
 def index():
     form = EnterpriseFilterForm(formdata=request.args)
     if not form.validate():
@@ -69,13 +72,17 @@ def new(member_id):
 
 
 @bp.route("/<int:enterprise_id>")
-@require_role(*READERS, MEMBER)
+@require_role(*READERS, PENDAMPING, MEMBER)
 def detail(enterprise_id):
     enterprise = service.get_enterprise(g.coop.id, enterprise_id)
     member = members.get_member(g.coop.id, enterprise.member_id)
-    if not has_role(*READERS) and member.user_id != current_user.id:
+    if not has_role(*READERS, PENDAMPING) and member.user_id != current_user.id:
         abort(404)  # a member sees only their own enterprises
-    return render_template("enterprises/detail.html", enterprise=enterprise, member=member)
+    return render_template(
+        "enterprises/detail.html", enterprise=enterprise, member=member,
+        reports=reports.enterprise_reports(g.coop.id, enterprise.id),
+        report_totals=reports.report_totals(g.coop.id, enterprise.id),
+        panels=panels_of(registry().enterprise_panels, enterprise))
 
 
 @bp.route("/<int:enterprise_id>/edit", methods=["GET", "POST"])
@@ -90,3 +97,17 @@ def edit(enterprise_id):
     if done is not None:
         return done
     return form_page("enterprises/form.html", form=form, member=member, enterprise=enterprise)
+
+
+@bp.route("/<int:enterprise_id>/close", methods=["GET", "POST"])
+@require_role(*PROGRAMME_STAFF)
+def close(enterprise_id):
+    """Closing instead of deleting: the enterprise stays on record with the day it stopped."""
+    enterprise = service.get_enterprise(g.coop.id, enterprise_id)  # outside perform: a 404
+    form = CloseEnterpriseForm()
+    done = perform(form, lambda: service.close_enterprise(g.coop.id, enterprise.id, form.closed_on.data),
+                   url_for("enterprises.detail", enterprise_id=enterprise.id),
+                   _("The enterprise was closed; it stays on record."))
+    if done is not None:
+        return done
+    return form_page("enterprises/close.html", form=form, enterprise=enterprise)

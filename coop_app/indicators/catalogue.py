@@ -47,27 +47,31 @@ INDICATORS = [
     Indicator("k1_productive_borrowers", "K1", COUNT, _l("Productive borrowers"),
               _l("Members with productive credit outstanding at t."), MEMBERS, MEMBER_CUTS),
     Indicator("k1_remittance_saved", "K1", SHARE, _l("Share of remittances saved"),
-              _l("The part of the remittances received in P that went to savings, over the "
-                 "remittances received in P."), MEMBERS, MEMBER_CUTS),
+              _l("The part of the remittances received in P that went to savings (simpanan "
+                 "wajib and voluntary savings), over the remittances received in P; a reversed "
+                 "remittance does not count."), MEMBERS, MEMBER_CUTS),
     Indicator("k2_active_members", "K2", COUNT, _l("Active members"),
               _l("Members who had joined by t and not left by t."), MEMBERS, MEMBER_CUTS),
     Indicator("k2_users", "K2", SHARE, _l("Usage rate"),
               _l("Active members at t with at least one movement they made in P (deposit, "
                  "withdrawal, remittance, disbursement, repayment), over the active members at "
-                 "t. Interest postings and exit settlements do not count."), MEMBERS, MEMBER_CUTS),
+                 "t. Interest postings, exit settlements and reversed entries do not count."),
+              MEMBERS, MEMBER_CUTS),
     Indicator("k2_borrowers", "K2", SHARE, _l("Borrowers"),
               _l("Active members with a loan outstanding at t, over the active members."),
               MEMBERS, MEMBER_CUTS),
     Indicator("k2_household_penetration", "K2", SHARE, _l("Household penetration"),
               _l("Households (family cards) with an active member at t, over the village's "
-                 "households in its profile for t's year."), HOUSEHOLDS),
+                 "households in its profile for t's year (or else its latest earlier one)."),
+              HOUSEHOLDS),
     Indicator("k2_migrant_coverage", "K2", SHARE, _l("Migrant-household coverage"),
               _l("Households with an active member who is a migrant's family or a returnee, "
-                 "over the village's migrant households in its profile for t's year."),
+                 "over the village's migrant households in its profile for t's year (or else "
+                 "its latest earlier one)."),
               HOUSEHOLDS),
     Indicator("k3_entrepreneurs", "K3", SHARE, _l("Productive entrepreneurs"),
-              _l("Active members owning at least one active enterprise at t, over the active "
-                 "members."), MEMBERS, MEMBER_CUTS),
+              _l("Active members owning at least one active enterprise at t (started by t and "
+                 "not closed by t), over the active members."), MEMBERS, MEMBER_CUTS),
     Indicator("k3_new_enterprises", "K3", COUNT, _l("New enterprises"),
               _l("Members' enterprises started in P."), ENTERPRISES, MEMBER_CUTS),
     Indicator("k3_with_productive_loan", "K3", SHARE, _l("Entrepreneurs with productive credit"),
@@ -77,14 +81,16 @@ INDICATORS = [
               _l("Active enterprises at t making the village's One Village One Product."),
               ENTERPRISES, MEMBER_CUTS),
     Indicator("k4_turnover", "K4", MEAN, _l("Enterprise turnover"),
-              _l("Turnover (omzet) reported for periods inside P, over the enterprises "
-                 "reporting."), ENTERPRISES, MEMBER_CUTS),
-    Indicator("k4_net_income", "K4", MEAN, _l("Enterprise net income"),
-              _l("Net income (turnover less costs) reported for periods inside P, over the "
+              _l("Turnover (omzet) reported for months or quarters lying inside P, over the "
                  "enterprises reporting."), ENTERPRISES, MEMBER_CUTS),
+    Indicator("k4_net_income", "K4", MEAN, _l("Enterprise net income"),
+              _l("Net income (turnover less costs) reported for months or quarters lying inside "
+                 "P, over the enterprises reporting."), ENTERPRISES, MEMBER_CUTS),
     Indicator("k5_jobs", "K5", COUNT, _l("Jobs in members' enterprises"),
               _l("People working at t in members' active enterprises, from each one's latest "
-                 "report by t, by kind (owner, unpaid family, hired) and gender."),
+                 "report by t, by kind (owner, unpaid family, hired) and gender; an enterprise "
+                 "with no report by t counts its registered workers as owners of the owner's "
+                 "gender."),
               ENTERPRISES, ("work", "gender")),
     Indicator("k5_net_jobs", "K5", NET, _l("Net jobs created"),
               _l("Jobs at t less jobs on the day before P began."), ENTERPRISES,
@@ -96,23 +102,27 @@ INDICATORS = [
               _l("Active members at t who attended a training in the twelve months to t, over "
                  "the active members."), MEMBERS, MEMBER_CUTS),
     Indicator("k6_certified", "K6", COUNT, _l("Certified members"),
-              _l("Members holding a training certificate given by t."), MEMBERS, MEMBER_CUTS),
+              _l("Active members at t holding a certificate from a training held by t."),
+              MEMBERS, MEMBER_CUTS),
     Indicator("k6_assistance", "K6", MEAN, _l("Assistance received"),
               _l("The value of assistance in kind or cash given in P to members' enterprises, "
                  "over the enterprises assisted."), ENTERPRISES, MEMBER_CUTS),
     Indicator("k7_assets", "K7", MONEY, _l("Total assets"),
               _l("The cooperative's assets in the books at t.")),
     Indicator("k7_oss", "K7", SHARE, _l("Operational self-sufficiency"),
-              _l("Operating income in P over operating expenses in P (provisions included).")),
+              _l("Income in P over expenses in P in the books (cost of funds, provisions, cost "
+                 "of sales and general expenses), the year-end closing entry apart.")),
     Indicator("k7_par30", "K7", SHARE, _l("PAR30"),
               _l("Principal outstanding at t of loans more than 30 days past due, over all "
                  "principal outstanding at t.")),
     Indicator("k8_wajib_compliance", "K8", SHARE, _l("Simpanan wajib compliance"),
-              _l("Simpanan wajib paid for the months of P, over what was due for them."),
+              _l("Simpanan wajib paid for the months of P, over what was due for them: a "
+                 "month's payment is due from a member who had joined and not left by the "
+                 "month's end, and what was paid up to t covers the oldest dues first."),
               MEMBERS, MEMBER_CUTS),
     Indicator("k8_voluntary_holders", "K8", SHARE, _l("Members with voluntary savings"),
-              _l("Active members with a voluntary savings balance at t, over the active "
-                 "members."), MEMBERS, MEMBER_CUTS),
+              _l("Active members with a voluntary savings balance (sukarela, time deposit, "
+                 "wadiah or mudharabah) at t, over the active members."), MEMBERS, MEMBER_CUTS),
     Indicator("k9_nonprocedural", "K9", SHARE, _l("Non-procedural departures"),
               _l("Migrant workers who departed in P recorded as non-procedural, over all who "
                  "departed in P."), MIGRANTS, ("gender",)),

@@ -5,7 +5,7 @@ month-end stores them as snapshots (`IndicatorSnapshot`), and every level above 
 cooperative (kecamatan, kabupaten, province, programme, a cohort, a type) is the sum of its
 cooperatives' numerators over the sum of their denominators, never a mean of ratios.
 """
-from dataclasses import dataclass
+from typing import NamedTuple
 
 ALL = "all"
 
@@ -15,8 +15,8 @@ def cut(dimension, *values):
     return ":".join((dimension, *values)) if dimension else ALL
 
 
-@dataclass(frozen=True)
-class Figure:
+class Figure(NamedTuple):
+    """Immutable, and a tuple: a programme page reads tens of thousands of them."""
     cooperative_id: int
     indicator: str
     cut: str

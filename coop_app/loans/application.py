@@ -18,7 +18,8 @@ from coop_app.money import ZERO, round_money
 from coop_app.savings import movements as savings
 from coop_app.loans import methods
 from coop_app.loans.disbursement import block_pledge, release_pledge
-from coop_app.loans.models import APPLIED, APPROVED, CANCELLED, MONTHLY, REJECTED, WEEKLY, Loan
+from coop_app.loans.models import (APPLIED, APPROVED, CANCELLED, MONTHLY, OTHER_PURPOSE, PURPOSE_KINDS,
+                                   REJECTED, WEEKLY, Loan)
 from coop_app.loans.products import get_product
 from coop_app.loans.queries import STATUS_LABELS, add_event, get_loan, rupiah
 from coop_app.loans.terms import (check_date, check_enterprise, check_pledge, check_savings_multiple,
@@ -52,6 +53,9 @@ class ApplicationData:
     # The household's monthly income as the member states it (kept on the application's
     # event: the approval page weighs the instalment against it).
     stated_income: Decimal | None = None
+    # What the money is for (models.PURPOSE_KINDS). The form always asks; callers that do not
+    # say (imports, scripts) record "other", as the column's default does.
+    purpose_kind: str = OTHER_PURPOSE
 
 
 def apply_loan(cooperative_id, data: ApplicationData, user_id, idempotency_key=None):
@@ -90,6 +94,9 @@ def apply_loan(cooperative_id, data: ApplicationData, user_id, idempotency_key=N
     purpose = (data.purpose or "").strip()
     if not purpose or len(purpose) > 300:
         raise InvalidField("purpose", _l("Describe the purpose of the loan (at most 300 characters)."))
+    if data.purpose_kind not in PURPOSE_KINDS:
+        raise InvalidField("purpose_kind", _l("Choose the kind of purpose: working capital, investment, "
+                                              "consumption, education or other."))
     if data.enterprise_id is not None:
         check_enterprise(cooperative_id, member.id, data.enterprise_id)
     check_savings_multiple(product, member, amount)
@@ -107,8 +114,8 @@ def apply_loan(cooperative_id, data: ApplicationData, user_id, idempotency_key=N
                                         fee=rupiah(admin_fee)))
     loan = Loan(cooperative_id=cooperative_id, number=next_number(cooperative_id, product),
                 member_id=member.id, product_id=product.id, enterprise_id=data.enterprise_id,
-                purpose=purpose, method=product.method, amount=amount, rate_bp=product.rate_bp,
-                term=term, frequency=frequency, grace_periods=product.grace_periods,
+                purpose=purpose, purpose_kind=data.purpose_kind, method=product.method, amount=amount,
+                rate_bp=product.rate_bp, term=term, frequency=frequency, grace_periods=product.grace_periods,
                 rounding=product.rounding,
                 goods_description=(data.goods_description or "").strip() or None,
                 cost_price=cost_price, down_payment=down_payment, margin=margin, admin_fee=admin_fee,

@@ -1,6 +1,7 @@
-"""What the approval page shows beside the decision, read-only: the member's savings and what
-is pledged, wajib in arrears, the member's other loans (current ones with their arrears and
-instalments, earlier ones with how they ended), the enterprise financed, and the instalment
+"""What the approval page shows beside the decision, read-only: what the money is for (its
+kind, and whether that is productive), the member's savings and what is pledged, wajib in
+arrears, the member's other loans (current ones with their arrears and instalments, earlier
+ones with how they ended), the enterprise financed, and the instalment
 weighed against the monthly income the member stated when applying (and, for a family of a
 migrant worker, against the remittances received a month on average).
 
@@ -57,6 +58,8 @@ class ApprovalContext:
     ratio: Decimal | None = None  # this instalment in percent of the stated income
     total_ratio: Decimal | None = None  # every instalment in percent of the stated income
     overdue_total: Decimal = ZERO  # overdue on the other loans today
+    purpose_kind: str = m.OTHER_PURPOSE  # what the money is for (models.PURPOSE_KINDS)
+    productive: bool = False  # working capital or investment: the programme's productive credit
 
     @property
     def over_threshold(self):
@@ -140,7 +143,8 @@ def approval_context(loan, today):
                            if e.active and e.id != loan.enterprise_id],
         instalment=instalment, monthly=monthly, others_monthly=others_monthly,
         stated_income=income, remittances_monthly=remittances_monthly(coop_id, member_id, today),
-        overdue_total=sum((o.arrears.total_overdue for o in current if o.arrears), ZERO))
+        overdue_total=sum((o.arrears.total_overdue for o in current if o.arrears), ZERO),
+        purpose_kind=loan.purpose_kind, productive=loan.purpose_kind in m.PRODUCTIVE)
     if income:
         context.ratio = _percent(monthly, income)
         context.total_ratio = _percent(monthly + others_monthly, income)

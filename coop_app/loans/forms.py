@@ -33,6 +33,11 @@ QUALITY_LABELS = {
     m.KURANG_LANCAR: _l("Kurang lancar (substandard)"), m.DIRAGUKAN: _l("Diragukan (doubtful)"),
     m.MACET: _l("Macet (loss)"),
 }
+# What the money is for; working capital and investment are productive (m.PRODUCTIVE).
+PURPOSE_KIND_LABELS = {
+    m.WORKING_CAPITAL: _l("Working capital"), m.INVESTMENT: _l("Investment"),
+    m.CONSUMPTION: _l("Consumption"), m.EDUCATION: _l("Education"), m.OTHER_PURPOSE: _l("Other"),
+}
 SOURCE_LABELS = {"cash": _l("Cash"), "bank": _l("Bank"), "savings": _l("The member's savings"),
                  "remittance": _l("Remittance"), "recovery": _l("Recovery")}
 EVENT_LABELS = {
@@ -160,6 +165,8 @@ class LoanFilterForm(TextForm):
     status = ChoiceField(_l("Status"), validators=[Optional()], choices=choices(
         [("", _l("All statuses"))] + list(STATUS_LABELS.items())))
     product = ChoiceField(_l("Product"), coerce=optional_int, validators=[Optional()])
+    purpose_kind = ChoiceField(_l("Purpose"), validators=[Optional()], choices=choices(
+        [("", _l("All purposes"))] + list(PURPOSE_KIND_LABELS.items())))
     # The home page's task lines link here: loans with an instalment due this week, in arrears.
     due = ChoiceField(_l("Instalments"), validators=[Optional()], choices=choices(
         [("", _l("Any")), ("week", _l("Due within 7 days")), ("overdue", _l("In arrears"))]))
@@ -173,6 +180,11 @@ class ApplicationForm(TextForm):
     amount = MoneyField(_l("Amount (Rp)"), description=_l("Murabahah: leave blank to finance the "
                                                           "cost price less the down payment."))
     term = WholeNumberField(_l("Term (instalments)"), validators=[required()])
+    purpose_kind = ChoiceField(_l("Kind of purpose"),
+                               validators=[required(_l("Choose the kind of purpose."))],
+                               choices=choices([("", _l("Choose…"))] + list(PURPOSE_KIND_LABELS.items())),
+                               description=_l("Working capital and investment are productive: they "
+                                              "count in the programme's community capital."))
     purpose = StringField(_l("Purpose"), validators=[required(_l("Say what the loan is for.")),
                                                      at_most(300)])
     enterprise = ChoiceField(_l("Enterprise financed"), coerce=optional_int, validators=[Optional()])

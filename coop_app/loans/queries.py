@@ -155,9 +155,11 @@ def with_due(query, cooperative_id, due, today):
     return query.where(Loan.status == ACTIVE, Loan.id.in_(installment))
 
 
-def loan_list(cooperative_id, status=None, product_id=None, text=None, due=None, today=None):
+def loan_list(cooperative_id, status=None, product_id=None, text=None, due=None, today=None,
+              purpose_kind=None):
     """(Loan, Member) rows of a cooperative's loans, newest application first: of a status, of a
-    product, and of the members a text finds (name, NIK or number) or with that loan number;
+    product, of a purpose kind, and of the members a text finds (name, NIK or number) or with
+    that loan number;
     with `due` ("week" or "overdue") only the active loans with an instalment due this week or
     in arrears on `today` (the cooperative's date)."""
     query = (select(Loan, Member).join(Member, Member.id == Loan.member_id)
@@ -168,6 +170,8 @@ def loan_list(cooperative_id, status=None, product_id=None, text=None, due=None,
         query = query.where(Loan.status == status)
     if product_id:
         query = query.where(Loan.product_id == product_id)
+    if purpose_kind:
+        query = query.where(Loan.purpose_kind == purpose_kind)
     text = (text or "").strip()
     if text:
         matching = search_query(cooperative_id, text).with_only_columns(Member.id).order_by(None)

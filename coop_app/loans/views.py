@@ -31,8 +31,9 @@ from coop_app.loans import documents, methods, products, queries
 from coop_app.loans import models as m
 from coop_app.loans.application import ApplicationData, apply_loan
 from coop_app.loans.forms import (EARLY_RULE_LABELS, EVENT_LABELS, FREQUENCY_LABELS,
-                                  LATE_CHARGE_LABELS, QUALITY_LABELS, ROUNDING_LABELS,
-                                  SOURCE_LABELS, STATUS_LABELS, ApplicationForm, LoanFilterForm)
+                                  LATE_CHARGE_LABELS, PURPOSE_KIND_LABELS, QUALITY_LABELS,
+                                  ROUNDING_LABELS, SOURCE_LABELS, STATUS_LABELS, ApplicationForm,
+                                  LoanFilterForm)
 from coop_app.loans.terms import preview_schedule
 
 bp = coop_blueprint("loans", __name__, "/loans")
@@ -64,6 +65,7 @@ def loan_helpers():
             "late_charge_label": lambda v: label(LATE_CHARGE_LABELS, v),
             "early_rule_label": lambda v: label(EARLY_RULE_LABELS, v),
             "rounding_label": lambda v: label(ROUNDING_LABELS, v),
+            "purpose_kind_label": lambda v: label(PURPOSE_KIND_LABELS, v),
             "entry_kind_label": kind_label,
             "percent": percent, "STATUS_BADGE": STATUS_BADGE, "QUALITY_BADGE": QUALITY_BADGE}
 
@@ -126,7 +128,7 @@ def index():
     values = filter_values(form)
     rows, pagination = page_of_rows(queries.loan_list(
         g.coop.id, status=values["status"], product_id=values["product"], text=values["q"],
-        due=values["due"] or None, today=local_today(g.coop)))
+        due=values["due"] or None, today=local_today(g.coop), purpose_kind=values["purpose_kind"] or None))
     return render_template("loans/index.html", form=form, rows=rows, pagination=pagination,
                            deferred=queries.deferred_margins(g.coop.id, [loan for loan, _m in rows]))
 
@@ -156,7 +158,8 @@ def _application_choices(form, member):
 def _application_data(form, member_id):
     return ApplicationData(
         member_id=member_id, product_id=form.product.data, amount=form.amount.data,
-        term=form.term.data, purpose=form.purpose.data.strip(), applied_on=form.applied_on.data,
+        term=form.term.data, purpose=form.purpose.data.strip(), purpose_kind=form.purpose_kind.data,
+        applied_on=form.applied_on.data,
         enterprise_id=form.enterprise.data, pledged_account_id=form.pledged_account.data,
         pledged_amount=form.pledged_amount.data or 0,
         collateral_description=(form.collateral_description.data or "").strip() or None,

@@ -7,12 +7,12 @@ from flask_login import current_user, login_required
 from coop_app.cooperatives.clock import local_today
 from coop_app.auth.access import (READERS, accessible_cooperatives_query, coop_blueprint,
                                   require_role)
-from coop_app.auth.models import AUDITOR, MEMBER
+from coop_app.auth.models import AUDITOR, MEMBER, PENDAMPING
 from coop_app.extensions import db
 from coop_app.ledger import reports
 from coop_app.formatting import format_share
 from coop_app.remittances.queries import remittance_summary
-from coop_app.main import charts, tasks
+from coop_app.main import charts, pendamping, tasks
 
 bp = Blueprint("main", __name__)
 coop_bp = coop_blueprint("coop", __name__)
@@ -39,8 +39,14 @@ def home():
 
 
 @coop_bp.route("/")
-@require_role(*READERS, MEMBER)
+@require_role(*READERS, MEMBER, PENDAMPING)
 def dashboard():
+    if PENDAMPING in g.roles and not set(g.roles) & set(READERS):
+        # The village facilitator's home: the programme's work, and no money figures.
+        today = local_today(g.coop)
+        return render_template("main/pendamping_home.html", today=today,
+                               tasks=pendamping.pendamping_tasks(g.coop, today),
+                               pages=pendamping.pendamping_pages(g.coop))
     if not set(g.roles) & set(READERS):
         # A member's landing page is their own savings: the portal's home (/c/<code>/me/),
         # reached through the app's view table since faces do not import each other.

@@ -9,7 +9,9 @@ from sqlalchemy import select
 from coop_app.extensions import db
 from coop_app.members.forms import (CATEGORY_LABELS, GENDER_LABELS, RELATIONSHIP_LABELS, SECTOR_LABELS,
                                     STATUS_LABELS)
-from coop_app.members.models import Member, MigrantWorker
+from coop_app.members.household_forms import KIND_LABELS
+from coop_app.members.households import households_query
+from coop_app.members.models import Household, Member, MigrantWorker
 from coop_app.members.service import search_query
 from coop_app.registry import AuditRecord, Words
 from coop_app.web.fields import label
@@ -47,6 +49,28 @@ def find_migrants(cooperative_id, text):
     return list(db.session.scalars(query))
 
 
+def describe_household(row_id, values):
+    if values.get("kk_number"):
+        return _("household KK %(kk)s", kk=values["kk_number"])
+    return _("household #%(id)s", id=row_id)
+
+
+def find_households(cooperative_id, text):
+    query = households_query(cooperative_id, text).with_only_columns(Household.id).limit(FOUND_AT_MOST)
+    return list(db.session.scalars(query))
+
+
+def describe_survey(row_id, values):
+    if values.get("surveyed_on"):
+        return _("household survey of %(date)s", date=values["surveyed_on"])
+    return _("household survey #%(id)s", id=row_id)
+
+
+def _household_link(_row_id, values):
+    household_id = values.get("household_id")
+    return url_for("households.detail", household_id=household_id) if household_id else None
+
+
 AUDIT_RECORDS = {
     "members": AuditRecord(
         describe=describe_member,
@@ -61,4 +85,15 @@ AUDIT_RECORDS = {
         find=find_migrants,
         fields={"procedural": Words(_l("procedural departure"))},
         values={"gender": _labels(GENDER_LABELS), "sector": _labels(SECTOR_LABELS)}),
+    "households": AuditRecord(
+        describe=describe_household,
+        link=lambda row_id, _values: url_for("households.detail", household_id=row_id),
+        find=find_households,
+        fields={"kk_number": Words(_l("KK number")), "head_name": Words(_l("head of the household")),
+                "head_gender": Words(_l("head's gender")), "size": Words(_l("people in the household"))},
+        values={"head_gender": _labels(GENDER_LABELS)}),
+    "household_surveys": AuditRecord(
+        describe=describe_survey, link=_household_link,
+        fields={"member_id": Words(_l("respondent")), "household_id": Words(_l("household"))},
+        values={"kind": _labels(KIND_LABELS)}),
 }

@@ -53,3 +53,30 @@ def nik_birth_date(nik, today=None):
     day, month, year = int(nik[6:8]) % 40, int(nik[8:10]), int(nik[10:12])
     century = 2000 if 2000 + year <= today.year else 1900
     return date(century + year, month, day)
+
+
+class KKError(ValueError):
+    """Why a family card (KK) number is not plausible; .code names the rule for a message."""
+
+    def __init__(self, code):
+        super().__init__(code)
+        self.code = code
+
+
+def check_kk(kk):
+    """Return the cleaned KK number, or raise KKError with the rule it breaks.
+
+    A KK is 16 digits PP KK CC DDMMYY SSSS like a NIK, but its date is the day the card
+    was issued (no +40 for women) and the serial is the card's.
+    """
+    kk = (kk or "").strip().replace(" ", "").replace(".", "")
+    if len(kk) != 16 or not kk.isdigit():
+        raise KKError("format")
+    if int(kk[0:2]) not in PROVINCE_CODES or int(kk[2:4]) == 0 or int(kk[4:6]) == 0:
+        raise KKError("region")
+    day, month = int(kk[6:8]), int(kk[8:10])
+    if not 1 <= day <= 31 or not 1 <= month <= 12:
+        raise KKError("issued")
+    if int(kk[12:16]) == 0:
+        raise KKError("serial")
+    return kk

@@ -12,7 +12,6 @@ import csv
 import hashlib
 import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
@@ -28,14 +27,12 @@ from coop_app.members.migrants import MigrantData, add_migrant
 from coop_app.members.models import MigrantWorker
 from coop_app.members.service import MemberData, check_member
 from coop_app.membership.joining import register_member
+from coop_app.web.workbooks import WorkbookRefused, check_unpacked_size, sheet_rows
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
-# What a workbook may make us read, whatever size it declares: its parts unpacked (a
-# 5,000-member register unpacks to about 4 MB; deflate packs repetitive XML a hundredfold),
-# the row elements of its first sheet (empty formatted rows included), and the columns kept.
-MAX_UNPACKED_BYTES = 16 * 1024 * 1024
-MAX_SHEET_ROWS = 50_000
+# What a workbook may make us read, whatever size it declares, is bounded by web/workbooks.py
+# (a 5,000-member register unpacks to about 4 MB, well within it); the columns kept here.
 # A registration posts an entry and opens two accounts (some 40 statements): a thousand
 # rows take about half a minute, as long as a web request should. The CLI takes more.
 WEB_MAX_ROWS = 1000
@@ -125,72 +122,29 @@ def _not_a_workbook():
     return ImportRefused(_l("This file is not an Excel workbook (.xlsx)."))
 
 
-def _check_unpacked_size(content):
-    """Refuse a workbook whose parts unpack to more than MAX_UNPACKED_BYTES. The sizes are
-    the ones the archive declares: zipfile reads no entry past its declared size (and a
-    lying entry then fails its checksum), so they bound what openpyxl can be made to parse."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, ValueError, OSError):
-        raise _not_a_workbook() from None
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise ImportRefused(_l("This workbook unpacks to more than %(mb)d MB; save the member "
-                               "list alone in a new workbook, or as CSV.",
-                               mb=MAX_UNPACKED_BYTES // (1024 * 1024)))
-
-
-def _sheet_rows(workbook, sheet):
-    """(row number, the first MAX_COLUMNS values) of each row element of `sheet`, as its XML
-    holds them: neither the sheet's declared dimension nor a gap between two rows (a cell
-    at XFD1048576) makes any work. openpyxl's own row iterator fills every gap up to the
-    declared size, so the rows are read with the parser it uses itself (openpyxl is pinned)."""
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet._reader import WorkSheetParser
-
-    with sheet._get_source() as source:
-        parser = WorkSheetParser(source, sheet._shared_strings, data_only=True,
-                                 epoch=workbook.epoch, date_formats=workbook._date_formats,
-                                 timedelta_formats=workbook._timedelta_formats)
-        for count, (number, cells) in enumerate(parser.parse(), start=1):
-            if count > MAX_SHEET_ROWS:
-                raise ImportRefused(_l(
-                    "The sheet has more than %(max)d rows (empty formatted rows count too); "
-                    "copy the member list alone into a new workbook.", max=MAX_SHEET_ROWS))
-            values = [None] * MAX_COLUMNS
-            for cell in cells:
-                column = cell["column"]
-                if column > MAX_COLUMNS:
-                    if _text(cell["value"]):
-                        raise ImportRefused(_l(
-                            "Cell %(cell)s is outside the import's columns; delete it, or copy "
-                            "the member list alone into a new workbook.",
-                            cell=f"{get_column_letter(min(column, 18278))}{number}"))
-                    continue
-                values[column - 1] = cell["value"]
-            yield number, values
-
-
 def _xlsx_rows(content, max_rows):
     """(row number, cells) of the rows of the first sheet that hold anything, at most
     `max_rows` members and their header: reading stops as soon as the file is refused."""
     from openpyxl import load_workbook
 
-    _check_unpacked_size(content)
+    try:
+        check_unpacked_size(content)
+    except WorkbookRefused as refused:
+        raise ImportRefused(refused.message) from None
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:  # a damaged workbook fails in many ways inside openpyxl
         raise _not_a_workbook() from None
     try:
         rows = []
-        for number, values in _sheet_rows(workbook, workbook.worksheets[0]):
+        for number, values in sheet_rows(workbook, workbook.worksheets[0], MAX_COLUMNS):
             if any(_text(value) for value in values):
                 rows.append((number, values))
                 if len(rows) > max_rows + 1:  # enough to refuse the file; read no further
                     break
         return rows
-    except ImportRefused:
-        raise
+    except WorkbookRefused as refused:
+        raise ImportRefused(refused.message) from None
     except Exception:  # a damaged workbook fails in many ways inside openpyxl
         raise _not_a_workbook() from None
     finally:

@@ -55,6 +55,7 @@ def _apply(page, server, member_id, amount, term, purpose):
     page.select_option("#product", str(puf))
     page.fill("#amount", amount)
     page.fill("#term", str(term))
+    page.select_option("#purpose_kind", "working_capital")
     page.fill("#purpose", purpose)
     follow(page.locator("#preview-button"))
     assert page.locator("#preview-schedule tbody tr").count() == term

@@ -150,7 +150,7 @@ def treasurer_pages(w):
             f"{c}/loans/{w.loans['active']}", f"{c}/members/{w.siti}", f"{c}/members/",
             f"{c}/ledger/journal", f"{c}/ledger/entries/{w.entry}", f"{c}/ledger/vouchers/expense",
             f"{c}/ledger/vouchers/income", f"{c}/remittances/", f"{c}/remittances/{w.remittance}",
-            f"{c}/savings/arrears"]
+            f"{c}/savings/arrears", f"{c}/indicators/", f"{c}/indicators/behind?indicator=k2_active_members"]
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
@@ -231,11 +231,12 @@ DESKTOP_PAGES = {
     "admin": ["/", "/admin/cooperatives", "/admin/users", "/portfolio/"],
     "manager": ["/c/KSP-A/", "/c/KSP-A/loans/", "/c/KSP-A/portfolio/", "/c/KSP-A/ledger/trial-balance",
                 "/c/KSP-A/ledger/accounts", "/c/KSP-A/ledger/periods", "/c/KSP-A/savings/products",
-                "/c/KSP-A/savings/month-end", "/c/KSP-A/audit/", "/c/KSP-A/ledger/manual"],
+                "/c/KSP-A/savings/month-end", "/c/KSP-A/audit/", "/c/KSP-A/ledger/manual",
+                "/c/KSP-A/indicators/", "/c/KSP-A/indicators/behind?indicator=k2_active_members"],
     "treasurer": ["/c/KSP-A/", "/c/KSP-A/members/", "/c/KSP-A/ledger/journal", "/c/KSP-A/remittances/"],
     "member": ["/c/KSP-A/me/", "/c/KSP-A/me/loans/"],
     "bmt.manager": ["/c/BMT-C/", "/c/BMT-C/loans/"],
-    "auditor.all": ["/", "/portfolio/"],
+    "auditor.all": ["/", "/portfolio/", "/indicators/", "/indicators/definitions"],
 }
 
 

@@ -21,7 +21,7 @@ BASE = "/c/KSP-A/enterprises"
 def good(**changes):
     values = dict(name="Keripik Singkong Bu Siti", sector="food_processing",
                   products="Keripik singkong, rengginang", start_date=date(2023, 1, 15), workers=4,
-                  address="Blok Kulon 3", is_ovop=True, active=True)
+                  address="Blok Kulon 3", is_ovop=True)
     values.update(changes)
     return enterprises.EnterpriseData(**values)
 
@@ -33,9 +33,9 @@ def test_create_and_update(ctx, world):
     shop = enterprises.create_enterprise(world.ksp_id, member.id, good())
     db.session.commit()
     assert (shop.member_id, shop.sector, shop.workers, shop.is_ovop) == (member.id, "food_processing", 4, True)
-    enterprises.update_enterprise(world.ksp_id, shop.id, good(workers=0, active=False, address=" "))
+    enterprises.update_enterprise(world.ksp_id, shop.id, good(workers=0, address=" "))
     db.session.commit()
-    assert (shop.workers, shop.active, shop.address) == (0, False, None)
+    assert (shop.workers, shop.active, shop.address) == (0, True, None)
     assert [e.id for e in enterprises.member_enterprises(world.ksp_id, member.id)] == [shop.id]
     with pytest.raises(NotFound):
         enterprises.get_enterprise(world.other_id, shop.id)
@@ -46,7 +46,8 @@ def test_totals_count_active_ovop_and_workers_in_sql(ctx, world):
     enterprises.create_enterprise(world.ksp_id, member.id, good(workers=4))
     enterprises.create_enterprise(world.ksp_id, member.id, good(name="Warung", sector="trade",
                                                                 is_ovop=False, workers=2))
-    enterprises.create_enterprise(world.ksp_id, member.id, good(name="Closed", active=False, workers=9))
+    closed = enterprises.create_enterprise(world.ksp_id, member.id, good(name="Closed", workers=9))
+    enterprises.close_enterprise(world.ksp_id, closed.id, date(2026, 6, 30))
     db.session.commit()
     assert enterprises.enterprise_totals(world.ksp_id) == {"active": 2, "ovop": 1, "workers": 6}
     assert enterprises.enterprise_totals(world.other_id) == {"active": 0, "ovop": 0, "workers": 0}
@@ -89,7 +90,7 @@ def test_only_active_members_get_new_enterprises(ctx, world):
 
 def form(**changes):
     values = {"name": "Batik Tulis", "sector": "handicraft", "products": "Kain batik",
-              "start_date": "2022-07-01", "workers": "3", "address": "", "is_ovop": "y", "active": "y"}
+              "start_date": "2022-07-01", "workers": "3", "address": "", "is_ovop": "y"}
     values.update(changes)
     return values
 
@@ -103,10 +104,10 @@ def test_treasurer_records_and_edits_an_enterprise(app, client, auth, people):
         shop = db.session.execute(select(Enterprise).where(Enterprise.name == "Batik Tulis")).scalar_one()
         assert (shop.member_id, shop.workers, shop.is_ovop, shop.start_date) == (
             people.siti, 3, True, date(2022, 7, 1))
-    response = client.post(f"{BASE}/{shop.id}/edit", data=form(workers="5", is_ovop="", active=""))
+    response = client.post(f"{BASE}/{shop.id}/edit", data=form(workers="5", is_ovop=""))
     assert response.status_code == 302
     page = text_of(client.get(response.headers["Location"]))
-    assert '<dd class="col-sm-9" id="enterprise-workers">5</dd>' in page and "inactive" in page
+    assert '<dd class="col-sm-9" id="enterprise-workers">5</dd>' in page and "OVOP</span>" not in page
     member_page = text_of(client.get(f"/c/KSP-A/members/{people.siti}"))
     assert table_column(member_page, "member-enterprises") == ["Batik Tulis"]
 

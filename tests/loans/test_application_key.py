@@ -75,6 +75,7 @@ def test_a_second_tab_submitting_the_same_form_records_one_loan(app, lworld):
         tab.post("/login", data={"username": "treasurer", "password": "rahasia-123"})
         tabs.append(tab)
     data = {"product": puf, "amount": "6.000.000", "term": "6", "purpose": "Tambah stok warung",
+            "purpose_kind": "working_capital",
             "applied_on": (date.today() - timedelta(days=1)).isoformat(),
             "key": form_key(tabs[0], url)}
     first, second = (tab.post(url, data=data) for tab in tabs)

@@ -27,6 +27,7 @@ def apply_on_the_form(app, client, w, member_id, income, amount="2,000,000", ter
     url = f"{KSP}/apply/{member_id}"
     response = client.post(url, data={
         "product": puf, "amount": amount, "term": term, "purpose": "Tambah modal",
+        "purpose_kind": "working_capital",
         "enterprise": "", "applied_on": TODAY.isoformat(), "stated_income": income,
         "key": form_key(client, url)})
     assert response.status_code == 302, text_of(response)

@@ -185,7 +185,8 @@ def application(app, client, w, **changes):
         puf = loan_product(w.ksp_id, "PUF").id
     url = f"{KSP}/apply/{w.siti}"
     data = {"product": puf, "amount": "5,000,000", "term": "12", "purpose": "Modal warung",
-            "enterprise": w.warung, "applied_on": TODAY.isoformat(), "pledged_account": "",
+            "purpose_kind": "working_capital", "enterprise": w.warung, "applied_on": TODAY.isoformat(),
+            "pledged_account": "",
             "pledged_amount": "", "collateral_description": "", "collateral_value": "",
             "key": form_key(client, url)}
     for name, value in changes.items():
@@ -235,7 +236,8 @@ def test_murabahah_application_bad_input(app, client, auth, lworld, changes, mes
     with app.app_context():
         mba = loan_product(lworld.bmt_id, "MBA").id
     url = f"{BMT}/apply/{lworld.aminah}"
-    data = {"product": mba, "term": "12", "purpose": "Modal jahit", "goods_description": "Mesin jahit",
+    data = {"product": mba, "term": "12", "purpose": "Modal jahit", "purpose_kind": "investment",
+            "goods_description": "Mesin jahit",
             "cost_price": "6,000,000", "down_payment": "1,000,000", "applied_on": TODAY.isoformat(),
             "key": form_key(client, url)}
     refused(app, client, url, dict(data, **changes), message)

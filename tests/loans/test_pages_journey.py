@@ -37,6 +37,7 @@ def test_apply_approve_disburse_repay_through_the_pages(app, client, auth, lworl
         from tests.support.books import loan_product
         puf = loan_product(w.ksp_id, "PUF").id
     data = {"product": puf, "amount": "12,000,000", "term": "12", "purpose": "Tambah stok warung",
+            "purpose_kind": "working_capital",
             "enterprise": w.warung, "applied_on": (TODAY - timedelta(days=3)).isoformat(),
             "pledged_account": w.siti_ss, "pledged_amount": "2,000,000",
             "collateral_description": "BPKB motor", "collateral_value": "8,000,000"}
@@ -197,7 +198,8 @@ def test_murabahah_through_the_pages(app, client, auth, lworld):
     with app.app_context():
         from tests.support.books import loan_product
         mba = loan_product(w.bmt_id, "MBA").id
-    data = {"product": mba, "term": "24", "purpose": "Modal usaha jahit", "goods_description": "Mesin obras",
+    data = {"product": mba, "term": "24", "purpose": "Modal usaha jahit",
+            "purpose_kind": "investment", "goods_description": "Mesin obras",
             "cost_price": "10,000,000", "down_payment": "1,000,000",
             "applied_on": TODAY.isoformat(), "key": form_key(client, url)}
     page = client.post(url, data=dict(data, preview="1")).get_data(as_text=True)

@@ -170,7 +170,7 @@ def test_the_csv_export_has_the_loans_and_their_totals(client, auth, book):
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
     header, body, total = rows[0], rows[1:-1], rows[-1]
     days, outstanding = 14, 13  # the columns of days past due and outstanding principal
-    assert len(header) == 20 and len(body) == 3
+    assert len(header) == 21 and len(body) == 3
     assert {r[days] for r in body} == {"364", "161", "51"}
     assert sum(Decimal(r[outstanding]) for r in body) == Decimal("35000000.00")
     assert total[outstanding] == "35000000.00" and "3" in total[0]

@@ -57,20 +57,23 @@ def test_starting_from_the_page_records_the_job_and_each_steps_summary(app, clie
     [job] = all_jobs(app)
     assert (job.cooperative_id, job.period_end, job.started_by) == (
         savers.ksp_id, LAST_MONTH_END, savers.users["manager"])
-    assert (job.status, job.steps_done, job.steps_total, job.current_step) == (DONE, 2, 2, None)
+    assert (job.status, job.steps_done, job.steps_total, job.current_step) == (DONE, 3, 3, None)
     assert job.finished_at is not None and job.finished_at >= job.started_at
     month = f"{LAST_MONTH_END:%B %Y}"
-    assert job.results == [
+    assert job.results[:2] == [
         {"step": "savings", "ok": True,
          "summary": f"Month-end for {month}: 1 product(s) posted, 1 had nothing new to post."},
         {"step": "loans", "ok": True,
          "summary": f"Loan month-end for {month}: 0 loan(s), provisions Rp0 -> Rp0, late charges Rp0."},
     ]
+    # The indicators' snapshot (indicators/snapshots.py; tests/indicators/test_snapshots.py).
+    assert (job.results[2]["step"], job.results[2]["ok"]) == ("indicators", True)
+    assert job.results[2]["summary"].startswith(f"Indicators for {month}: ")
     with app.app_context():  # the work itself was done, by the job
         assert db.session.get(SavingsAccount, saver).balance == D(3650000) + expected_interest()
         assert db.session.execute(select(LoanMonthEndRun.period_end)).scalars().all() == [LAST_MONTH_END]
     page = client.get(PAGE).get_data(as_text=True)
-    assert '<progress id="month-end-progress" class="w-100" value="2" max="2">' in page
+    assert '<progress id="month-end-progress" class="w-100" value="3" max="3">' in page
     assert 'data-job-status="done"' in page and "data-progress-url" not in page
     assert f"Savings: Month-end for {month}: 1 product(s) posted" in page
     assert f"Loans: Loan month-end for {month}: 0 loan(s)" in page
@@ -83,9 +86,10 @@ def test_progress_json_of_a_job(app, client, auth, savers, saver):
     [job] = all_jobs(app)
     data = client.get(f"{PAGE}/jobs/{job.id}").get_json()
     assert {k: data[k] for k in ("id", "period_end", "status", "steps_done", "steps_total", "current_step")} \
-        == {"id": job.id, "period_end": LAST_MONTH_END.isoformat(), "status": "done", "steps_done": 2,
-            "steps_total": 2, "current_step": None}
-    assert [(r["step"], r["ok"]) for r in data["results"]] == [("savings", True), ("loans", True)]
+        == {"id": job.id, "period_end": LAST_MONTH_END.isoformat(), "status": "done", "steps_done": 3,
+            "steps_total": 3, "current_step": None}
+    assert [(r["step"], r["ok"]) for r in data["results"]] == [("savings", True), ("loans", True),
+                                                               ("indicators", True)]
     # While it runs: the step it is on, and what is done so far.
     with app.app_context():
         db.session.execute(update(MonthEndJob).values(status=RUNNING, steps_done=1, current_step="loans",
@@ -154,7 +158,7 @@ def test_an_interrupted_job_is_shown_so_and_may_be_started_again(app, client, au
     assert start(client).status_code == 302
     old, new = all_jobs(app)
     assert (old.status, old.message) == (FAILED, "interrupted: its process stopped before the job finished")
-    assert (new.status, new.steps_done) == (DONE, 2)
+    assert (new.status, new.steps_done) == (DONE, 3)
     with app.app_context():
         assert db.session.get(SavingsAccount, saver).balance == D(3650000) + expected_interest()
 
@@ -172,7 +176,8 @@ def test_running_a_month_again_posts_nothing_new(app, client, auth, savers, save
     month = f"{LAST_MONTH_END:%B %Y}"
     assert [r["summary"] for r in second.results] == [
         f"Month-end for {month}: 0 product(s) posted, 2 had nothing new to post.",
-        f"The loan month-end for {month} was already run."]
+        f"The loan month-end for {month} was already run.",
+        f"The indicators for {month} were already stored; nothing was replaced."]
     with app.app_context():
         assert (db.session.execute(select(func.count()).select_from(JournalEntry)).scalar(),
                 db.session.execute(select(func.count()).select_from(JournalLine)).scalar()) == counts
@@ -204,8 +209,9 @@ def test_a_refused_step_fails_the_job_and_the_others_still_run(app, client, auth
     english(client)
     assert client.post(PAGE, data={"period_end": earlier.isoformat()}).status_code == 302
     [job] = all_jobs(app)
-    assert (job.status, job.steps_done, job.message) == (FAILED, 2, "refused: loans")
-    assert [(r["step"], r["ok"]) for r in job.results] == [("savings", True), ("loans", False)]
+    assert (job.status, job.steps_done, job.message) == (FAILED, 3, "refused: loans")
+    assert [(r["step"], r["ok"]) for r in job.results] == [("savings", True), ("loans", False),
+                                                           ("indicators", True)]
     with app.app_context():  # the savings month-end went through: the account's one day, 300
         assert db.session.get(SavingsAccount, saver).balance == D(3650300)
     page = client.get(PAGE).get_data(as_text=True)
@@ -226,7 +232,7 @@ def test_an_unexpected_error_stops_the_job_as_failed(app, client, auth, savers, 
         with app.app_context():
             registry().month_end_steps.pop()
     [job] = all_jobs(app)
-    assert (job.status, job.steps_total, job.steps_done, job.message) == (FAILED, 3, 2, "broken: unexpected error")
+    assert (job.status, job.steps_total, job.steps_done, job.message) == (FAILED, 4, 3, "broken: unexpected error")
     assert job.results[-1]["step"] == "broken" and "unexpected error" in job.results[-1]["summary"]
     with app.app_context():  # the steps before it stay posted
         assert db.session.get(SavingsAccount, saver).balance == D(3650000) + expected_interest()

@@ -1,7 +1,7 @@
 """The loan list behind a portfolio figure as CSV and XLSX: one row per loan, then a totals
-row. Codes (method, status, quality, category, gender) are written as words in the reader's
-language, as the pages show them, and the aging bucket as its days; amounts are plain
-numbers."""
+row. Codes (method, purpose, status, quality, category, gender) are written as words in the
+reader's language, as the pages show them, and the aging bucket as its days; amounts are
+plain numbers."""
 import csv
 import io
 
@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from coop_app.members.forms import CATEGORY_LABELS, GENDER_LABELS
 from coop_app.web.fields import label
 from coop_app.loans import methods
-from coop_app.loans.forms import QUALITY_LABELS, STATUS_LABELS
+from coop_app.loans.forms import PURPOSE_KIND_LABELS, QUALITY_LABELS, STATUS_LABELS
 from coop_app.loans.portfolio import figures as p
 from coop_app.loans.portfolio import loans as pl
 
@@ -54,6 +54,8 @@ def _columns():
         (_("Provision"), lambda r: pl.money(r.provision), "money"),
         (_("Written off"), lambda r: pl.money(r.written_off_amount), "money"),
         (_("Recovered in the period"), lambda r: pl.money(r.recovered), "money"),
+        # last, so the columns that were there before keep their places in people's sheets
+        (_("Purpose"), lambda r: _words(PURPOSE_KIND_LABELS, r.purpose_kind), "text"),
     ]
 
 

@@ -243,8 +243,9 @@ def book(scope, as_of, active_only=False):
     if not active_only:  # the other loans count for nothing on the book of that day
         outstanding, days = case((active, outstanding), else_=0), case((active, days), else_=0)
     query = (select(Loan.id, Loan.cooperative_id, Loan.number, Loan.member_id, Loan.product_id,
-                    Loan.method, Loan.status, quality.label("quality"), Loan.disbursed_on,
-                    Loan.closed_on, _sen(Loan.amount).label("amount"), provision.label("provision"),
+                    Loan.method, Loan.purpose_kind, Loan.status, quality.label("quality"),
+                    Loan.disbursed_on, Loan.closed_on, _sen(Loan.amount).label("amount"),
+                    provision.label("provision"),
                     _sen(Loan.written_off_amount).label("written_off_amount"),
                     (literal(1) if active_only else case((active, 1), else_=0)).label("active"),
                     outstanding.label("outstanding"), days.label("dpd"))
