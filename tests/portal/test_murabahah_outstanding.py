@@ -6,7 +6,7 @@ the staff pages and in the schedule and receipt PDFs. Before, the pages showed t
 The numbers (BMT-C's product MBA: margin 10% a year, flat on the amount financed):
   small: goods at cost 2.700.000, no down payment, 12 months: margin 270.000, sale price
          2.970.000, instalment 247.500 = cost 225.000 + margin 22.500.
-  M2 (/work/shared/examples, "Murabahah"): cost 100.000.000, down payment 10.000.000,
+  M2 (the worked murabahah example of Indonesian cooperative practice): cost 100.000.000, down payment 10.000.000,
          financed 90.000.000, 24 months: margin 20% = 18.000.000, sale price 108.000.000,
          instalment 4.500.000 = margin 750.000 + principal 3.750.000, admin fee 900.000.
 """
