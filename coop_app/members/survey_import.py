@@ -12,7 +12,6 @@ English or Indonesian (COLUMN_WORDS).
 import io
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
@@ -22,7 +21,7 @@ from coop_app.members import households, surveys
 from coop_app.members.models import BASELINE, FOLLOW_UP
 from coop_app.members.nik import KKError, check_kk
 from coop_app.money import MoneyError, parse_amount
-from coop_app.web.workbooks import WorkbookRefused, workbook_rows
+from coop_app.web.workbooks import WorkbookRefused, cell_date, cell_text, workbook_rows
 
 MAX_ROWS = 2000
 HOUSEHOLD_COLUMNS = ("kk_number", "head_name", "head_gender", "household_size")
@@ -48,8 +47,6 @@ GENDER_WORDS = {"l": "M", "m": "M", "laki-laki": "M", "pria": "M", "male": "M",
 KIND_WORDS = {"baseline": BASELINE, "awal": BASELINE, "survei awal": BASELINE,
               "follow_up": FOLLOW_UP, "follow-up": FOLLOW_UP, "follow up": FOLLOW_UP,
               "lanjutan": FOLLOW_UP, "survei lanjutan": FOLLOW_UP}
-DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
-ISO = re.compile(r"^\d{4}-\d{2}-\d{2}( 00:00(:00)?)?$")
 
 
 @dataclass
@@ -77,12 +74,7 @@ class _BadValue(Exception):
 
 # -- reading ------------------------------------------------------------------------------------
 
-def _text(value):
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
+_text = cell_text
 
 
 def _header(cells):
@@ -115,23 +107,14 @@ def read_surveys(filename, content, max_rows=MAX_ROWS):
 
 
 def _date(value):
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = _text(value)
-    if not text:
-        raise _BadValue(_l("This field is required."))
+    """A date cell, or text as YYYY-MM-DD or DD/MM/YYYY; required."""
     try:
-        match = DMY.match(text)
-        if match:
-            day, month, year = (int(part) for part in match.groups())
-            return date(year, month, day)
-        if ISO.match(text):
-            return date.fromisoformat(text[:10])
+        parsed = cell_date(value)
     except ValueError:
-        pass
-    raise _BadValue(_l("That is not a date. Write it as YYYY-MM-DD or DD/MM/YYYY."))
+        raise _BadValue(_l("That is not a date. Write it as YYYY-MM-DD or DD/MM/YYYY.")) from None
+    if parsed is None:
+        raise _BadValue(_l("This field is required."))
+    return parsed
 
 
 def _amount(value):

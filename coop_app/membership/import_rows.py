@@ -1,14 +1,13 @@
 """One row of a member import: the words a register may use for gender, category, sector and
 relationship, its dates, and its values checked into MemberData and MigrantData."""
-import re
 from dataclasses import dataclass
-from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 
 from coop_app.members.migrants import MigrantData
 from coop_app.members.models import CTKI, FAMILY, OTHER, RETURNEE
 from coop_app.members.service import MemberData
+from coop_app.web.workbooks import cell_date, cell_text
 
 MIGRANT_COLUMNS = ("migrant_name", "migrant_country", "migrant_sector", "relationship",
                    "return_date")
@@ -34,8 +33,6 @@ SECTOR_WORDS = {
 RELATIONSHIP_WORDS = {"spouse": "spouse", "suami": "spouse", "istri": "spouse", "pasangan": "spouse",
                       "child": "child", "anak": "child",
                       "parent": "parent", "orang tua": "parent", "ayah": "parent", "ibu": "parent"}
-DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
-ISO = re.compile(r"^\d{4}-\d{2}-\d{2}( 00:00(:00)?)?$")
 
 
 @dataclass
@@ -45,33 +42,15 @@ class RowError:
     message: object   # a lazy translatable message
 
 
-def _text(value):
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
+_text = cell_text
 
 
 def _date(value):
     """A date cell, or text as YYYY-MM-DD or DD/MM/YYYY; None when empty."""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = _text(value)
-    if not text:
-        return None
     try:
-        match = DMY.match(text)
-        if match:
-            day, month, year = (int(part) for part in match.groups())
-            return date(year, month, day)
-        if ISO.match(text):
-            return date.fromisoformat(text[:10])
+        return cell_date(value)
     except ValueError:
-        pass
-    raise _BadValue(_l("That is not a date. Write it as YYYY-MM-DD or DD/MM/YYYY."))
+        raise _BadValue(_l("That is not a date. Write it as YYYY-MM-DD or DD/MM/YYYY.")) from None
 
 
 class _BadValue(Exception):

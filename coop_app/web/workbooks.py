@@ -4,7 +4,9 @@ whatever sizes the file declares. The imports (members, household surveys) read 
 here and check them themselves.
 """
 import io
+import re
 import zipfile
+from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 
@@ -110,3 +112,35 @@ def workbook_rows(filename, content, max_rows, max_columns):
         raise _not_a_workbook() from None
     finally:
         workbook.close()
+
+
+DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+ISO = re.compile(r"^\d{4}-\d{2}-\d{2}( 00:00(:00)?)?$")
+
+
+def cell_text(value):
+    """A cell as text: "" when empty, a whole number without its ".0"."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def cell_date(value):
+    """A date cell, or text written YYYY-MM-DD or DD/MM/YYYY; None when empty; ValueError
+    for anything else (each import words its own message)."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = cell_text(value)
+    if not text:
+        return None
+    match = DMY.match(text)
+    if match:
+        day, month, year = (int(part) for part in match.groups())
+        return date(year, month, day)
+    if ISO.match(text):
+        return date.fromisoformat(text[:10])
+    raise ValueError(text)
