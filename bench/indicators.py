@@ -436,13 +436,16 @@ def _floor(coop_ids, period, months, first, cut):
 
 
 def _page_report(cooperatives, period, cut=None):
-    """What the programme page (and its PDF) computes: indicators.views._report's call."""
-    from coop_app.indicators.display import HEADLINE
+    """What the programme page (and its PDF) computes: indicators.views._report's call,
+    the villages ranked by the page's first indicator."""
+    from coop_app.indicators import display
     from coop_app.indicators.figures import ALL
     from coop_app.indicators.report import build_report
+    from coop_app.indicators.views import DEFAULT_RANKED
 
     return build_report(cooperatives, period, cut or ALL, trend_months=TREND_MONTHS,
-                        trend_indicators=HEADLINE)
+                        trend_indicators=display.HEADLINE,
+                        village_indicators=display.columns(DEFAULT_RANKED))
 
 
 def _timed(function, repeat=3):

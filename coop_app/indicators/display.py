@@ -29,6 +29,14 @@ COVERAGE_LABELS = {
 # The headline figure of each group: the trend charts and the table by region.
 HEADLINE = ("k1_member_savings", "k2_active_members", "k3_entrepreneurs", "k4_net_income",
             "k5_jobs", "k6_trained_share", "k7_assets", "k8_wajib_compliance", "k9_nonprocedural")
+
+
+def columns(ranked):
+    """The indicators the tables by region and village of a page (and its PDF) show: the
+    headline ones and the one the villages are ranked by."""
+    return tuple(dict.fromkeys((*HEADLINE, ranked)))
+
+
 PERIOD_KIND_LABELS = {"month": _l("Month"), "quarter": _l("Quarter"), "year": _l("Year")}
 WORK_LABELS = {"owner": _l("Owners"), "family": _l("Unpaid family workers"), "hired": _l("Hired workers")}
 TRAINING_LABELS = {"entrepreneurship": _l("Entrepreneurship"), "skills": _l("Skills"),

@@ -16,6 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlalchemy import func, select
 
 from coop_app.cooperatives.models import ConsumerPriceIndex, Cooperative
+from coop_app.database import in_ids
 from coop_app.extensions import db
 from coop_app.indicators.enterprise import ids_of
 from coop_app.indicators.figures import ALL
@@ -96,8 +97,7 @@ def _surveys(ids, kind, *where):
     s = HouseholdSurvey
     return (select(s.id, s.household_id, s.member_id, s.surveyed_on,
                    *(getattr(s, f"income_{source}") for source in INCOME_SOURCES), s.spending)
-            .join(Household, Household.id == s.household_id)
-            .where(Household.cooperative_id.in_(ids), s.kind == kind, *where))
+            .where(in_ids(s.cooperative_id, ids), s.kind == kind, *where))
 
 
 def _candidates(ids, period):
@@ -110,7 +110,8 @@ def _candidates(ids, period):
     # Only the baselines of households with a follow-up in P are ranked (a seek of the
     # household's surveys each), not every baseline of the programme.
     followed = (select(HouseholdSurvey.household_id)
-                .where(HouseholdSurvey.kind == FOLLOW_UP, *in_period))
+                .where(in_ids(HouseholdSurvey.cooperative_id, ids), HouseholdSurvey.kind == FOLLOW_UP,
+                       *in_period))
     ranked = (_surveys(ids, BASELINE, HouseholdSurvey.household_id.in_(followed))
               .add_columns(first.label("n")).subquery("ranked"))
     baseline = select(ranked).where(ranked.c.n == 1).subquery("baseline")
@@ -245,10 +246,14 @@ def panel(cooperative_ids, period, cut=ALL):
     return summarise(panel_households(cooperative_ids, period, cut))
 
 
+def surveyed_select(cooperative_ids, t):
+    """The count of the households of `cooperative_ids` with any survey dated on or before t
+    (the coverage), as a scalar select (the report reads it beside its other counts)."""
+    return (select(func.count(func.distinct(HouseholdSurvey.household_id)))
+            .where(in_ids(HouseholdSurvey.cooperative_id, ids_of(cooperative_ids)),
+                   HouseholdSurvey.surveyed_on <= t).scalar_subquery())
+
+
 def surveyed(cooperative_ids, t):
     """Households of `cooperative_ids` with any survey dated on or before t (the coverage)."""
-    return db.session.execute(
-        select(func.count(func.distinct(HouseholdSurvey.household_id)))
-        .join(Household, Household.id == HouseholdSurvey.household_id)
-        .where(Household.cooperative_id.in_(ids_of(cooperative_ids)),
-               HouseholdSurvey.surveyed_on <= t)).scalar()
+    return db.session.execute(select(surveyed_select(cooperative_ids, t))).scalar()

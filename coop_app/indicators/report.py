@@ -9,16 +9,18 @@ records), summed over the cooperatives: a village that entered in 2024 and one t
 in 2026 each bring their own starting point. The trend is the month series of the
 `trend_months` months ending at the period's end, from the month snapshots (a month before
 a cooperative's first snapshot counts nothing for it), the current month computed live.
-All the snapshot figures a report needs come in two queries: one per cooperative (now and a
-year ago, for the tables by region and village), one already summed by SQL (the trend and
-the baselines).
+All the snapshot figures a report needs come in two queries: one for the trend and each
+cooperative's first period, already summed by SQL; one with each cooperative's figures now
+(for the tables by region and village) beside the sums of the year ago and the baselines.
 """
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from sqlalchemy import BigInteger, Integer, String, func, literal, select, union_all
 
 from coop_app.cooperatives.models import Cooperative, VillageProfile
+from coop_app.database import in_ids
 from coop_app.extensions import db
 from coop_app.indicators import income, queries, rollup
 from coop_app.indicators.catalogue import INDICATORS, MEAN, SHARE, Indicator
@@ -28,10 +30,10 @@ from coop_app.indicators.periods import MONTH, Period, add_months
 from coop_app.members.models import Household
 
 
-@dataclass(frozen=True)
-class Value:
+class Value(NamedTuple):
     """A figure at some level: sums of numerators and denominators. `suppressed`: fewer
-    households than the panel minimum stand behind it (programme views hide it)."""
+    households than the panel minimum stand behind it (programme views hide it). Immutable,
+    and a tuple: a programme page makes one per village and indicator."""
     numerator: int
     denominator: int | None = None
     suppressed: bool = False
@@ -77,6 +79,7 @@ class Report:
     live: bool = False  # computed now (the current period), not read from snapshots
     live_cooperatives: list = field(default_factory=list)  # ids whose "now" was computed live
     suppress: bool = True  # a programme view: K4's small cells withheld
+    baselines: dict = field(default_factory=dict)  # cooperative id -> its baseline Period
 
     def ranked(self, indicator_key):
         """The villages by `indicator_key`, highest first: by the ratio for a share or a
@@ -96,38 +99,54 @@ class Report:
 
 
 def build_report(cooperatives, period, cut=ALL, group_by="kabupaten", today=None,
-                 trend_months=24, suppress=True, trend_indicators=None):
+                 trend_months=24, suppress=True, trend_indicators=None, village_indicators=None):
     """The Report of `cooperatives` (Cooperative rows) for `period` in `cut`, grouped by
     `group_by` (rollup.LEVELS). `today`: one date for all (else each cooperative's local
     today decides what is current). `suppress`: a programme view (K4's cells of fewer than
     income.PANEL_MIN units withheld); a cooperative's own page passes False.
-    `trend_indicators`: the keys whose trend is wanted (the pages chart a few); None: all."""
+    `trend_indicators`: the keys whose trend is wanted (the pages chart a few); None: all.
+    `village_indicators`: the keys the tables by region and village need (a page shows a
+    few columns; the XLSX all); None: all. The rows of every indicator are there always."""
     cooperatives = list(cooperatives)
     ids = sorted({cooperative.id for cooperative in cooperatives})
     todays = queries.local_todays(ids, today)
     year_ago = period.year_before()
     months = [Period.ending(MONTH, add_months(period.end, -back))
               for back in range(trend_months - 1, -1, -1)]
-    # A month still open for some cooperative is read through figures_for (stored for the
-    # ones that closed it, live for the others); the rest come summed from the snapshots.
+    # Only "now" is needed cooperative by cooperative (the tables by region and village);
+    # the year ago, each cooperative's baseline and the months of the trend are totals, summed
+    # by the database from the snapshots (a month not closed everywhere yet is a Sum request
+    # too: stored for the cooperatives that closed it, live for the others).
     open_months = [month for month in months
                    if any(not queries.is_closed(month, day) for day in todays.values())]
-    wanted = list(dict.fromkeys([period, year_ago, *open_months]))
     charted = [i for i in INDICATORS if trend_indicators is None or i.key in trend_indicators]
     stored_trend, firsts = _history(ids, period.kind, [m.end for m in months if m not in open_months],
                                     cut, [i.key for i in charted])
-    baselines = sorted({Period.ending(period.kind, end) for end in firsts.values()})
-    sets = queries.figures_for_periods(ids, wanted, todays, cut, stored_only=baselines)
-    baseline = [figure for base in baselines for figure in sets.stored[base]
-                if firsts.get(figure.cooperative_id) == base.end]
+    starts = {}
+    for coop_id, end in firsts.items():
+        starts.setdefault(Period.ending(period.kind, end), []).append(coop_id)
+    requests = ([queries.Sum(year_ago, tuple(ids))]
+                + [queries.Sum(base, tuple(coop_ids), live=False) for base, coop_ids in sorted(starts.items())]
+                + [queries.Sum(month, tuple(ids)) for month in open_months if month != period])
+    if village_indicators is not None:  # "now" of every indicator as a total too
+        requests.append(queries.Sum(period, tuple(ids)))
+    sets = queries.figures_for_periods(ids, [period], todays, cut, sums=requests,
+                                       indicators=village_indicators)
+    baseline = {}
+    for totals in sets.sums[1:1 + len(starts)]:
+        queries.add_sums(baseline, ((key, n, d) for key, (n, d) in totals.items()))
 
-    def total(figures):
-        return rollup.values(figures, suppress)
+    def total(sums):
+        return {key: rollup.value(n, d, key, suppress) for key, (n, d) in sums.items()}
 
-    now, ago, base = total(sets[period]), total(sets[year_ago]), total(baseline)
+    now = rollup.values(sets[period], suppress) if village_indicators is None else total(sets.sums[-1])
+    ago, base = total(sets.sums[0]), total(baseline)
     rows = [Row(indicator, now.get(indicator.key), base.get(indicator.key), ago.get(indicator.key))
             for indicator in INDICATORS]
-    open_values = {month.end: total(sets[month]) for month in open_months}
+    open_values = {month.end: total(sums) for month, sums in
+                   zip([m for m in open_months if m != period], sets.sums[1 + len(starts):])}
+    if period in open_months:
+        open_values[period.end] = now
     trend = {}
     for indicator in charted:
         series = []
@@ -146,7 +165,8 @@ def build_report(cooperatives, period, cut=ALL, group_by="kabupaten", today=None
         groups=rollup.rollup(cooperatives, sets[period], group_by, suppress=suppress),
         villages=rollup.rollup(cooperatives, sets[period], rollup.VILLAGE, suppress=suppress),
         trend=trend, income=panel, coverage=_coverage(ids, period, panel),
-        live=bool(live_ids), live_cooperatives=live_ids, suppress=suppress)
+        live=bool(live_ids), live_cooperatives=live_ids, suppress=suppress,
+        baselines={coop_id: Period.ending(period.kind, end) for coop_id, end in firsts.items()})
 
 
 def _history(ids, kind, trend_ends, cut, keys):
@@ -169,7 +189,7 @@ def _history(ids, kind, trend_ends, cut, keys):
                  .where(s.c.cooperative_id == c.c.id, s.c.period_kind == kind)
                  .scalar_subquery())
     firsts = select(first_end, literal(None, String), literal(None, BigInteger),
-                    literal(None, BigInteger), c.c.id).where(c.c.id.in_(ids))
+                    literal(None, BigInteger), c.c.id).where(in_ids(c.c.id, ids))
     trend_sums, first_ends = {}, {}
     for row in db.session.execute(union_all(trend, firsts)).all():
         if row.cooperative_id is not None:
@@ -181,15 +201,35 @@ def _history(ids, kind, trend_ends, cut, keys):
     return trend_sums, first_ends
 
 
+def baseline_periods(ids, kind):
+    """{cooperative id: its baseline Period of `kind`}: the period of its earliest stored
+    snapshot of that kind, the one the baseline column sums for it (as `_history` finds
+    it). A cooperative with no snapshot of the kind is absent. The drill-down behind a
+    baseline cell reads the periods here, never from its URL."""
+    if not ids:
+        return {}
+    s = IndicatorSnapshot.__table__
+    c = Cooperative.__table__
+    # One seek of the unique index's (cooperative, kind, end) prefix per cooperative.
+    first_end = (select(func.min(s.c.period_end))
+                 .where(s.c.cooperative_id == c.c.id, s.c.period_kind == kind)
+                 .scalar_subquery())
+    rows = db.session.execute(select(c.c.id, first_end.label("first_end"))
+                              .where(c.c.id.in_(sorted(set(ids))))).all()
+    return {coop_id: Period.ending(kind, end) for coop_id, end in rows if end is not None}
+
+
 def _coverage(ids, period, panel):
     """How much of the programme the figures rest on: households with a family card,
     households surveyed by t, the panel's households, cooperatives with a village profile
-    for t's year."""
-    households = db.session.execute(select(func.count(Household.id)).where(
-        Household.cooperative_id.in_(ids))).scalar() if ids else 0
-    profiles = db.session.execute(select(func.count(func.distinct(VillageProfile.cooperative_id))).where(
-        VillageProfile.cooperative_id.in_(ids), VillageProfile.year == period.end.year)).scalar() if ids else 0
-    return {"cooperatives": len(ids), "households": households,
-            "surveyed": income.surveyed(ids, period.end), "panel": panel.households,
-            "profiles": profiles}
-
+    for t's year (the counts in one query)."""
+    if not ids:
+        return {"cooperatives": 0, "households": 0, "surveyed": 0, "panel": panel.households,
+                "profiles": 0}
+    households = select(func.count(Household.id)).where(in_ids(Household.cooperative_id, ids)).scalar_subquery()
+    profiles = (select(func.count(func.distinct(VillageProfile.cooperative_id)))
+                .where(in_ids(VillageProfile.cooperative_id, ids), VillageProfile.year == period.end.year)
+                .scalar_subquery())
+    counted = db.session.execute(select(households, income.surveyed_select(ids, period.end), profiles)).one()
+    return {"cooperatives": len(ids), "households": counted[0], "surveyed": counted[1],
+            "panel": panel.households, "profiles": counted[2]}

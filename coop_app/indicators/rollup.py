@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from coop_app.cooperatives import regions
 from coop_app.cooperatives.models import KSP, KSPPS
 from coop_app.indicators.catalogue import BY_KEY
+from coop_app.indicators import queries
 from coop_app.indicators.income import PANEL_MIN
 from coop_app.indicators import report  # the Group and Value it fills (report imports this)
 
@@ -33,6 +34,7 @@ _REGION_COLUMNS = {
 # The indicators whose small cells are suppressed in programme views: K4's figures are
 # incomes (a village's mean turnover of two enterprises tells each one's).
 SUPPRESSED_GROUPS = ("K4",)
+_SUPPRESSIBLE = frozenset(key for key, indicator in BY_KEY.items() if indicator.group in SUPPRESSED_GROUPS)
 
 
 def group_of(cooperative, level):
@@ -59,22 +61,15 @@ def group_of(cooperative, level):
 def value(numerator, denominator, indicator_key, suppress):
     """A Value, suppressed (its numbers withheld) when `suppress` and it is a K4 figure of
     fewer than PANEL_MIN units."""
-    indicator = BY_KEY.get(indicator_key)
-    if (suppress and indicator is not None and indicator.group in SUPPRESSED_GROUPS
-            and denominator is not None and denominator < PANEL_MIN):
+    if (suppress and denominator is not None and denominator < PANEL_MIN
+            and indicator_key in _SUPPRESSIBLE):
         return report.Value(0, None, suppressed=True)
     return report.Value(numerator, denominator)
 
 
 def sums(figures):
     """{indicator: (numerator sum, denominator sum or None)} of figures of one cut."""
-    totals = {}
-    for figure in figures:
-        numerator, denominator = totals.get(figure.indicator, (0, None))
-        if figure.denominator is not None:
-            denominator = (denominator or 0) + figure.denominator
-        totals[figure.indicator] = (numerator + figure.numerator, denominator)
-    return totals
+    return queries.sums_of(figures)
 
 
 def values(figures, suppress=True):
@@ -91,13 +86,20 @@ def rollup(cooperatives, figures, level, cut=None, suppress=True):
         entry = members.setdefault(key, (label, []))
         entry[1].append(cooperative.id)
     group_of_coop = {coop_id: key for key, (_label, ids) in members.items() for coop_id in ids}
-    by_group = {key: [] for key in members}
-    for figure in figures:
+    totals = {key: {} for key in members}
+    for figure in figures:  # one pass, summing in place: a programme page has tens of thousands
         if cut is not None and figure.cut != cut:
             continue
         key = group_of_coop.get(figure.cooperative_id)
-        if key is not None:
-            by_group[key].append(figure)
-    groups = [report.Group(key, str(label), sorted(ids), values(by_group[key], suppress))
+        if key is None:
+            continue
+        sums_of_group = totals[key]
+        numerator, denominator = sums_of_group.get(figure.indicator, (0, None))
+        if figure.denominator is not None:
+            denominator = (denominator or 0) + figure.denominator
+        sums_of_group[figure.indicator] = (numerator + figure.numerator, denominator)
+    groups = [report.Group(key, str(label), sorted(ids),
+                           {indicator: value(n, d, indicator, suppress)
+                            for indicator, (n, d) in totals[key].items()})
               for key, (label, ids) in members.items()]
     return sorted(groups, key=lambda group: (group.label.lower(), group.key))

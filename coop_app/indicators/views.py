@@ -8,6 +8,12 @@ every figure links to the members, households, enterprises or migrants behind it
 only within the reader's access. The same query string with format=xlsx downloads the view
 as a workbook, and report.pdf gives the "Laporan Indikator Desmigratif Pilar 4".
 
+Behind a figure (`behind`): the members, households, enterprises or migrants of the
+cooperatives the cell covers (?coop=, ?region=, or a group line's ?group_by=&group=), in the
+period shown; a baseline cell's (?at=baseline) each at its cooperative's own baseline
+period, read again from the snapshots; the K4 household panel's households (?panel=1).
+A cell a programme view suppresses is refused (403) with its list.
+
 The query string is shared and bookmarked, so a value that does not parse is refused with a
 message (a 400 page), never guessed at and never passed on to the database.
 """
@@ -18,7 +24,7 @@ from flask import Blueprint, abort, current_app, g, render_template, request, ur
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, false, func, select, union
 
 from coop_app.auth.access import READERS, accessible_cooperatives_query, coop_blueprint, require_role, roles_in
 from coop_app.auth.models import AUDITOR
@@ -28,7 +34,7 @@ from coop_app.cooperatives.models import Cooperative
 from coop_app.enterprises.forms import SECTOR_LABELS
 from coop_app.enterprises.models import WORKER_KINDS, Enterprise
 from coop_app.extensions import db
-from coop_app.indicators import catalogue, display, documents, exports, queries, rollup
+from coop_app.indicators import catalogue, display, documents, exports, income, queries, rollup
 from coop_app.indicators import report as reports
 from coop_app.indicators.catalogue import ENTERPRISES, GROUPS, HOUSEHOLDS, MEMBERS, MIGRANTS
 from coop_app.indicators.figures import ALL
@@ -47,11 +53,24 @@ GROUP_BY = (rollup.PROVINCE, rollup.KABUPATEN, rollup.KECAMATAN, rollup.VILLAGE,
 TREND_MONTHS = 12
 EARLIEST_YEAR = 2000
 MAX_LENGTH = 40
+# A group line's key may be a written region ("~province/kabupaten/kecamatan" when the
+# cooperative has no official code), longer than the other values.
+MAX_GROUP_LENGTH = 300
 # The indicator the ranked table of villages opens with.
 DEFAULT_RANKED = "k2_active_members"
 
 DRILL_LABELS = {MEMBERS: _l("Members"), HOUSEHOLDS: _l("Households"),
                 ENTERPRISES: _l("Enterprises"), MIGRANTS: _l("Migrant workers")}
+# ?at= of a drill-down: the baseline column (each cooperative at its own baseline period).
+AT_BASELINE = "baseline"
+# The K4 household panel as the list page names it (it is no catalogue indicator: it is
+# computed live from the surveys, never stored).
+PANEL = SimpleNamespace(
+    key="panel", group="K4", label=_l("Household income panel"), drill=HOUSEHOLDS,
+    definition=_l("Households with a baseline survey and a follow-up survey dated in the period "
+                  "at least a year after it."))
+
+
 class BadArgument(ValueError):
     """A query-string value the indicator pages cannot use; `message` is what to show."""
 
@@ -144,19 +163,26 @@ def region_label(scope, region=None):
 # -- the query string ---------------------------------------------------------------------
 
 def _text(args, name):
-    """The raw value of one parameter, or None; repeated, overlong values and control
-    characters are refused."""
+    """The raw value of one parameter, or None (absent or empty); repeated, overlong values
+    and control characters are refused."""
+    return _given(args, name) or None
+
+
+def _given(args, name, limit=MAX_LENGTH):
+    """The value of one parameter as given, stripped ("" when given empty), or None when
+    absent; repeated values, values over `limit` characters and control characters are
+    refused."""
     values = args.getlist(name)
     if not values:
         return None
     if len(values) > 1:
         raise BadArgument(name, _l("Give this value once."))
     value = values[0].strip()
-    if len(value) > MAX_LENGTH:
+    if len(value) > limit:
         raise BadArgument(name, _l("The value is too long."))
     if any(ch < " " or ch == "\x7f" for ch in value):
         raise BadArgument(name, _l("The value contains characters that are not allowed."))
-    return value or None
+    return value
 
 
 def parse_period(args, today):
@@ -253,10 +279,13 @@ def bad_argument(error):
     return render_template("indicators/bad_argument.html", error=error, back=back), 400
 
 
-def _report(scope, controls):
+def _report(scope, controls, whole=False):
+    """The Report of a view; `whole`: every indicator in the tables by region and village
+    (the XLSX), else only the columns the page and the PDF show."""
     return reports.build_report(_within(scope, controls.region), controls.period, controls.cut,
                                 controls.group_by, scope.today, TREND_MONTHS, suppress=scope.programme,
-                                trend_indicators=display.HEADLINE)
+                                trend_indicators=display.HEADLINE,
+                                village_indicators=None if whole else display.columns(controls.indicator))
 
 
 def _filename(scope, controls, extension):
@@ -267,11 +296,15 @@ def _filename(scope, controls, extension):
 def _index(scope):
     controls = parse_controls(request.args, scope)
     wanted = _format(request.args)
-    report = _report(scope, controls)
+    report = _report(scope, controls, whole=wanted == "xlsx")
     if wanted == "xlsx":
         return exports.xlsx_response(report, controls.indicator, str(rollup.LEVEL_LABELS[controls.group_by]),
                                      _filename(scope, controls, "xlsx"))
     charts = [chart for key in display.HEADLINE if (chart := _chart(report, key)) is not None]
+    panel_args = {"panel": "1", "kind": controls.period.kind, "period": controls.period.key,
+                  "cut": controls.cut}
+    if controls.region:
+        panel_args["region"] = controls.region
     return render_template(
         "indicators/index.html", scope=scope, controls=controls, report=report,
         args=controls.args(), charts=charts, cuts=_member_cuts(), ranked=report.ranked(controls.indicator),
@@ -279,9 +312,7 @@ def _index(scope):
         region=region_label(scope, controls.region), linkable=_readable(scope),
         cooperatives=_within(scope, controls.region), by_key=catalogue.BY_KEY,
         rows_by_key={row.indicator.key: row for row in report.rows},
-        coops_by_id={c.id: c for c in scope.cooperatives},
-        region_codes={code for code, _label in scope.regions or ()},
-        scope_codes={c.code for c in scope.cooperatives})
+        coops_by_id={c.id: c for c in scope.cooperatives}, panel_args=panel_args)
 
 
 def _chart(report, key):
@@ -385,18 +416,107 @@ def _listing(kind, ids_select, cooperative_ids):
     return query, count
 
 
+def _chosen(scope, args):
+    """The cooperatives a drill-down lists: on a cooperative's page its own; on the
+    programme's, the one of ?coop= or those of the region filter, narrowed to one group
+    line's by ?group_by=&group=."""
+    if not scope.programme:
+        return scope.cooperatives
+    return _in_group(_coop_of(scope, args), args)
+
+
+def _in_group(cooperatives, args):
+    """The `cooperatives` in the group ?group= of the level ?group_by= (rollup.group_of's
+    key: a region code, a cooperative's code, a cohort year, a type; empty for the line of
+    the unknown), or all of them without ?group=. A group none of them is in is refused,
+    so a group outside the reader's region lists nothing."""
+    level = _text(args, "group_by")
+    if level is not None and level not in GROUP_BY:
+        raise BadArgument("group_by", _l("Choose province, kabupaten, kecamatan, village, cohort "
+                                         "or cooperative type."))
+    key = _given(args, "group", MAX_GROUP_LENGTH)
+    if key is None:
+        return cooperatives
+    if level is None:
+        raise BadArgument("group_by", _l("Say which grouping the group belongs to."))
+    found = [c for c in cooperatives if rollup.group_of(c, level)[0] == key]
+    if not found:
+        raise BadArgument("group", _l("No cooperative of your region is in that group."))
+    return found
+
+
+def _at_baseline(args):
+    """Whether ?at= asks for the baseline column (absent: the period shown)."""
+    at = _text(args, "at")
+    if at not in (None, AT_BASELINE):
+        raise BadArgument("at", _l("Leave this out for the period shown, or choose baseline."))
+    return at == AT_BASELINE
+
+
+def _by_baseline(baselines):
+    """{baseline Period: [cooperative ids]} of report.baseline_periods' {id: Period}, oldest
+    period first."""
+    by_period = {}
+    for coop_id, period in sorted(baselines.items()):
+        by_period.setdefault(period, []).append(coop_id)
+    return dict(sorted(by_period.items()))
+
+
 def _suppressed(indicator, cut, cooperative_ids, period, today):
     """Whether a programme view withholds this figure (rollup's rule, on the same figures
     the page summed)."""
     if indicator.group not in rollup.SUPPRESSED_GROUPS:
         return False
-    figures = [f for f in queries.figures_for(cooperative_ids, period, today, cut) if f.indicator == indicator.key]
-    value = rollup.values(figures, suppress=True).get(indicator.key)
+    figures = queries.figures_for(cooperative_ids, period, today, cut)
+    return _withheld(indicator, figures)
+
+
+def _baseline_suppressed(indicator, cut, by_period):
+    """Whether a programme view withholds this baseline figure: rollup's rule on what the
+    page summed, each cooperative's stored figures of its own baseline period."""
+    if indicator.group not in rollup.SUPPRESSED_GROUPS:
+        return False
+    figures = [figure for period, ids in by_period.items()
+               for figure in queries.stored_figures(ids, period, cut)]
+    return _withheld(indicator, figures)
+
+
+def _withheld(indicator, figures):
+    value = rollup.values([f for f in figures if f.indicator == indicator.key], suppress=True).get(indicator.key)
     return value is not None and value.suppressed
+
+
+def _refused(scope, what):
+    """The 403 page of a suppressed cell: its few units are not listed either."""
+    return render_template("indicators/suppressed.html", scope=scope, what=what,
+                           back=url_for(f"{scope.endpoint}.index")), 403
+
+
+def _baseline_select(indicator, cut, by_period):
+    """The ids behind a baseline figure: each cooperative's at its own baseline period, the
+    computing module's selects of each period's cooperatives in one union (nothing when no
+    cooperative has a baseline)."""
+    selects = [_behind_select(indicator, cut, ids, period) for period, ids in by_period.items()]
+    if not selects:
+        return select(Cooperative.id.label("id")).where(false())
+    return selects[0] if len(selects) == 1 else union(*selects)
+
+
+def _panel_select(cooperative_ids, period, cut):
+    """(select of the ids of the K4 panel's households, their number), as income.panel
+    counts them. The ids are written into the SQL (integers), however many."""
+    households = [record.household_id for record in income.panel_households(cooperative_ids, period, cut)]
+    chosen = bindparam("panel_households", households or [-1], expanding=True, literal_execute=True)
+    return select(Household.id.label("id")).where(Household.id.in_(chosen)), len(households)
 
 
 def _behind(scope):
     args = request.args
+    panel = _text(args, "panel")
+    if panel not in (None, "1"):
+        raise BadArgument("panel", _l("Leave this out, or give 1 for the households of the income panel."))
+    if panel:
+        return _panel_behind(scope, args)
     key = _text(args, "indicator")
     indicator = catalogue.BY_KEY.get(key or "")
     if indicator is None or indicator.drill is None:
@@ -405,23 +525,60 @@ def _behind(scope):
     if cut not in _drill_cuts(indicator):
         raise BadArgument("cut", _l("This indicator is not shown for that cut."))
     period = parse_period(args, scope.today)
-    cooperatives = _coop_of(scope, args) if scope.programme else scope.cooperatives
+    at_baseline = _at_baseline(args)
+    cooperatives = _chosen(scope, args)
     ids = [c.id for c in cooperatives]
-    if scope.programme and _suppressed(indicator, cut, ids, period, scope.today):
-        # a suppressed cell stays suppressed: its few units are not listed either
-        return render_template("indicators/suppressed.html", scope=scope, indicator=indicator,
-                               back=url_for(f"{scope.endpoint}.index")), 403
-    query, total = _listing(indicator.drill, _behind_select(indicator, cut, ids, period), ids)
+    if not at_baseline:
+        if scope.programme and _suppressed(indicator, cut, ids, period, scope.today):
+            return _refused(scope, indicator.label)
+        return _list_page(scope, args, indicator, cut, period, cooperatives,
+                          _behind_select(indicator, cut, ids, period), ids)
+    # The baseline periods are read again from the snapshots, as the page's column was.
+    by_period = _by_baseline(reports.baseline_periods(ids, period.kind))
+    if scope.programme and _baseline_suppressed(indicator, cut, by_period):
+        return _refused(scope, indicator.label)
+    with_baseline = [coop_id for period_ids in by_period.values() for coop_id in period_ids]
+    return _list_page(scope, args, indicator, cut, period, cooperatives,
+                      _baseline_select(indicator, cut, by_period), with_baseline,
+                      baselines=[base.key for base in by_period])
+
+
+def _panel_behind(scope, args):
+    """The households of the K4 income panel of the cooperatives chosen, in the period and
+    cut: as many as the panel counts; refused in a programme view when the panel is
+    suppressed (fewer than PANEL_MIN households)."""
+    if _at_baseline(args):
+        raise BadArgument("at", _l("The household panel is listed for the period shown, not at baseline."))
+    cut = _text(args, "cut") or ALL
+    if cut not in _member_cuts():
+        raise BadArgument("cut", _l("Choose all members, a member category or a gender."))
+    period = parse_period(args, scope.today)
+    cooperatives = _chosen(scope, args)
+    ids = [c.id for c in cooperatives]
+    ids_select, households = _panel_select(ids, period, cut)
+    if scope.programme and households < PANEL_MIN:
+        return _refused(scope, PANEL.label)
+    return _list_page(scope, args, PANEL, cut, period, cooperatives, ids_select, ids)
+
+
+def _list_page(scope, args, indicator, cut, period, cooperatives, ids_select, cooperative_ids,
+               baselines=None):
+    """One page of the list behind a figure (`indicator`: a catalogue Indicator or PANEL)
+    of `cooperative_ids`; `baselines`: the baseline periods' keys, for a baseline cell."""
+    query, total = _listing(indicator.drill, ids_select, cooperative_ids)
     size = current_app.config["PAGE_SIZE"]
     page = page_arg()
     rows = db.session.execute(query.limit(size).offset((page - 1) * size)).all()
     back = {"kind": period.kind, "period": period.key, "cut": cut if cut in _member_cuts() else ALL}
-    if _region(args, scope):
-        back["region"] = _region(args, scope)
+    region = _region(args, scope)
+    if region:
+        back["region"] = region
+    if scope.programme and _text(args, "group_by"):
+        back["group_by"] = _text(args, "group_by")
     return render_template(
         "indicators/behind.html", scope=scope, indicator=indicator, cut=cut, period=period,
         rows=rows, total=total, pages=Pages(page, size, total), linkable=_readable(scope),
-        cooperatives=cooperatives, back=back, category_labels=CATEGORY_LABELS,
+        cooperatives=cooperatives, back=back, baselines=baselines, category_labels=CATEGORY_LABELS,
         gender_labels=GENDER_LABELS, sector_labels=SECTOR_LABELS)
 
 

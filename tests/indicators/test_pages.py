@@ -12,6 +12,7 @@ KSP-B and BMT-C have no snapshot: their October is computed live.
 """
 import re
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
@@ -187,7 +188,7 @@ def test_a_kabupaten_or_village_line_drills_down_to_its_own_cooperatives(client,
     html = client.get("/indicators/", query_string=dict(group_by="kabupaten", **OCTOBER)).get_data(as_text=True)
     row = re.search(r'<tr data-group="32.09">(.*?)</tr>', html, re.S).group(1)
     href = re.search(r'href="([^"]+)" data-figure="k2_active_members"', row).group(1).replace("&amp;", "&")
-    assert "region=32.09" in href
+    assert "group_by=kabupaten" in href and "group=32.09" in href
     listing = client.get(href).get_data(as_text=True)
     assert "Members behind this figure: 2." in listing
     assert "Dewi Sartika" in listing and "Siti Aminah" not in listing
@@ -196,10 +197,6 @@ def test_a_kabupaten_or_village_line_drills_down_to_its_own_cooperatives(client,
     href = re.search(r'href="([^"]+)" data-figure="k2_active_members"', row).group(1).replace("&amp;", "&")
     listing = client.get(href).get_data(as_text=True)
     assert "Members behind this figure: 2." in listing and "Eko Prasetyo" in listing
-    # a cohort has no region to list by: its line shows figures without links
-    html = client.get("/indicators/", query_string=dict(group_by="cohort", **OCTOBER)).get_data(as_text=True)
-    groups = re.search(r'<table class="table table-sm align-middle" id="groups">(.*?)</table>', html, re.S).group(1)
-    assert "data-figure=" not in groups
 
 
 def test_a_cut_drills_down_to_its_members(client, indicators_world):
@@ -267,3 +264,242 @@ def test_the_household_panel_of_five_households(client, indicators_world, monkey
     assert "Households whose income rose 4" in text
     assert "Share whose income rose 80.0%" in text
     assert "—" not in text and 'id="panel-suppressed"' not in html
+
+
+# -- the baseline, group lines and the household panel drill down too ----------------------
+
+def behind_total(listing):
+    """The count the list page gives, and the number of rows it lists (one page)."""
+    total = int(re.search(r'<p id="behind-total">[^:]*: (\d+)\.</p>', listing).group(1))
+    return total, len(re.findall(r'<tr data-id="\d+">', listing))
+
+
+def group_links(html, indicator):
+    """{group key: (the figure's text, its link)} of the table by group."""
+    table = re.search(r'<table class="table table-sm align-middle" id="groups">(.*?)</table>', html, re.S).group(1)
+    found = {}
+    for key, row in re.findall(r'<tr data-group="([^"]*)">(.*?)</tr>', table, re.S):
+        hit = re.search(rf'href="([^"]+)" data-figure="{indicator}">([^<]*)</a>', row)
+        found[key] = (hit.group(2), hit.group(1).replace("&amp;", "&")) if hit else (None, None)
+    return found
+
+
+@pytest.fixture
+def baselines(app, indicators_world):
+    """KSP-B entered the records in June 2025: its baseline month, when Dewi and Eko were its
+    two active members. Gita joined KSP-B in January 2026, so she is active in October 2026
+    but not at KSP-B's baseline. KSP-A's baseline is its first stored month, October 2026
+    (Siti, Budi and Ani); BMT-C has no snapshot, so no baseline."""
+    with app.app_context():
+        snapshot(indicators_world.other_id, "k2_active_members", 2, end=date(2025, 6, 30))
+        join(indicators_world.other_id, "Gita Permata", "F", "other", joined=date(2026, 1, 10))
+        db.session.commit()
+    return indicators_world
+
+
+def test_a_baseline_cell_lists_each_village_at_its_own_first_period(client, baselines):
+    login_as(client, "auditor.jabar")
+    html = client.get("/indicators/", query_string=OCTOBER).get_data(as_text=True)
+    assert cell(html, "k2_active_members", "now") == "6"  # 3 + KSP-B's 3 (Gita too)
+    assert cell(html, "k2_active_members", "baseline") == "5"  # 3 in Oct 2026 + 2 in Jun 2025
+    href = link(html, "k2_active_members", "baseline")
+    assert "at=baseline" in href
+    listing = client.get(href).get_data(as_text=True)
+    assert behind_total(listing) == (5, 5)
+    for name in ("Siti Aminah", "Budi Santoso", "Ani Lestari", "Dewi Sartika", "Eko Prasetyo"):
+        assert name in listing
+    assert "Gita Permata" not in listing and "Fatimah Zahra" not in listing
+    assert 'id="behind-period">Baseline<' in listing
+    assert "each village at its own first period in the programme's records: 2025-06, 2026-10." in listing
+    # The periods come from the snapshots, not from the URL: another period lists the same.
+    again = client.get(href.replace("period=2026-10", "period=2026-01")).get_data(as_text=True)
+    assert behind_total(again) == (5, 5) and "2025-06, 2026-10" in again
+    # One cooperative's own page: KSP-B at June 2025.
+    login_as(client, "other.manager")
+    html = client.get("/c/KSP-B/indicators/", query_string=OCTOBER).get_data(as_text=True)
+    assert cell(html, "k2_active_members", "baseline") == "2"
+    listing = client.get(link(html, "k2_active_members", "baseline")).get_data(as_text=True)
+    assert behind_total(listing) == (2, 2) and "Gita Permata" not in listing
+    assert "records: 2025-06." in listing
+
+
+def test_a_baseline_of_no_stored_period_lists_nobody(client, baselines):
+    login_as(client, "auditor.jabar")
+    quarter = dict(kind="quarter", period="2026-Q3")  # no quarter was ever stored
+    html = client.get("/indicators/", query_string=quarter).get_data(as_text=True)
+    assert cell(html, "k2_active_members", "baseline") == "–"
+    assert link(html, "k2_active_members", "baseline") is None
+    listing = client.get("/indicators/behind", query_string=dict(
+        indicator="k2_active_members", at="baseline", **quarter)).get_data(as_text=True)
+    assert behind_total(listing) == (0, 0)
+    assert "No cooperative here has a baseline yet" in listing
+
+
+def test_a_suppressed_baseline_cell_is_refused(client, indicators_world):
+    login_as(client, "auditor.indramayu")
+    html = client.get("/indicators/", query_string=OCTOBER).get_data(as_text=True)
+    # KSP-A's baseline is October 2026: turnover of 2 enterprises, fewer than 5
+    assert cell(html, "k4_turnover", "baseline") == "—"
+    assert link(html, "k4_turnover", "baseline") is None
+    refused = client.get("/indicators/behind", query_string=dict(indicator="k4_turnover", at="baseline", **OCTOBER))
+    assert refused.status_code == 403
+    assert "Fewer than 5 households" in refused.get_data(as_text=True)
+    # on KSP-A's own page the small cell is shown, and linked
+    login_as(client, "manager")
+    html = client.get("/c/KSP-A/indicators/", query_string=OCTOBER).get_data(as_text=True)
+    assert cell(html, "k4_turnover", "baseline") == "Rp1,500,000"
+    assert "at=baseline" in link(html, "k4_turnover", "baseline")
+    assert client.get(link(html, "k4_turnover", "baseline")).status_code == 200
+
+
+@pytest.mark.parametrize("group_by, expected", [
+    ("province", {"32": "5", "52": "1"}),
+    ("kabupaten", {"32.09": "2", "32.12": "3", "52.03": "1"}),
+    ("kecamatan", None), ("village", {"KSP-A": "3", "KSP-B": "2", "BMT-C": "1"}),
+    ("cohort", {"": "4", "2025": "2"}), ("type", {"ksp": "5", "kspps": "1"}),
+])
+def test_every_group_line_drills_down_to_as_many_as_it_shows(app, client, indicators_world, group_by, expected):
+    """Each line of the table by group links its figure to a list exactly as long (KSP-B is
+    of the 2025 cohort; KSP-A and BMT-C have none: the line of the empty key)."""
+    from coop_app.cooperatives.models import Cooperative
+    with app.app_context():
+        db.session.get(Cooperative, indicators_world.other_id).programme_cohort = 2025
+        db.session.commit()
+    login_as(client, "admin")
+    html = client.get("/indicators/", query_string=dict(group_by=group_by, **OCTOBER)).get_data(as_text=True)
+    lines = group_links(html, "k2_active_members")
+    if expected is not None:
+        assert {key: text for key, (text, _href) in lines.items()} == expected
+    assert sum(int(text) for text, _href in lines.values()) == 6
+    for key, (text, href) in lines.items():
+        assert f"group_by={group_by}" in href and f"group={key}&" in href + "&"
+        assert behind_total(client.get(href).get_data(as_text=True)) == (int(text), int(text))
+    if group_by == "cohort":
+        listing = client.get(lines["2025"][1]).get_data(as_text=True)
+        assert "Dewi Sartika" in listing and "Siti Aminah" not in listing
+
+
+def test_a_group_line_keeps_the_region_filter_and_its_suppression(app, client, indicators_world):
+    with app.app_context():
+        snapshot(indicators_world.ksp_id, "k4_net_income", 100_000_000, 2)
+        db.session.commit()
+    login_as(client, "auditor.jabar")
+    html = client.get("/indicators/", query_string=dict(group_by="type", region="32.12", **OCTOBER)).get_data(as_text=True)
+    text, href = group_links(html, "k2_active_members")["ksp"]
+    assert text == "3" and "region=32.12" in href  # KSP-A only, not KSP-B
+    listing = client.get(href).get_data(as_text=True)
+    assert behind_total(listing) == (3, 3) and "Dewi Sartika" not in listing
+    # K4's small cell of the line: a dash, and its list refused on the line's cooperatives
+    assert group_links(html, "k4_net_income")["ksp"] == (None, None)
+    assert 'data-suppressed="k4_net_income"' in html
+    refused = client.get("/indicators/behind", query_string=dict(
+        indicator="k4_net_income", group_by="type", group="ksp", region="32.12", **OCTOBER))
+    assert refused.status_code == 403
+
+
+def test_an_auditor_cannot_list_another_regions_group_baseline_or_panel(client, indicators_world):
+    login_as(client, "auditor.indramayu")
+    args = dict(indicator="k2_active_members", **OCTOBER)
+    for query in (dict(group_by="kabupaten", group="32.09"), dict(group_by="village", group="KSP-B"),
+                  dict(group_by="province", group="52"), dict(coop="KSP-B", at="baseline"),
+                  dict(region="32.09", at="baseline")):
+        refused = client.get("/indicators/behind", query_string=dict(args, **query))
+        assert refused.status_code == 400, query
+    assert "No cooperative of your region is in that group." in client.get("/indicators/behind", query_string=dict(
+        args, group_by="kabupaten", group="32.09")).get_data(as_text=True)
+    assert client.get("/indicators/behind", query_string=dict(panel="1", region="32.09", **OCTOBER)).status_code == 400
+    # the province line of an auditor of Indramayu lists Indramayu's members only
+    listing = client.get("/indicators/behind", query_string=dict(args, group_by="province", group="32")).get_data(as_text=True)
+    assert behind_total(listing) == (3, 3) and "Dewi Sartika" not in listing
+    login_as(client, "auditor.ntb")
+    assert client.get("/indicators/behind", query_string=dict(args, group_by="type", group="ksp")).status_code == 400
+
+
+@pytest.mark.parametrize("args, message", [
+    (dict(at="now"), "Leave this out for the period shown, or choose baseline."),
+    (dict(at="baseline", period="2026-13"), "Write the period as 2026-10"),
+    (dict(group_by="planet", group="x"), "Choose province, kabupaten"),
+    (dict(group_by="planet"), "Choose province, kabupaten"),
+    (dict(group="32.12"), "Say which grouping the group belongs to."),
+    (dict(group_by="kabupaten", group="32.99"), "No cooperative of your region is in that group."),
+    (dict(group_by="cohort", group="1999"), "No cooperative of your region is in that group."),
+    (dict(group_by="kabupaten", group="3" * 301), "The value is too long."),
+    (dict(group_by="kabupaten", group="32\x00"), "characters that are not allowed"),
+    (dict(panel="yes"), "give 1 for the households of the income panel"),
+    (dict(panel="1", at="baseline"), "The household panel is listed for the period shown"),
+    (dict(panel="1", cut="work:owner"), "Choose all members, a member category or a gender."),
+])
+def test_a_bad_baseline_group_or_panel_value_gets_a_message(client, indicators_world, args, message):
+    login_as(client, "auditor.jabar")
+    response = client.get("/indicators/behind", query_string=dict(dict(indicator="k2_active_members", **OCTOBER), **args))
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+
+
+@pytest.fixture
+def panel_world(app, indicators_world):
+    """The K4 household panel of October 2026: five households of KSP-A (heads F, F, F, M,
+    M) and two of KSP-B (M, M), each with a baseline survey on 15 September 2025 and a
+    follow-up on 15 October 2026; a sixth of KSP-A followed up after eleven months only, so
+    not in the panel."""
+    from coop_app.members import households, surveys
+    homes = {}
+
+    def home(coop_id, serial, gender, baseline_on=date(2025, 9, 15)):
+        member = join(coop_id, f"Kepala Rumah {serial}", gender, "other")
+        household = households.create_household(coop_id, households.HouseholdData(
+            f"321211010130{serial:04d}", f"Kepala Rumah {serial}", gender, 4))
+        households.link_member(coop_id, household.id, member)
+        for kind, on, amount in (("baseline", baseline_on, "1000000"), ("follow_up", date(2026, 10, 15), "1500000")):
+            surveys.record_survey(coop_id, household.id, surveys.SurveyData(
+                kind=kind, surveyed_on=on, member_id=member, enumerator="Pendamping Desa",
+                income_other=Decimal(amount), spending=Decimal("800000")))
+        homes[serial] = household.kk_number
+
+    with app.app_context():
+        for serial, gender in enumerate("FFFMM", start=1):
+            home(indicators_world.ksp_id, serial, gender)
+        home(indicators_world.ksp_id, 6, "F", baseline_on=date(2025, 11, 15))
+        for serial in (7, 8):
+            home(indicators_world.other_id, serial, "M")
+        db.session.commit()
+    return homes
+
+
+def test_the_household_panel_lists_its_households(client, panel_world):
+    login_as(client, "auditor.jabar")
+    html = client.get("/indicators/", query_string=OCTOBER).get_data(as_text=True)
+    assert "Households with a baseline survey at least twelve months before a follow-up in the period: 7." in html
+    panel = re.search(r'<table class="table table-sm align-middle" id="household-panel">(.*?)</table>', html, re.S).group(1)
+    links = {href.replace("&amp;", "&") for href in re.findall(r'href="([^"]+)" data-panel="households"', panel)}
+    assert len(links) == 1 and len(re.findall(r'data-panel="households"', panel)) > 10
+    href = links.pop()
+    assert "panel=1" in href
+    listing = client.get(href).get_data(as_text=True)
+    assert behind_total(listing) == (7, 7)
+    assert [kk in listing for kk in panel_world.values()] == [True] * 5 + [False] + [True] * 2
+    assert "Household income panel" in listing
+    login_as(client, "auditor.indramayu")
+    html = client.get("/indicators/", query_string=OCTOBER).get_data(as_text=True)
+    assert 'data-panel="households"' in html
+    listing = client.get("/indicators/behind", query_string=dict(panel="1", **OCTOBER)).get_data(as_text=True)
+    assert behind_total(listing) == (5, 5) and panel_world[7] not in listing
+
+
+def test_a_suppressed_household_panel_is_refused(client, panel_world):
+    login_as(client, "auditor.jabar")
+    html = client.get("/indicators/", query_string=dict(region="32.09", **OCTOBER)).get_data(as_text=True)
+    assert 'id="panel-suppressed"' in html and 'data-panel="households"' not in html
+    refused = client.get("/indicators/behind", query_string=dict(panel="1", region="32.09", **OCTOBER))
+    assert refused.status_code == 403
+    assert "Household income panel" in refused.get_data(as_text=True)
+    # the women heads of KSP-A: three, suppressed in a programme view too
+    women = dict(panel="1", cut="gender:F", **OCTOBER)
+    assert client.get("/indicators/behind", query_string=women).status_code == 403
+    # a cooperative's own page lists its own few households
+    login_as(client, "manager")
+    listing = client.get("/c/KSP-A/indicators/behind", query_string=women).get_data(as_text=True)
+    assert behind_total(listing) == (3, 3)
+    login_as(client, "other.manager")
+    listing = client.get("/c/KSP-B/indicators/behind", query_string=dict(panel="1", **OCTOBER)).get_data(as_text=True)
+    assert behind_total(listing) == (2, 2)

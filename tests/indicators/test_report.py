@@ -87,6 +87,30 @@ def test_now_baseline_and_a_year_ago_are_sums_of_the_villages(programme):
     assert (row(women, "k2_users").now, row(women, "k2_users").baseline) == (Value(3, 4), None)
 
 
+def test_a_page_reads_each_village_only_for_the_columns_it_shows(programme):
+    """With village_indicators, the tables by region and village hold only those indicators
+    while now, baseline and a year ago stay the same sums for every indicator, whether the
+    month is stored (October) or current and live (November)."""
+    a, b = programme
+    register(a.id, serial=1)
+    register(b.id, serial=2)
+    for period in (Period.month(2026, 10), Period.month(2026, 11)):
+        whole = build_report([a, b], period, today=TODAY)
+        shown = build_report([a, b], period, today=TODAY, village_indicators=("k2_users",))
+        assert [(r.now, r.baseline, r.year_ago) for r in shown.rows] == [
+            (r.now, r.baseline, r.year_ago) for r in whole.rows]
+        assert {key for village in shown.villages for key in village.values} <= {"k2_users"}
+        assert shown.live_cooperatives == whole.live_cooperatives
+    october = build_report([a, b], Period.month(2026, 10), today=TODAY, village_indicators=("k2_users",))
+    assert [(v.key, v.values["k2_users"]) for v in october.villages] == [
+        ("KSP-A", Value(8, 10)), ("KSP-B", Value(5, 20))]  # by desa: Juntinyuat, Segeran Kidul
+    assert row(october, "k2_active_members").now == Value(30, None)  # 10 + 20, not shown per village
+    # November is live for both: each village's one member, counted once in the total.
+    november = build_report([a, b], Period.month(2026, 11), today=TODAY, village_indicators=("k2_users",))
+    assert november.live_cooperatives == [a.id, b.id]
+    assert row(november, "k2_active_members").now == Value(2, None)
+
+
 def test_the_villages_ranked_by_an_indicator(programme):
     a, b = programme
     report = build_report([a, b], Period.month(2026, 10), today=TODAY)
