@@ -97,7 +97,8 @@ def value_words(table, key, value, record=None):
     if isinstance(kind, Boolean) or isinstance(value, bool):
         return _("yes") if value else _("no")
     if key.endswith("_bp") and isinstance(value, int):
-        return f"{value / 100:g}%".replace(".", "," if locale == "id" else ".")
+        percent = format(Decimal(value).scaleb(-2).normalize(), "f")  # 150 bp: "1.5", exactly
+        return f"{percent}%".replace(".", "," if locale == "id" else ".")
     if column is not None and isinstance(value, int) and any(
             fk.target_fullname == "users.id" for fk in column.foreign_keys):
         user = db.session.get(User, value)

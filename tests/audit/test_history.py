@@ -301,3 +301,13 @@ def test_a_bad_user_filter_is_refused_with_a_message(app, hist):
 def test_the_treasurer_may_not_read_the_history(app, hist):
     assert client_for(app, "wartini").get("/c/KSP-A/audit/").status_code == 403
     assert client_for(app, "bmt.treasurer").get("/c/BMT-C/audit/?table=loans").status_code == 403
+
+
+@pytest.mark.parametrize("locale, bp, words", [
+    ("id", 150, "1,5%"), ("en", 150, "1.5%"), ("id", 10000, "100%"), ("en", 2, "0.02%"), ("id", 0, "0%")])
+def test_a_rate_in_basis_points_reads_as_an_exact_percentage(app, locale, bp, words):
+    from flask_babel import force_locale
+
+    from coop_app.audit.history import value_words
+    with app.test_request_context(), force_locale(locale):
+        assert value_words("loan_products", "rate_bp", bp) == words
