@@ -84,23 +84,6 @@ def _migrate(url):
         db.engine.dispose()
 
 
-# The files that take longest (each loads or crawls the demo, or drives Chromium through
-# many pages), run first: the two workers (`make test`: -n 2 --dist loadfile) take files in
-# the order collected, and collected last (tests/test_*.py sorts after most folders) one
-# worker ran a minute or two of them alone at the end while the other had finished.
-LONGEST_FIRST = ("tests/test_demo_crawl.py", "tests/test_no_raw_codes.py", "tests/test_demo.py",
-                 "tests/test_demo_programme.py", "tests/test_sharia_words.py",
-                 "tests/browser/test_phone_and_axe.py", "tests/test_bench.py",
-                 "tests/browser/test_loan_journeys.py")
-
-
-def pytest_collection_modifyitems(items):
-    def rank(item):
-        path = item.nodeid.split("::")[0]
-        return LONGEST_FIRST.index(path) if path in LONGEST_FIRST else len(LONGEST_FIRST)
-    items.sort(key=rank)  # stable: the rest keep their order
-
-
 @pytest.fixture(autouse=True)
 def clock():
     """The frozen clock: `clock.move_to(datetime(..., tzinfo=timezone.utc))` travels."""
