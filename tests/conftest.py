@@ -159,8 +159,8 @@ def _dump_postgres():
                        " AND tablename <> 'alembic_version'")
         tables = {}
         for (table,) in cursor.fetchall():
-            with cursor.copy(f'COPY "{table}" TO STDOUT') as copy:
-                tables[table] = b"".join(bytes(block) for block in copy)
+            with cursor.copy(f'COPY "{table}" TO STDOUT') as stream:
+                tables[table] = b"".join(bytes(block) for block in stream)
         cursor.execute("SELECT sequencename FROM pg_sequences WHERE schemaname = 'public'")
         sequences = {}
         for (sequence,) in cursor.fetchall():
@@ -185,8 +185,8 @@ def _restore_postgres(tables, sequences):
         cursor.execute(" ".join(f'DELETE FROM "{table}";' for table in tables))
         for table, rows in tables.items():
             if rows:
-                with cursor.copy(f'COPY "{table}" FROM STDIN') as copy:
-                    copy.write(rows)
+                with cursor.copy(f'COPY "{table}" FROM STDIN') as stream:
+                    stream.write(rows)
         for sequence, (last_value, is_called) in sequences.items():
             cursor.execute("SELECT setval(%s, %s, %s)", (sequence, last_value, is_called))
         connection.commit()
